@@ -1,0 +1,5 @@
+import type { Command } from 'commander';
+import type { CliIO } from '../cli-io';
+
+/** Every subcommand of `rstar-fleet`; each feature adds its factory here. */
+export const commandFactories: ReadonlyArray<(io: CliIO) => Command> = [];

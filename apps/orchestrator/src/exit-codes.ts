@@ -1,0 +1,23 @@
+import type { ErrorCode } from '@rstar-fleet/protocol';
+
+/**
+ * The one place where error codes become process exit codes (BSD sysexits values, so shell
+ * scripts and Kubernetes can tell a usage error from an outage).
+ */
+export const EXIT_OK = 0;
+export const EXIT_USAGE = 64;
+
+const EXIT_CODE_BY_ERROR: Record<ErrorCode, number> = {
+  INVALID_ARGUMENT: 65, // EX_DATAERR
+  NOT_FOUND: 66, // EX_NOINPUT
+  FAILED_PRECONDITION: 78, // EX_CONFIG
+  RESOURCE_EXHAUSTED: 75, // EX_TEMPFAIL
+  UNAVAILABLE: 69, // EX_UNAVAILABLE
+  DEADLINE_EXCEEDED: 75, // EX_TEMPFAIL
+  CANCELLED: 130, // as if interrupted by SIGINT
+  INTERNAL: 70, // EX_SOFTWARE
+};
+
+export function exitCodeFor(code: ErrorCode): number {
+  return EXIT_CODE_BY_ERROR[code];
+}

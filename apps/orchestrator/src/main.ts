@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { RstarError, errorCodeOf } from '@rstar-fleet/protocol';
+import { type CliIO, processIO } from './cli-io';
+import { commandFactories } from './commands';
+import { EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes';
+
+const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
+  version: string;
+};
+
+export function buildProgram(io: CliIO = processIO): Command {
+  const program = new Command('rstar-fleet')
+    .description(
+      'rStar-Math-style self-evolution at fleet scale: MCTS over code-augmented reasoning steps, ' +
+        'step-level Q-values, process preference model, four rounds of retraining.',
+    )
+    .version(version)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
+    });
+  for (const factory of commandFactories) program.addCommand(factory(io));
+  // Every subcommand reports usage errors through main() instead of calling process.exit itself.
+  const override = (cmd: Command): void => {
+    cmd.exitOverride();
+    cmd.commands.forEach(override);
+  };
+  override(program);
+  return program;
+}
+
+/** Runs the CLI and resolves to the process exit code; never calls process.exit. */
+export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv]);
+    return EXIT_OK;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    const code = errorCodeOf(err);
+    const message = err instanceof RstarError ? err.message : describeUnexpected(err);
+    io.stderr.write(`rstar-fleet: ${message}\n`);
+    return exitCodeFor(code);
+  }
+}
+
+function describeUnexpected(err: unknown): string {
+  if (err instanceof Error) return `internal error: ${err.stack ?? err.message}`;
+  return `internal error: ${String(err)}`;
+}

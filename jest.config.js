@@ -1,0 +1,33 @@
+// One jest run for the whole tree: unit tests live beside the code (`src/**/*.test.ts`),
+// cross-package and cross-process suites in `tests/src`. Workspace imports resolve to the
+// TypeScript sources, so unit tests never depend on a stale build.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const workspaceDirs = ['packages', 'apps'].flatMap((group) =>
+  fs
+    .readdirSync(path.join(__dirname, group), { withFileTypes: true })
+    .filter(
+      (d) => d.isDirectory() && fs.existsSync(path.join(__dirname, group, d.name, 'package.json')),
+    )
+    .map((d) => path.join(group, d.name)),
+);
+
+const moduleNameMapper = {};
+for (const dir of workspaceDirs) {
+  const { name } = require(path.join(__dirname, dir, 'package.json'));
+  moduleNameMapper[`^${name.replace('/', '\\/')}$`] = `<rootDir>/${dir}/src/index.ts`;
+}
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/apps', '<rootDir>/tests'],
+  testMatch: ['**/src/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
+  },
+  moduleNameMapper,
+  testTimeout: 60_000,
+};
