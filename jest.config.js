@@ -16,7 +16,10 @@ const workspaceDirs = ['packages', 'apps'].flatMap((group) =>
 const moduleNameMapper = {};
 for (const dir of workspaceDirs) {
   const { name } = require(path.join(__dirname, dir, 'package.json'));
-  moduleNameMapper[`^${name.replace('/', '\\/')}$`] = `<rootDir>/${dir}/src/index.ts`;
+  const escaped = name.replace('/', '\\/');
+  moduleNameMapper[`^${escaped}$`] = `<rootDir>/${dir}/src/index.ts`;
+  // Subpath entry points (package.json "exports", e.g. `@rstar-fleet/mcts/testing`).
+  moduleNameMapper[`^${escaped}/(.*)$`] = `<rootDir>/${dir}/src/$1`;
 }
 
 /** @type {import('jest').Config} */
