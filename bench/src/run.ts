@@ -1,4 +1,5 @@
 import { formatBenchResult, type BenchResult } from './bench-result';
+import { benchMctsOverhead } from './mcts';
 
 /**
  * `npm run bench [-- NAME...]`: runs the named benchmarks (all by default), prints a table per
@@ -6,7 +7,9 @@ import { formatBenchResult, type BenchResult } from './bench-result';
  * Each benchmark module registers here; benchmarks are never timed tests.
  */
 // Each benchmark module adds its entry here: name → function returning a BenchResult.
-const BENCHES: Record<string, () => Promise<BenchResult>> = {};
+const BENCHES: Record<string, () => Promise<BenchResult>> = {
+  'mcts-engine-overhead': () => benchMctsOverhead(),
+};
 
 async function main(argv: string[]): Promise<number> {
   const wanted = argv.length > 0 ? argv : Object.keys(BENCHES);

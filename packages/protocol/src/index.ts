@@ -1,1 +1,3 @@
 export * from './errors';
+export * from './inference-errors';
+export * from './search-record';

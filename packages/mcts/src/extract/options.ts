@@ -1,0 +1,57 @@
+import { booleanOption, intOption, numberOption, rejectUnknownKeys } from '../options/validate';
+
+/** Extraction settings; defaults are the paper's and rStar's sampler's. */
+export interface ExtractionOptions {
+  /** Correct trajectories kept per problem for SFT, by mean step Q (ties: min Q). Default 2. */
+  sftPerProblem?: number;
+  /** Children taken per side at a pairing node: top by Q (chosen), bottom by Q (rejected). Default 2. */
+  pairSideWidth?: number;
+  /**
+   * When one side has a single child, the other side may take this many (rStar's extractor: 4).
+   * Default 2, the paper's plain top-2 × bottom-2.
+   */
+  singleSideWidth?: number;
+  /** Keep a pair only when chosen Q − rejected Q ≥ this (rStar: 0.5). Pairs always need > 0. */
+  minMargin?: number;
+  /** Keep a pair only when the two texts' Levenshtein distance ≥ this (rStar: 20 characters). */
+  minEditDistance?: number;
+  /** Also pair whole trajectories (the paper's rule for the final step). Default true. */
+  trajectoryPairs?: boolean;
+}
+
+export interface CompiledExtractionOptions {
+  readonly sftPerProblem: number;
+  readonly pairSideWidth: number;
+  readonly singleSideWidth: number;
+  readonly minMargin: number;
+  readonly minEditDistance: number;
+  readonly trajectoryPairs: boolean;
+}
+
+const KEYS = [
+  'sftPerProblem',
+  'pairSideWidth',
+  'singleSideWidth',
+  'minMargin',
+  'minEditDistance',
+  'trajectoryPairs',
+];
+
+export function compileExtractionOptions(
+  options: ExtractionOptions = {},
+  prefix = 'extract',
+): CompiledExtractionOptions {
+  rejectUnknownKeys(options, KEYS, prefix);
+  return Object.freeze({
+    sftPerProblem: intOption(options.sftPerProblem ?? 2, `${prefix}.sftPerProblem`, { min: 0 }),
+    pairSideWidth: intOption(options.pairSideWidth ?? 2, `${prefix}.pairSideWidth`, { min: 1 }),
+    singleSideWidth: intOption(options.singleSideWidth ?? 2, `${prefix}.singleSideWidth`, {
+      min: 1,
+    }),
+    minMargin: numberOption(options.minMargin ?? 0.5, `${prefix}.minMargin`, { min: 0, max: 2 }),
+    minEditDistance: intOption(options.minEditDistance ?? 20, `${prefix}.minEditDistance`, {
+      min: 0,
+    }),
+    trajectoryPairs: booleanOption(options.trajectoryPairs ?? true, `${prefix}.trajectoryPairs`),
+  });
+}

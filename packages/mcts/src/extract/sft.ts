@@ -1,0 +1,29 @@
+import type { SftRow } from './rows';
+import type { CompiledExtractionOptions } from './options';
+import type { RecordTree } from './record-tree';
+import { bestFirst, type Trajectory } from './trajectories';
+
+/**
+ * SFT rows: the top `sftPerProblem` correct trajectories by mean step Q, ties by min Q (paper
+ * §3.3; rStar's sampler sorts the same way). A correct trajectory never contains a failed
+ * execution (failed code is terminal), so rStar's extra "drop responses containing error" filter
+ * has nothing to catch here.
+ */
+export function sftRows(
+  tree: RecordTree,
+  trajectories: readonly Trajectory[],
+  options: CompiledExtractionOptions,
+): SftRow[] {
+  return trajectories
+    .filter((t) => t.correct)
+    .sort(bestFirst(tree))
+    .slice(0, options.sftPerProblem)
+    .map((t) => ({
+      prompt: tree.record.prompt,
+      completion: t.completion,
+      problem_id: tree.record.problemId,
+      leaf_id: t.leaf.id,
+      mean_q: t.meanQ,
+      min_q: t.minQ,
+    }));
+}
