@@ -1,4 +1,5 @@
 import { formatBenchResult, type BenchResult } from './bench-result';
+import { runGraderBench } from './grader';
 import { benchMctsOverhead } from './mcts';
 
 /**
@@ -9,6 +10,7 @@ import { benchMctsOverhead } from './mcts';
 // Each benchmark module adds its entry here: name → function returning a BenchResult.
 const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'mcts-engine-overhead': () => benchMctsOverhead(),
+  'grader-throughput': () => runGraderBench(),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -80,11 +80,13 @@ function sample(
     const correct = answerStep(printed);
     if (mistake === null) return [correct, protocol.answerEnd, false];
     if (mistake === 'truncated') return [truncate(correct, rng), null, true];
-    return [
-      answerStep(String(wrong(Number(printed) || problem.answer))),
-      protocol.answerEnd,
-      false,
-    ];
+    // A misread of the output, never the true answer: otherwise a wrong computation followed by
+    // a wrong answer step would often land on the reference by coincidence (both are off by a
+    // few), flooding terminal-guided SFT data with right-answer-wrong-steps trajectories far more
+    // often than real models produce them.
+    let boxed = wrong(Number(printed) || problem.answer);
+    if (boxed === problem.answer) boxed = wrong(problem.answer);
+    return [answerStep(String(boxed)), protocol.answerEnd, false];
   }
 
   const i = progress.codeSteps + 1;
