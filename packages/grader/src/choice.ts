@@ -65,6 +65,21 @@ function fromList(s: string): Choice {
   return { letters, hedged: hedged && letters.length > 1 };
 }
 
+/**
+ * The value quoted after a choice label, `\textbf{(C) } \frac12` → `\frac12`, for comparing
+ * with an answer that gives only the value. Undefined without a label, a value, or with a
+ * second label in the value (a hedge).
+ */
+export function quotedValue(s: string): string | undefined {
+  const m =
+    /^\s*(?:\\(?:textbf|text|textrm|mathrm|mathbf|mbox)\s*\{\s*\([A-H]\)\s*\}|\([A-H]\))\s*(.*)$/s.exec(
+      s,
+    );
+  const value = m?.[1]?.trim();
+  if (value === undefined || value === '' || /\([A-Ha-h]\)/.test(value)) return undefined;
+  return value;
+}
+
 export function choicesEqual(pred: Choice, ref: Choice): boolean {
   if (pred.hedged) return false;
   return (

@@ -4,7 +4,11 @@ import { relationMatchesSet, relationVariable } from './membership';
 import * as Q from './rational';
 import { zeroSetsMatch } from './curves';
 import { type EvalContext, type Tri, proportional, scalarEqual } from './scalar';
-import { contains, expandPm, freeSymbols, key } from './tree';
+import { assignment, valueChain } from './assign';
+import { compareFamilies, familyOf, implicitFamily } from './families';
+import { compareRatio, isRatio } from './ratio';
+import { compareTextNodes, textAsSet, textProduct } from './text';
+import { contains, expandPm, key } from './tree';
 
 /** A comparison outcome with the rule that produced it (for `explainGrade`). */
 export interface Outcome {
@@ -16,33 +20,17 @@ const out = (tri: Tri, reason: string): Outcome => ({ tri, reason });
 
 const MAX_LIST_ITEMS = 64;
 
-const EMPTY_WORDS = new Set([
-  'no solution',
-  'no solutions',
-  'no real solution',
-  'no real solutions',
-  'none',
-  'no real roots',
-  'no roots',
-  'empty set',
-  'the empty set',
-]);
-
-const REAL_WORDS = new Set(['all real numbers', 'all reals', 'every real number', 'all real x']);
-
 /**
  * Removes notation that does not change the value of a whole answer (a degree sign), reads
- * set words, and distributes a scalar factor into a matrix (`2\begin{pmatrix}1\\2\end{pmatrix}`).
+ * set words and words with numbers (`March 15`), and distributes a scalar factor into a
+ * matrix (`2\begin{pmatrix}1\\2\end{pmatrix}`).
  */
 function prep(n: Node): Node {
   if (n.k === 'deg') return prep(n.arg);
   const scaled = scaleMatrix(n);
   if (scaled !== undefined) return scaled;
-  if (n.k === 'text') {
-    const t = compactText(n.text);
-    if (EMPTY_WORDS.has(t)) return { k: 'empty' };
-    if (REAL_WORDS.has(t)) return { k: 'reals' };
-  }
+  const words = textAsSet(n) ?? textProduct(n);
+  if (words !== undefined) return words;
   if (n.k === 'list' && n.items.length === 0 && n.open === '{') return { k: 'empty' };
   return n;
 }
@@ -65,48 +53,6 @@ function scaleMatrix(n: Node): Node | undefined {
   };
 }
 
-function compactText(t: string): string {
-  return t
-    .toLowerCase()
-    .replace(/[^a-z0-9:\s]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-/** `x = 5`, `f(x) = 2x + 1`, `x \in [1, 2]`: a name bound to a value that is the real answer. */
-function assignment(n: Node): { name: string; value: Node } | undefined {
-  if (n.k !== 'rel' || n.ops.length !== 1) return undefined;
-  const op = n.ops[0] as RelOp;
-  if (op !== '=' && op !== '≈' && op !== 'in') return undefined;
-  const [lhs, rhs] = n.sides as [Node, Node];
-  // (x, y) = (1, 2): the names of a point's coordinates.
-  if (lhs.k === 'list' && lhs.items.every((i) => i.k === 'sym') && rhs.k === 'list') {
-    return { name: key(lhs), value: rhs };
-  }
-  if (lhs.k === 'sym') {
-    return freeSymbols(rhs).has(lhs.name) ? undefined : { name: lhs.name, value: rhs };
-  }
-  // 5 = x, 2x + 3 = y: the same assignment written the other way round.
-  if (rhs.k === 'sym' && op === '=' && !freeSymbols(lhs).has(rhs.name)) {
-    return { name: rhs.name, value: lhs };
-  }
-  // f(x) = …, f^{-1}(x) = …, P(2) = …: a function label, parsed as the product f·x.
-  if (lhs.k === 'mul' && lhs.factors.length >= 2 && op === '=') {
-    const [head, ...args] = lhs.factors as [Node, ...Node[]];
-    const name =
-      head.k === 'sym'
-        ? head.name
-        : head.k === 'pow' && head.base.k === 'sym'
-          ? head.base.name
-          : undefined;
-    const argsOk = args.every((x) => x.k === 'sym' || x.k === 'num' || x.k === 'list');
-    if (name !== undefined && /^[a-zA-Z]'?$/.test(name) && argsOk && !freeSymbols(rhs).has(name)) {
-      return { name: key(lhs), value: rhs };
-    }
-  }
-  return undefined;
-}
-
 /** Where ± occurs in a scalar or an assignment, the list of every sign choice. */
 function expandedPm(n: Node): Node | undefined {
   if (n.k === 'list' || n.k === 'matrix' || n.k === 'union') return undefined;
@@ -119,7 +65,21 @@ function expandedPm(n: Node): Node | undefined {
 export function compareAnswers(a0: Node, b0: Node, ctx: EvalContext): Outcome {
   const a = prep(a0);
   const b = prep(b0);
-  if (a.k === 'text' || b.k === 'text') return compareText(a, b);
+  if (isRatio(a) || isRatio(b)) return out(compareRatio(a, b, ctx), 'compared as ratios');
+  const fa = familyOf(a);
+  const fb = familyOf(b);
+  if (fa !== undefined || fb !== undefined) {
+    const x = fa ?? implicitFamily(a);
+    const y = fb ?? implicitFamily(b);
+    if (x === undefined || y === undefined) {
+      return out('different', 'a general solution against something that is not one');
+    }
+    return out(compareFamilies(x, y, ctx), 'compared as progressions over the integers');
+  }
+  if (a.k === 'text' || b.k === 'text') {
+    const r = compareTextNodes(a, b);
+    return out(r.tri, r.reason);
+  }
 
   const asA = assignment(a);
   const asB = assignment(b);
@@ -128,6 +88,10 @@ export function compareAnswers(a0: Node, b0: Node, ctx: EvalContext): Outcome {
   }
   if (asA !== undefined && b.k !== 'rel') return compareAnswers(asA.value, b, ctx);
   if (asB !== undefined && a.k !== 'rel') return compareAnswers(a, asB.value, ctx);
+  const chainA = b.k === 'rel' ? undefined : valueChain(a);
+  if (chainA !== undefined) return compareChain(chainA, b, ctx);
+  const chainB = a.k === 'rel' ? undefined : valueChain(b);
+  if (chainB !== undefined) return compareChain(chainB, a, ctx);
 
   const ea = expandedPm(a);
   const eb = expandedPm(b);
@@ -159,21 +123,32 @@ export function compareAnswers(a0: Node, b0: Node, ctx: EvalContext): Outcome {
   return compareScalars(a, b, ctx);
 }
 
-function isSetOfReals(n: Node): boolean {
-  return n.k === 'empty' || n.k === 'reals';
+/** A restated value (`\frac{9}{2} = 4.5`, `3\sqrt2 \approx 4.24`) against a plain answer. */
+function compareChain(
+  chain: { exact: Node[]; approx: Node[] },
+  other: Node,
+  ctx: EvalContext,
+): Outcome {
+  const exact = allEqual(
+    chain.exact.map((x) => [x, other]),
+    ctx,
+    'every exact form of the value',
+  );
+  if (exact.tri === 'equal' || !isDecimalLiteral(other)) return exact;
+  for (const x of chain.approx) {
+    if (isDecimalLiteral(x) && scalarEqual(x, other, ctx) === 'equal') {
+      return out('equal', 'the rounded value asked for, as written');
+    }
+  }
+  return exact;
 }
 
-function compareText(a: Node, b: Node): Outcome {
-  if (a.k !== 'text' || b.k !== 'text') return out('different', 'text against mathematics');
-  const ta = /^time:(\d+):(\d+):([ap]?)$/.exec(a.text);
-  const tb = /^time:(\d+):(\d+):([ap]?)$/.exec(b.text);
-  if (ta !== null && tb !== null) {
-    const same =
-      ta[1] === tb[1] && ta[2] === tb[2] && (ta[3] === tb[3] || ta[3] === '' || tb[3] === '');
-    return out(same ? 'equal' : 'different', 'compared as clock times');
-  }
-  const same = compactText(a.text).replace(/ /g, '') === compactText(b.text).replace(/ /g, '');
-  return out(same ? 'equal' : 'different', 'compared as text');
+function isDecimalLiteral(n: Node): boolean {
+  return (n.k === 'num' && n.decimal) || (n.k === 'neg' && n.arg.k === 'num' && n.arg.decimal);
+}
+
+function isSetOfReals(n: Node): boolean {
+  return n.k === 'empty' || n.k === 'reals';
 }
 
 /** Equations up to a nonzero factor; one-sided inequalities up to a positive factor. */

@@ -88,7 +88,8 @@ export function exactEval(n: Node, env: ReadonlyMap<string, Rational>, budget: B
       const a = exactEval(n.n, env, budget);
       const b = exactEval(n.r, env, budget);
       if (!a.ok || !b.ok) return combine(a, b);
-      if (!Q.isInteger(a.v) || !Q.isInteger(b.v)) return fail('unsupported');
+      if (!Q.isInteger(b.v)) return fail('unsupported');
+      if (!Q.isInteger(a.v)) return fallingBinomial(a.v, Q.toInteger(b.v), budget);
       const r = Q.binomial(Q.toInteger(a.v), Q.toInteger(b.v));
       return ok(r === undefined ? undefined : Q.rat(r));
     }
@@ -103,6 +104,26 @@ export function exactEval(n: Node, env: ReadonlyMap<string, Rational>, budget: B
     default:
       return fail('unsupported');
   }
+}
+
+/** Falling factorials beyond this many factors are not worth computing exactly. */
+const MAX_BINOMIAL_FACTORS = 200n;
+
+/**
+ * `\binom{n}{k}` for a non-integer n: the polynomial n(n−1)…(n−k+1)/k!, which is what
+ * `\binom{n}{2}` means as an expression in n (the sample points are never integers).
+ */
+function fallingBinomial(n: Rational, k: bigint, budget: Budget): Exact {
+  if (k < 0n) return { ok: true, v: Q.ZERO };
+  if (k > MAX_BINOMIAL_FACTORS) return fail('big');
+  let acc: Rational | undefined = Q.ONE;
+  for (let j = 0n; j < k && acc !== undefined; j++) {
+    const factor = Q.sub(n, Q.rat(j) as Rational);
+    const step: Rational | undefined = factor === undefined ? undefined : Q.mul(acc, factor);
+    acc = step === undefined ? undefined : Q.div(step, Q.rat(j + 1n) as Rational);
+    if (acc !== undefined) charge(budget, acc);
+  }
+  return ok(acc);
 }
 
 function combine(a: Exact, b: Exact): Exact {
@@ -224,6 +245,7 @@ function evalFunction(
     case 'cos':
     case 'cosh':
     case 'sec':
+    case 'cis':
       return x.n === 0n ? { ok: true, v: Q.ONE } : fail('irrational');
     default:
       return fail('irrational');

@@ -15,6 +15,11 @@ describe('extractAnswer', () => {
     ['\\boxed{ \\{1,2\\} }', '\\{1,2\\}'],
     ['so \\boxed{\\text{(C)}}', '\\text{(C)}'],
     ['\\boxed{x} and the final is \\boxed{y^{\\{2\\}}}', 'y^{\\{2\\}}'],
+    // Boxes joined only by "and", commas or "or" are one list of answers.
+    ['the roots are $\\boxed{2}$ and $\\boxed{-5}$.', '2, -5'],
+    ['\\boxed{A}, \\boxed{C}', 'A, C'],
+    ['\\boxed{A} or \\boxed{C}', 'A \\text{ or } C'],
+    ['$a = \\boxed{2}$ and $b = \\boxed{3}$', '3'],
   ])('%s → %s', (text, expected) => {
     expect(extractAnswer(text)).toBe(expected);
   });

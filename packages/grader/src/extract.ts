@@ -25,25 +25,58 @@ export function extractAnswer(text: string): string | null {
   return null;
 }
 
-function lastBoxed(s: string): string | undefined {
-  const re = /\\(?:boxed|fbox)(?![a-zA-Z])/g;
-  const starts: number[] = [];
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(s)) !== null) starts.push(m.index + m[0].length);
-  for (let i = starts.length - 1; i >= 0; i--) {
-    const content = boxArgument(s, starts[i] as number);
-    if (content !== undefined) return unbox(content.trim());
-  }
-  return undefined;
+/** At most this many boxes in a row are read as one list of answers. */
+const MAX_JOINED_BOXES = 16;
+
+/** Between two boxes of one list: only a comma, "and", "or" or a semicolon (and spacing). */
+const LIST_GAP = /^(?:\s|\$|\\[,;:! ]|\\q?quad|\\text\s*\{\s*(?:and|or|,)?\s*\}|,|;|and|or)*$/;
+
+interface Box {
+  /** Where `\boxed` starts and where its argument ends. */
+  from: number;
+  to: number;
+  content: string;
 }
 
-function boxArgument(s: string, at: number): string | undefined {
+/**
+ * The last box; when the boxes before it are joined to it only by commas, "and" or "or"
+ * (`$\boxed{2}$ and $\boxed{3}$`), all of them, as one list of answers.
+ */
+function lastBoxed(s: string): string | undefined {
+  const re = /\\(?:boxed|fbox)(?![a-zA-Z])/g;
+  const starts: Array<[number, number]> = [];
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s)) !== null) starts.push([m.index, m.index + m[0].length]);
+  let i = starts.length - 1;
+  let last: Box | undefined;
+  for (; i >= 0 && last === undefined; i--) last = boxAt(s, starts[i] as [number, number]);
+  if (last === undefined) return undefined;
+  const list = [unbox(last.content.trim())];
+  let hedged = false;
+  let next = last;
+  for (; i >= 0 && list.length < MAX_JOINED_BOXES; i--) {
+    const box = boxAt(s, starts[i] as [number, number]);
+    if (box === undefined || box.to > next.from) break;
+    const gap = s.slice(box.to, next.from);
+    if (gap.length > 40 || !LIST_GAP.test(gap) || !/,|;|and|or/.test(gap)) break;
+    list.unshift(unbox(box.content.trim()));
+    hedged ||= /or/.test(gap);
+    next = box;
+  }
+  // "or" stays visible: between choice letters it is a hedge.
+  return list.join(hedged ? ' \\text{ or } ' : ', ');
+}
+
+function boxAt(s: string, [from, at]: [number, number]): Box | undefined {
   let i = at;
   while (s[i] === ' ') i++;
-  if (s[i] === '{') return readGroup(s, i)?.content;
+  if (s[i] === '{') {
+    const g = readGroup(s, i);
+    return g === undefined ? undefined : { from, to: g.end, content: g.content };
+  }
   // `\boxed 5` (TeX allows a single-token argument): take the next word.
   const m = /^[^\s${}\\]+/.exec(s.slice(i, i + 100));
-  return m === null ? undefined : m[0];
+  return m === null ? undefined : { from, to: i + m[0].length, content: m[0] };
 }
 
 /** `\boxed{\boxed{5}}` and `\boxed{\text{\boxed{5}}}`-style doubles reduce to the inner answer. */

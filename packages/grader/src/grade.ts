@@ -1,6 +1,6 @@
 import type { Node } from './ast';
 import { Budget, BudgetExceeded } from './budget';
-import { type Choice, choicesEqual, predictedChoice, referenceChoice } from './choice';
+import { type Choice, choicesEqual, predictedChoice, quotedValue, referenceChoice } from './choice';
 import { compareAnswers } from './compare';
 import { extractAnswer } from './extract';
 import { LexError, PLAIN_NAMES } from './lexer';
@@ -82,22 +82,33 @@ export function explainEquivalence(
   if (na === '' || nb === '') return verdict(false, 'empty answer');
 
   const refChoice = choiceReference(na, nb);
+  let [ma, mb] = [na, nb];
   if (refChoice !== undefined) {
     const p = predictedChoice(na);
-    if (p === undefined) return verdict(false, 'multiple-choice reference, no choice letter found');
-    if (p.hedged) return verdict(false, 'hedged between several choices');
-    return verdict(choicesEqual(p, refChoice), 'compared as multiple-choice letters');
+    // `12` against `\textbf{(C) } 12`: the value of the option, without its letter.
+    const refValue = p === undefined ? quotedValue(nb) : undefined;
+    if (refValue === undefined) {
+      if (p === undefined) {
+        return verdict(false, 'multiple-choice reference, no choice letter found');
+      }
+      if (p.hedged) return verdict(false, 'hedged between several choices');
+      return verdict(choicesEqual(p, refChoice), 'compared as multiple-choice letters');
+    }
+    mb = refValue;
+  } else {
+    // `\textbf{(C) } \frac12` against `\frac12`: the option's value is the answer.
+    ma = quotedValue(na) ?? na;
   }
-  const pa = parseOrUndefined(na);
-  const pb = parseOrUndefined(nb);
+  const pa = parseOrUndefined(ma);
+  const pb = parseOrUndefined(mb);
   if (pa === undefined || pb === undefined) {
     // Unparsed answers are compared as text, and only if they are well-formed at all.
-    const same = compact(na) === compact(nb) && balanced(na);
+    const same = compact(ma) === compact(mb) && balanced(ma);
     return verdict(same, `${same ? '' : 'undecided: '}could not parse; compared as text`);
   }
   const ctx: EvalContext = {
     budget,
-    precision: precisionFor(na, nb),
+    precision: precisionFor(ma, mb),
     points: opts.points,
     cache: new WeakMap(),
   };

@@ -1,10 +1,8 @@
 import type Decimal from 'decimal.js';
 import type { Node, RelOp } from './ast';
 import { decimalAt } from './complex';
-import { exactEval } from './exact';
+import { flipRelation, solveLinear } from './linear';
 import { numericEval } from './numeric';
-import * as Q from './rational';
-import type { Rational } from './rational';
 import { type EvalContext, type Tri, scalarEqual } from './scalar';
 import { freeSymbols } from './tree';
 
@@ -27,6 +25,25 @@ export interface Interval {
 }
 
 export type IntervalSet = Interval[];
+
+/**
+ * A comma list of relations mixes pieces and conditions: in `x < -1, x > 1` the commas mean
+ * "or", but in `x > 0, x \ne 1` or `x \in \mathbb{R}, x \ne 2` the `≠` relations and the
+ * `\in \mathbb{R}` qualifier restrict the rest (a union with them would be almost the whole
+ * line, which nobody writes that way). So `≠` relations and qualifiers are intersected with
+ * the union of the other items. Lists joined by an explicit "or"/"and" are read as written.
+ */
+export function splitConditions(n: Node & { k: 'list' }): { pieces: Node[]; conditions: Node[] } {
+  if (n.joiner !== 'comma') return { pieces: n.items, conditions: [] };
+  const isCondition = (m: Node): boolean =>
+    m.k === 'rel' &&
+    (m.ops.every((op) => op === '≠') ||
+      (m.ops.length === 1 && m.ops[0] === 'in' && m.sides[1]?.k === 'reals'));
+  return {
+    pieces: n.items.filter((m) => !isCondition(m)),
+    conditions: n.items.filter(isCondition),
+  };
+}
 
 const NEG_INF: Endpoint = { inf: -1, node: undefined, closed: false, approx: undefined };
 const POS_INF: Endpoint = { inf: 1, node: undefined, closed: false, approx: undefined };
@@ -114,11 +131,17 @@ function rawIntervalSet(n: Node, ctx: EvalContext): IntervalSet | undefined {
       }
       if (n.open === '') {
         // "x < -1 or x > 1" is a union; "x > -1 and x < 1" (set-builder) an intersection.
+        const { pieces, conditions } = splitConditions(n);
         let acc: IntervalSet | undefined;
-        for (const item of n.items) {
+        for (const item of pieces) {
           const s = toIntervalSet(item, ctx);
           if (s === undefined) return undefined;
           acc = acc === undefined ? s : n.joiner === 'and' ? intersect(acc, s) : [...acc, ...s];
+        }
+        for (const item of conditions) {
+          const s = toIntervalSet(item, ctx);
+          if (s === undefined) return undefined;
+          acc = acc === undefined ? s : intersect(acc, s);
         }
         return acc ?? [];
       }
@@ -137,8 +160,6 @@ function rawIntervalSet(n: Node, ctx: EvalContext): IntervalSet | undefined {
   }
 }
 
-const FLIP: Partial<Record<RelOp, RelOp>> = { '<': '>', '>': '<', '≤': '≥', '≥': '≤' };
-
 function relationToSet(ops: RelOp[], sides: Node[], ctx: EvalContext): IntervalSet | undefined {
   const vars = new Set<string>();
   for (const s of sides) freeSymbols(s, vars);
@@ -149,19 +170,52 @@ function relationToSet(ops: RelOp[], sides: Node[], ctx: EvalContext): IntervalS
     return lhs.k === 'sym' && lhs.name === v ? toIntervalSet(rhs, ctx) : undefined;
   }
   if (ops.length === 1) {
-    const bound = solveLinear(sides[0] as Node, ops[0] as RelOp, sides[1] as Node, v, ctx);
-    return bound === undefined ? undefined : boundToSet(bound.op, bound.at, ctx);
+    const [lhs, rhs] = sides as [Node, Node];
+    const op = ops[0] as RelOp;
+    const split = splitAbs(lhs, op, rhs, ctx) ?? splitAbs(rhs, flipRelation(op), lhs, ctx);
+    if (split !== undefined) return split;
+    const bound = solveLinear(lhs, op, rhs, v, ctx);
+    if (bound === undefined) return undefined;
+    if ('always' in bound) return bound.always ? [{ lo: NEG_INF, hi: POS_INF }] : [];
+    return boundToSet(bound.op, bound.at, ctx);
   }
   if (ops.length === 2) {
     const [a, x, b] = sides as [Node, Node, Node];
-    if (x.k !== 'sym' || x.name !== v) return undefined;
     const [op1, op2] = ops as [RelOp, RelOp];
     const up = (op: RelOp): boolean => op === '<' || op === '≤';
     const down = (op: RelOp): boolean => op === '>' || op === '≥';
-    if (up(op1) && up(op2)) return span(a, op1 === '≤', b, op2 === '≤', ctx);
-    if (down(op1) && down(op2)) return span(b, op2 === '≥', a, op1 === '≥', ctx);
+    if (!(up(op1) && up(op2)) && !(down(op1) && down(op2))) return undefined;
+    if (x.k !== 'sym' || x.name !== v) {
+      // `-1 < 2x + 1 \le 3`, `1 < |x| < 3`: both halves of the chain hold.
+      const left = relationToSet([op1], [a, x], ctx);
+      const right = relationToSet([op2], [x, b], ctx);
+      return left === undefined || right === undefined ? undefined : intersect(left, right);
+    }
+    if (up(op1)) return span(a, op1 === '≤', b, op2 === '≤', ctx);
+    return span(b, op2 === '≥', a, op1 === '≥', ctx);
   }
   return undefined;
+}
+
+/**
+ * `|A| op B` without the absolute value: |A| = max(A, −A), so `|A| < B` holds exactly when
+ * both `A < B` and `−A < B` do, and `|A| > B` when either does (for any B, even one that is
+ * negative or depends on the variable). Each half is solved on its own, so `|x + 1| \ge 3`
+ * becomes (−∞, −4] ∪ [2, ∞) exactly instead of being mistaken for the linear x + 1 ≥ 3.
+ */
+function splitAbs(
+  absSide: Node,
+  op: RelOp,
+  other: Node,
+  ctx: EvalContext,
+): IntervalSet | undefined {
+  if (absSide.k !== 'fn' || absSide.name !== 'abs' || absSide.args.length !== 1) return undefined;
+  if (op === '=' || op === '≠' || op === 'in' || op === '≈') return undefined;
+  const inner = absSide.args[0] as Node;
+  const plus = relationToSet([op], [inner, other], ctx);
+  const minus = relationToSet([op], [{ k: 'neg', arg: inner }, other], ctx);
+  if (plus === undefined || minus === undefined) return undefined;
+  return op === '<' || op === '≤' ? intersect(plus, minus) : normalizeSet([...plus, ...minus]);
 }
 
 function span(
@@ -195,47 +249,6 @@ function boundToSet(op: RelOp, at: Node, ctx: EvalContext): IntervalSet | undefi
     default:
       return undefined;
   }
-}
-
-/**
- * Reads `lhs op rhs` as `v op' c`. Either side may be `v` itself; otherwise lhs − rhs must be
- * linear in v with rational coefficients (checked exactly at three points).
- */
-function solveLinear(
-  lhs: Node,
-  op: RelOp,
-  rhs: Node,
-  v: string,
-  ctx: EvalContext,
-): { op: RelOp; at: Node } | undefined {
-  if (op !== '<' && op !== '>' && op !== '≤' && op !== '≥' && op !== '≠') return undefined;
-  if (lhs.k === 'sym' && lhs.name === v && freeSymbols(rhs).size === 0) return { op, at: rhs };
-  if (rhs.k === 'sym' && rhs.name === v && freeSymbols(lhs).size === 0) {
-    return { op: FLIP[op] ?? op, at: lhs };
-  }
-  const f: Node = { k: 'add', terms: [lhs, { k: 'neg', arg: rhs }] };
-  const at = (x: number): Rational | undefined => {
-    const r = exactEval(f, new Map([[v, Q.fromInt(x)]]), ctx.budget);
-    return r.ok ? r.v : undefined;
-  };
-  const f0 = at(0);
-  const f1 = at(1);
-  const f2 = at(2);
-  const f5 = at(5);
-  if (f0 === undefined || f1 === undefined || f2 === undefined || f5 === undefined)
-    return undefined;
-  const slope = Q.sub(f1, f0);
-  const slope2 = Q.sub(f2, f1);
-  const slope5 = Q.sub(f5, f0);
-  if (slope === undefined || slope2 === undefined || slope5 === undefined) return undefined;
-  const five = Q.mul(slope, Q.fromInt(5));
-  if (!Q.eq(slope, slope2) || five === undefined || !Q.eq(five, slope5) || slope.n === 0n) {
-    return undefined;
-  }
-  const root = Q.div(Q.neg(f0), slope);
-  if (root === undefined) return undefined;
-  const dir = slope.n > 0n ? op : (FLIP[op] ?? op);
-  return { op: dir, at: { k: 'num', value: root, decimal: false } };
 }
 
 /** Order of two endpoints on the line, ignoring whether they are closed. */

@@ -31,6 +31,8 @@ export const PLAIN_NAMES = new Set([
   'log',
   'ln',
   'exp',
+  'cis',
+  'lg',
   'pi',
   'infty',
   'infinity',

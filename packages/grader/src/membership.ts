@@ -1,10 +1,11 @@
 import type Decimal from 'decimal.js';
 import type { Node, RelOp } from './ast';
 import { decimalAt } from './complex';
-import type { Endpoint, Interval, IntervalSet } from './intervals';
+import { type Endpoint, type Interval, type IntervalSet, splitConditions } from './intervals';
+import { holds } from './linear';
 import * as Q from './rational';
 import { type EvalContext, type Tri, isNonReal, signOf, valueAt } from './scalar';
-import { children, freeSymbols } from './tree';
+import { freeSymbols, substitute } from './tree';
 
 /**
  * A one-variable relation that is not linear (`x^2 < 4`, `|x - 1| \le 3`) against a set of reals
@@ -14,8 +15,10 @@ import { children, freeSymbols } from './tree';
  * strictly between test points far from the set's endpoints can go unseen.
  */
 export function relationVariable(n: Node): string | undefined {
+  // Only inequalities: the solutions of an equation (`2x + 1 = 0`) or the points excluded by
+  // `≠` are isolated points that a grid of test points never meets.
   const isRelation = (m: Node): boolean =>
-    (m.k === 'rel' && m.ops.every((op) => op !== 'in' && op !== '≈')) ||
+    (m.k === 'rel' && m.ops.every((op) => op !== 'in' && op !== '≈' && op !== '=' && op !== '≠')) ||
     (m.k === 'list' && m.open === '' && m.items.every(isRelation));
   if (!isRelation(n)) return undefined;
   const vars = freeSymbols(n);
@@ -85,9 +88,13 @@ function strictlyInside(i: Interval, x: Decimal): boolean {
 
 function truthAt(n: Node, v: string, x: Node, ctx: EvalContext): boolean | undefined {
   if (n.k === 'list') {
-    const parts = n.items.map((item) => truthAt(item, v, x, ctx));
-    if (parts.some((p) => p === undefined)) return undefined;
-    return n.joiner === 'and' ? parts.every(Boolean) : parts.some(Boolean);
+    const { pieces, conditions } = splitConditions(n);
+    const parts = pieces.map((item) => truthAt(item, v, x, ctx));
+    const conds = conditions.map((item) => truthAt(item, v, x, ctx));
+    if ([...parts, ...conds].some((p) => p === undefined)) return undefined;
+    const joined =
+      parts.length === 0 || (n.joiner === 'and' ? parts.every(Boolean) : parts.some(Boolean));
+    return joined && conds.every(Boolean);
   }
   if (n.k !== 'rel') return undefined;
   for (let i = 0; i < n.ops.length; i++) {
@@ -106,52 +113,4 @@ function truthAt(n: Node, v: string, x: Node, ctx: EvalContext): boolean | undef
     if (!holds(n.ops[i] as RelOp, sign)) return false;
   }
   return true;
-}
-
-function holds(op: RelOp, sign: -1 | 0 | 1): boolean {
-  switch (op) {
-    case '<':
-      return sign < 0;
-    case '≤':
-      return sign <= 0;
-    case '>':
-      return sign > 0;
-    case '≥':
-      return sign >= 0;
-    case '=':
-      return sign === 0;
-    default:
-      return sign !== 0;
-  }
-}
-
-/** The node with every occurrence of the symbol `v` replaced by `x`. */
-function substitute(n: Node, v: string, x: Node): Node {
-  if (n.k === 'sym') return n.name === v ? x : n;
-  const kids = children(n);
-  if (kids.length === 0) return n;
-  const mapped = kids.map((c) => substitute(c, v, x));
-  switch (n.k) {
-    case 'add':
-      return { ...n, terms: mapped };
-    case 'mul':
-      return { ...n, factors: mapped };
-    case 'neg':
-    case 'fact':
-    case 'percent':
-    case 'deg':
-      return { ...n, arg: mapped[0] as Node };
-    case 'div':
-      return { ...n, num: mapped[0] as Node, den: mapped[1] as Node };
-    case 'pow':
-      return { ...n, base: mapped[0] as Node, exp: mapped[1] as Node };
-    case 'root':
-      return { ...n, arg: mapped[0] as Node, index: mapped[1] as Node };
-    case 'fn':
-      return { ...n, args: mapped };
-    case 'binom':
-      return { ...n, n: mapped[0] as Node, r: mapped[1] as Node };
-    default:
-      return n;
-  }
 }

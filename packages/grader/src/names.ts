@@ -15,6 +15,8 @@ export const FUNCTIONS = new Set([
   'ln',
   'log',
   'exp',
+  'cis',
+  'lg',
 ]);
 
 export const LIST_FUNCTIONS = new Set(['gcd', 'lcm', 'max', 'min', 'abs', 'floor', 'ceil']);
@@ -74,8 +76,11 @@ export const PRIMARY_CMDS = new Set([
   'begin',
   'vec',
   'hat',
+  'overrightarrow',
   'overline',
   'bar',
+  'angle',
+  'measuredangle',
   ...FUNCTIONS,
   ...LIST_FUNCTIONS,
   ...GREEK,

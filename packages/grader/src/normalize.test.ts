@@ -22,6 +22,14 @@ describe('normalizeLatex', () => {
     ['4:30 p.m.', '\\clock{4}{30}{p}'],
     ['\\varnothing', '\\emptyset'],
     ['x \\leq 3', 'x ≤ 3'],
+    ['\\pmatrix{1 \\cr 2}', '\\begin{pmatrix}1 \\cr 2\\end{pmatrix}'],
+    ['9{:}00', '\\clock{9}{00}{}'],
+    ['4 p.m.', '\\clock{4}{00}{p}'],
+    ['12^{\\text{th}}', '12'],
+    ['\\text{July 4th}', '\\text{July 4}'],
+    ['3+4\\mathrm{i}', '3+4 i'],
+    ['1011_{(2)}', '\\based{1011}{2}'],
+    ['€5', '5'],
   ])('%s → %s', (input, expected) => {
     expect(normalizeLatex(input)).toBe(expected);
   });

@@ -36,11 +36,25 @@ const UNICODE: ReadonlyArray<[RegExp, string]> = [
   [/\uFF0C/g, ','],
   [/[\u27E8\u2329]/g, '\\langle '],
   [/[\u27E9\u232A]/g, '\\rangle '],
+  // Set-builder bar and the connectives of Chinese (Gaokao) answers: {x∣x>2或x<-1}.
+  [/\u2223/g, '|'],
+  [/\u6216/g, ' \\text{ or } '],
+  [/\u4E14/g, ' \\text{ and } '],
+  [/\uFF08/g, '('],
+  [/\uFF09/g, ')'],
 ];
 
 const SIMPLE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   // The matrix row separator `\\` first, so that the spacing rules below cannot eat half of it.
   [/\\\\/g, ' \\cr '],
+  // A braced or tightened colon between digits is a clock or ratio colon: 9{:}00, 4\!:\!30.
+  [/(\d)\s*(?:\{:\}|\\!\s*:\s*\\!)\s*(?=\d)/g, '$1:'],
+  // Upright i and e are the imaginary unit and Euler's number (ISO 80000-2), not unit labels.
+  [/\\mathrm\s*\{\s*([ie])\s*\}/g, ' $1 '],
+  // Ordinal suffixes after a numeral: 12^{\text{th}}, 4^{th}, \text{July 4th}.
+  [/(\d)\s*\^\s*\{\s*\\(?:text|mathrm)\s*\{\s*(?:st|nd|rd|th)\s*\}\s*\}/g, '$1'],
+  [/(\d)\s*\^\s*(?:\\(?:text|mathrm)\s*)?\{\s*(?:st|nd|rd|th)\s*\}/g, '$1'],
+  [/(\d)(?:st|nd|rd|th)(?![a-zA-Z])/g, '$1'],
   // Thousands separators written with LaTeX spacing or a braced comma: 10{,}000, 10\,000.
   [/(\d)\{,\}(?=\d{3}(?!\d))/g, '$1'],
   [/(\d),?\\[,!](?=\d{3}(?!\d))/g, '$1'],
@@ -83,6 +97,8 @@ const SIMPLE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/\\text\s*\{\s*percent\s*\}/gi, '\\%'],
   [/(\d)\s*percent\b/gi, '$1\\%'],
   [/\\\$/g, ' '],
+  // Other currency signs, like `\$`: €5, £12.50, ¥300.
+  [/\\(?:euro|pounds|textsterling|yen|textyen|texteuro)(?![a-zA-Z])|[€£¥]/g, ' '],
   [/\$/g, ' '],
   [/\\[()[\]]/g, ' '],
   [/\\(?:text|mbox|mathrm)\s*\{\s*\}/g, ' '],
@@ -99,6 +115,8 @@ export function normalizeLatex(input: string): string {
   for (const [re, to] of UNICODE) s = s.replace(re, to);
   for (const [re, to] of SIMPLE_REWRITES) s = s.replace(re, to);
   for (const cmd of UNWRAP) s = unwrapCommand(s, cmd);
+  s = plainTexMatrices(s);
+  s = markIntegers(s);
   s = rewriteOver(s, 'over', 'frac');
   s = rewriteOver(s, 'choose', 'binom');
   s = markClockTimes(s);
@@ -138,6 +156,40 @@ function unwrapCommand(s: string, cmd: string): string {
       continue;
     }
     out += `{${g.content}}`;
+    last = g.end;
+    re.lastIndex = g.end;
+  }
+  return out + s.slice(last);
+}
+
+/**
+ * The integers, `\mathbb{Z}`, `\mathbf{Z}`, `ℤ` or a plain `Z` after `\in`, become `\integers`;
+ * a parenthesised parameter declaration `(k \in \mathbb{Z})` after a general solution
+ * becomes a list item, `, k \in \integers`, as it is a condition and not a factor.
+ */
+function markIntegers(s: string): string {
+  return s
+    .replace(/\u2124|\\mathbb\s*\{\s*Z\s*\}|\\mathbb\s*Z(?![a-zA-Z])/g, '\\integers ')
+    .replace(/\\in\s*(?:\{\s*Z\s*\}|Z(?![a-zA-Z]))/g, '\\in \\integers ')
+    .replace(/\(\s*([a-zA-Z])\s*\\in\s*\\integers\s*\)/g, ', $1 \\in \\integers ');
+}
+
+/**
+ * Plain TeX's `\pmatrix{1 & 2 \cr 3 & 4}` and `\matrix{…}` (also accepted by MathJax) as the
+ * LaTeX environments the parser reads.
+ */
+function plainTexMatrices(s: string): string {
+  const re = /\\(p?matrix)\s*(?=\{)/g;
+  let out = '';
+  let last = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s)) !== null) {
+    const g = readGroup(s, m.index + m[0].length);
+    // An unclosed group: the rest stays as written (scanning on from every later match
+    // would be quadratic in the length of the answer).
+    if (g === undefined) break;
+    const env = m[1] as string;
+    out += `${s.slice(last, m.index)}\\begin{${env}}${g.content}\\end{${env}}`;
     last = g.end;
     re.lastIndex = g.end;
   }
@@ -185,13 +237,22 @@ function rewriteOver(s: string, infix: string, macro: string): string {
   return s;
 }
 
-/** `4:30 p.m.`, `4:30pm`, `16:30` become `\clock{4}{30}{p}` so the meridiem is not a unit. */
+/**
+ * `4:30 p.m.`, `4:30pm`, `16:30` become `\clock{4}{30}{p}` so the meridiem is not a unit; a
+ * whole hour with its meridiem spelled out (`4 p.m.`, `4\text{ PM}`) is `\clock{4}{00}{p}`.
+ */
 function markClockTimes(s: string): string {
-  return s.replace(
-    /(?<![\d.:])(\d{1,2}):(\d{2})(?![\d:])\s*(?:\\text\s*\{\s*([aApP])\.?\s*[mM]?\.?\s*\}|([aApP])(?:\.?\s*[mM]\.?|\.+)?(?![a-zA-Z]))?/g,
-    (_all, h: string, mm: string, t1?: string, t2?: string) =>
-      `\\clock{${h}}{${mm}}{${(t1 ?? t2 ?? '').toLowerCase()}}`,
-  );
+  return s
+    .replace(
+      /(?<![\d.:])(\d{1,2}):(\d{2})(?![\d:])\s*(?:\\(?:text|textrm|mathrm|mbox)\s*\{\s*([aApP])\.?\s*[mM]?\.?\s*\}|([aApP])(?:\.?\s*[mM]\.?|\.+)?(?![a-zA-Z]))?/g,
+      (_all, h: string, mm: string, t1?: string, t2?: string) =>
+        `\\clock{${h}}{${mm}}{${(t1 ?? t2 ?? '').toLowerCase()}}`,
+    )
+    .replace(
+      /(?<![\d.:,])(1[0-2]|0?[1-9])\s*(?:\\(?:text|textrm|mathrm|mbox)\s*\{\s*([aApP])\.?\s*[mM]\.?\s*\}|([aApP])\.?\s*[mM]\.?(?![a-zA-Z]))/g,
+      (_all, h: string, t1?: string, t2?: string) =>
+        `\\clock{${Number(h)}}{00}{${(t1 ?? t2 ?? '').toLowerCase()}}`,
+    );
 }
 
 const BASE_WORDS: Record<string, number> = {
@@ -209,14 +270,14 @@ const BASE_WORDS: Record<string, number> = {
 };
 
 /**
- * `1011_2`, `(1011)_2`, `A3_{16}`, `1011_{\text{two}}`: digits (at least one numeral among them)
- * subscripted by a base 2..36, in figures or in words.
+ * `1011_2`, `(1011)_2`, `A3_{16}`, `1011_{(2)}`, `1011_{\text{two}}`: digits (at least one
+ * numeral among them) subscripted by a base 2..36, in figures or in words.
  */
 function markBasedNumerals(s: string): string {
   // One greedy digit class, checked for a numeral in the callback: a pattern like
   // [0-9A-Z]*[0-9][0-9A-Z]* would backtrack quadratically on a long run of digits.
   return s.replace(
-    /(?<![A-Za-z0-9_\\.])(\()?([0-9A-Z]+)(\))?_\s*(?:\{\s*(?:(\d{1,2})|\\(?:text|mathrm)\s*\{\s*([a-z]+)\s*\})\s*\}|(\d))/g,
+    /(?<![A-Za-z0-9_\\.])(\()?([0-9A-Z]+)(\))?_\s*(?:\{\s*(?:\(?(\d{1,2})\)?|\\(?:text|mathrm)\s*\{\s*([a-z]+)\s*\})\s*\}|(\d))/g,
     (
       all,
       open?: string,

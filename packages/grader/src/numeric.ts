@@ -15,11 +15,12 @@ export function numericEval(
   env: ReadonlyMap<string, Rational>,
   D: Dec,
   budget: Budget,
+  realOnly = false,
 ): Cx | undefined {
-  return new Evaluator(env, D, budget).eval(n);
+  return new Evaluator(env, D, budget, realOnly).eval(n);
 }
 
-const TRIG = new Set(['sin', 'cos', 'tan', 'cot', 'sec', 'csc']);
+const TRIG = new Set(['sin', 'cos', 'tan', 'cot', 'sec', 'csc', 'cis']);
 
 class Evaluator {
   private readonly heavy: number;
@@ -29,6 +30,11 @@ class Evaluator {
     private readonly env: ReadonlyMap<string, Rational>,
     private readonly D: Dec,
     private readonly budget: Budget,
+    /**
+     * Every subexpression must stay real: the point must lie in the real domain of the whole
+     * expression (`\sqrt{x}` at x < 0 has no value then, instead of an imaginary one).
+     */
+    private readonly realOnly = false,
   ) {
     // Transcendental functions cost roughly quadratically in the precision (~0.5 ms at 60
     // digits in decimal.js, 100 units); square roots about a quarter of that.
@@ -42,6 +48,11 @@ class Evaluator {
   }
 
   eval(n: Node): Cx | undefined {
+    const v = this.evalNode(n);
+    return this.realOnly && v !== undefined && !v.im.isZero() ? undefined : v;
+  }
+
+  private evalNode(n: Node): Cx | undefined {
     this.budget.charge(Math.ceil(this.D.precision / 60));
     const D = this.D;
     switch (n.k) {
@@ -160,6 +171,11 @@ class Evaluator {
         return realOnly((v) => v.ceil());
       case 'exp':
         return C.exp(D, x);
+      case 'cis': {
+        // cis t = cos t + i sin t = e^{it}.
+        const it = C.mul({ re: new D(0), im: new D(1) }, x);
+        return it === undefined ? undefined : C.exp(D, it);
+      }
       case 'ln':
         return C.log(D, x);
       case 'log': {

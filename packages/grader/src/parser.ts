@@ -132,17 +132,26 @@ class Parser {
 
   private parseRelation(): Node {
     this.enter();
-    const sides = [this.parseSetExpr()];
+    const sides = [this.parseRatio()];
     const ops: RelOp[] = [];
     for (;;) {
       const op = this.peekRelOp();
       if (op === undefined) break;
       this.next();
       ops.push(op);
-      sides.push(this.parseSetExpr());
+      sides.push(this.parseRatio());
     }
     this.depth--;
     return ops.length === 0 ? (sides[0] as Node) : { k: 'rel', ops, sides };
+  }
+
+  /** `3:4`, `1:2:3`: a ratio, kept as the function `ratio` of its terms. */
+  private parseRatio(): Node {
+    const first = this.parseSetExpr();
+    if (!this.isOp(':')) return first;
+    const args = [first];
+    while (this.eatOp(':')) args.push(this.parseSetExpr());
+    return { k: 'fn', name: 'ratio', args };
   }
 
   private peekRelOp(): RelOp | undefined {
@@ -490,10 +499,13 @@ class Parser {
     if (name === 'imath') return { k: 'const', name: 'i' };
     if (name === 'emptyset') return { k: 'empty' };
     if (name === 'reals') return { k: 'reals' };
+    // Only ever the range of a parameter (`k \in \mathbb{Z}`), which families.ts reads.
+    if (name === 'integers') return { k: 'text', text: 'integers' };
     if (GREEK.has(name)) return this.symbolNamed(name);
-    if (name === 'vec' || name === 'hat') {
+    if (name === 'angle' || name === 'measuredangle') return this.angleName(name);
+    if (name === 'vec' || name === 'hat' || name === 'overrightarrow') {
       const inner = this.rawArg();
-      return { k: 'sym', name: `${name}:${inner}` };
+      return { k: 'sym', name: `vec:${inner}` };
     }
     // Not after a decimal point (the lexer took those as repeating digits): a conjugate.
     if (name === 'bar' || name === 'overline')
@@ -528,6 +540,17 @@ class Parser {
     throw new ParseError(`unsupported \\${name}`);
   }
 
+  /** `\angle ABC`, `\angle{A}`: the name of an angle, one symbol (whose measure is the answer). */
+  private angleName(cmd: string): Node {
+    const t = this.peek();
+    if (t.t === 'letters') {
+      this.next();
+      return { k: 'sym', name: `${cmd}:${t.text}` };
+    }
+    if (this.isOp('{')) return { k: 'sym', name: `${cmd}:${this.rawArg()}` };
+    throw new ParseError(`\\${cmd} without a name`);
+  }
+
   private symbolNamed(name: string): Node {
     let full = name;
     if (this.eatOp('_')) full += `_${this.rawArg()}`;
@@ -536,6 +559,8 @@ class Parser {
 
   /** A function by name (LaTeX or plain): powers, log bases, and an argument with or without parens. */
   private parseNamed(name: string): Node {
+    // `\lg` is the common logarithm (as `\log` without a base is here).
+    if (name === 'lg') return this.parseNamed('log');
     if (name === 'pi') return { k: 'const', name: 'pi' };
     if (name === 'infty' || name === 'infinity' || name === 'inf')
       return { k: 'const', name: 'inf' };
@@ -621,7 +646,14 @@ class Parser {
     if (words !== undefined) return num(rat(words) as Rational);
     if (/^(?:all real(?: numbers)?|all reals|every real number|r)$/.test(lower))
       return { k: 'reals' };
-    if (/^(?:infinity|inf|infty)$/.test(lower)) return { k: 'const', name: 'inf' };
+    if (/^(?:positive |plus )?(?:infinity|inf|infty)$/.test(lower)) {
+      return { k: 'const', name: 'inf' };
+    }
+    if (/^(?:negative|minus) (?:infinity|inf|infty)$/.test(lower)) {
+      return { k: 'neg', arg: { k: 'const', name: 'inf' } };
+    }
+    // `\mathrm{cis}\,\theta`, `\text{log}_2 8`: a function name set upright as text.
+    if (FUNCTIONS.has(lower)) return this.parseNamed(lower);
     if (text === 'e') return { k: 'const', name: 'e' };
     if (text === 'i') return { k: 'const', name: 'i' };
     if (/^[a-zA-Z]$/.test(text)) return { k: 'sym', name: text };
@@ -658,8 +690,17 @@ class Parser {
       this.next();
       const saveAbs = this.absDepth;
       this.absDepth = 0;
-      const { items, separated } = this.parseItems();
+      let { items, separated } = this.parseItems();
       this.absDepth = saveAbs;
+      // `\left( {1,2} \right)`, `\left[ {\frac12, 1} \right)` (MathType writes groups this
+      // way): a braced list that fills the bracket is the bracket's own list.
+      const only = items[0];
+      if (items.length === 1 && !separated && only?.k === 'list' && only.open === '') {
+        if (only.joiner === 'comma' && only.items.length > 1) {
+          items = only.items;
+          separated = true;
+        }
+      }
       const close = this.peek();
       if (close.t !== 'op' || (close.text !== ')' && close.text !== ']')) {
         throw new ParseError(`unclosed ${open}`);

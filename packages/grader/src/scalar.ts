@@ -7,7 +7,7 @@ import { exactEval } from './exact';
 import { numericEval } from './numeric';
 import * as Q from './rational';
 import type { Rational } from './rational';
-import { freeSymbols, key } from './tree';
+import { contains, freeSymbols, key } from './tree';
 
 /** Per-call settings shared by every comparison of one grading call. */
 export interface EvalContext {
@@ -30,19 +30,25 @@ export type Val = { exact: Rational } | { z: Cx; err: Decimal; big: boolean };
 
 export type Tri = 'equal' | 'different' | 'unknown';
 
+/**
+ * The value of `n` at a point. With `realOnly`, only a value reached through real numbers
+ * counts (the point must be in the real domain of every subexpression); otherwise complex
+ * intermediate values are allowed (`\sqrt{-4} = 2i`).
+ */
 export function valueAt(
   n: Node,
   env: ReadonlyMap<string, Rational>,
   ctx: EvalContext,
+  realOnly = false,
 ): Val | undefined {
   let perNode = ctx.cache.get(n);
   if (perNode === undefined) {
     perNode = new Map();
     ctx.cache.set(n, perNode);
   }
-  const at = [...env].map(([k, v]) => `${k}=${v.n}/${v.d}`).join(';');
+  const at = `${realOnly ? 'R' : 'C'}:${[...env].map(([k, v]) => `${k}=${v.n}/${v.d}`).join(';')}`;
   if (perNode.has(at)) return perNode.get(at);
-  const v = computeValue(n, env, ctx);
+  const v = computeValue(n, env, ctx, realOnly);
   perNode.set(at, v);
   return v;
 }
@@ -51,6 +57,7 @@ function computeValue(
   n: Node,
   env: ReadonlyMap<string, Rational>,
   ctx: EvalContext,
+  realOnly: boolean,
 ): Val | undefined {
   const e = exactEval(n, env, ctx.budget);
   if (e.ok) return { exact: e.v };
@@ -58,9 +65,9 @@ function computeValue(
   const p1 = ctx.precision;
   const p2 = 2 * p1;
   const D2 = C.decimalAt(p2);
-  const z1 = numericEval(n, env, C.decimalAt(p1), ctx.budget);
+  const z1 = numericEval(n, env, C.decimalAt(p1), ctx.budget, realOnly);
   if (z1 === undefined) return undefined;
-  const z2 = numericEval(n, env, D2, ctx.budget);
+  const z2 = numericEval(n, env, D2, ctx.budget, realOnly);
   if (z2 === undefined) return undefined;
   const d = C.sub({ re: new D2(z1.re), im: new D2(z1.im) }, z2);
   if (d === undefined) return undefined;
@@ -210,7 +217,52 @@ export function scalarEqual(a: Node, b: Node, ctx: EvalContext): Tri {
     decided++;
   }
   const needed = symbols.length === 0 ? 1 : Math.min(3, points.length);
-  return decided >= needed ? 'equal' : 'unknown';
+  if (decided < needed) return 'unknown';
+  if (symbols.length === 0 || !(hasBranch(a) || hasBranch(b))) return 'equal';
+  return refuteAtNegativePoints(a, b, symbols, ctx);
+}
+
+const NON_ANALYTIC = new Set(['abs', 'floor', 'ceil', 'max', 'min', 'conj']);
+
+/**
+ * Whether the expression can switch formula with the sign of a variable (`|x|`, `\sqrt{x^2}`,
+ * `x^{2/3}`). Expressions built from analytic pieces (polynomials, quotients, exp, log, trig)
+ * that agree on the positive sample points agree wherever both are defined, so only these
+ * need the negative points.
+ */
+function hasBranch(n: Node): boolean {
+  return contains(n, (m) => {
+    if (m.k === 'fn') return NON_ANALYTIC.has(m.name);
+    if (m.k === 'root') return freeSymbols(m.arg).size > 0;
+    if (m.k !== 'pow' || freeSymbols(m.base).size === 0) return false;
+    const e = m.exp.k === 'neg' ? m.exp.arg : m.exp;
+    return !(e.k === 'num' && e.value.d === 1n);
+  });
+}
+
+/**
+ * The positive sample points cannot tell `|x|` from `x` or `\sqrt{x^2}` from `x`. The same
+ * points with some coordinates negated can, wherever both expressions are real all the way
+ * through: a point outside either real domain (`\ln x`, `\sqrt{x}\sqrt{y}` at x, y < 0) is
+ * skipped, so a difference of domains alone never makes two answers different. These points
+ * only refute; they never count towards equality.
+ */
+function refuteAtNegativePoints(a: Node, b: Node, symbols: string[], ctx: EvalContext): Tri {
+  const points = samplePoints(symbols, ctx.points);
+  for (let i = 0; i < points.length; i++) {
+    const env = new Map<string, Rational>();
+    // Sign pattern i + 1 in binary: with one variable, every other point is negative.
+    symbols.forEach((s, j) => {
+      const v = (points[i] as Map<string, Rational>).get(s) as Rational;
+      env.set(s, ((i + 1) >> j) % 2 === 1 ? Q.neg(v) : v);
+    });
+    const va = valueAt(a, env, ctx, true);
+    const vb = valueAt(b, env, ctx, true);
+    if (va !== undefined && vb !== undefined && valEq(va, vb, ctx) === 'different') {
+      return 'different';
+    }
+  }
+  return 'equal';
 }
 
 /**

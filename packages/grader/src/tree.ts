@@ -165,3 +165,34 @@ function replaceChild(n: Node, index: number, child: Node): Node {
       return n;
   }
 }
+
+/** The node with every occurrence of the symbol `v` replaced by `x`. */
+export function substitute(n: Node, v: string, x: Node): Node {
+  if (n.k === 'sym') return n.name === v ? x : n;
+  const kids = children(n);
+  if (kids.length === 0) return n;
+  const mapped = kids.map((c) => substitute(c, v, x));
+  switch (n.k) {
+    case 'add':
+      return { ...n, terms: mapped };
+    case 'mul':
+      return { ...n, factors: mapped };
+    case 'neg':
+    case 'fact':
+    case 'percent':
+    case 'deg':
+      return { ...n, arg: mapped[0] as Node };
+    case 'div':
+      return { ...n, num: mapped[0] as Node, den: mapped[1] as Node };
+    case 'pow':
+      return { ...n, base: mapped[0] as Node, exp: mapped[1] as Node };
+    case 'root':
+      return { ...n, arg: mapped[0] as Node, index: mapped[1] as Node };
+    case 'fn':
+      return { ...n, args: mapped };
+    case 'binom':
+      return { ...n, n: mapped[0] as Node, r: mapped[1] as Node };
+    default:
+      return n;
+  }
+}
