@@ -9,6 +9,7 @@ import type { SearchPorts } from './ports';
 import { checkRecordInvariants, createToyWorld } from './testing';
 import { createToyRng } from './testing/toy-rng';
 import { qValue } from './tree/node';
+import { createStats } from './search/stats';
 
 /** Random event-loop turns before each port answer, so concurrent rollouts interleave. */
 function withJitter(ports: SearchPorts, seed: number): SearchPorts {
@@ -179,22 +180,7 @@ const arbitraryRecord = fc
         seed: 0,
         collapseAnswers: false,
       },
-      stats: {
-        rollouts: 0,
-        expansions: 0,
-        candidates: 0,
-        duplicates: 0,
-        executions: 0,
-        ppmCalls: 0,
-        ppmScored: 0,
-        promptTokens: 0,
-        completionTokens: 0,
-        contextOverflows: 0,
-        terminals: { answer: 0, 'code-error': 0, invalid: 0, 'depth-limit': 0 },
-        correct: 0,
-        wrong: 0,
-        solved: false,
-      },
+      stats: createStats(),
       nodes,
     });
   });

@@ -1,5 +1,6 @@
 import { parseSearchRecord, type SearchRecord, type SearchRecordNode } from '@rstar-fleet/protocol';
 import { createExtractor } from './extractor';
+import { createStats } from '../search/stats';
 
 /** Hand-built stored trees: Q values are chosen, not searched, so the expected rows are exact. */
 const PROMPT = '<|user|>:\nQ\n<|assistant|>:';
@@ -56,22 +57,7 @@ function record(nodes: SearchRecordNode[], reference: string | null = '5'): Sear
       seed: 0,
       collapseAnswers: false,
     },
-    stats: {
-      rollouts: 0,
-      expansions: 0,
-      candidates: 0,
-      duplicates: 0,
-      executions: 0,
-      ppmCalls: 0,
-      ppmScored: 0,
-      promptTokens: 0,
-      completionTokens: 0,
-      contextOverflows: 0,
-      terminals: { answer: 0, 'code-error': 0, invalid: 0, 'depth-limit': 0 },
-      correct: 0,
-      wrong: 0,
-      solved: false,
-    },
+    stats: createStats(),
     nodes: [{ id: '0', parent: null, depth: 0, text: '', kind: 'root', q: 0, n: 20 }, ...nodes],
   });
 }

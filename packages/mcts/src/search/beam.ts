@@ -7,15 +7,12 @@ import {
   type CompiledBeamOptions,
 } from '../options/beam-options';
 import type { SearchPorts } from '../ports';
-import { renderPrompt } from '../step-protocol';
 import { isSelectable, type SearchNode } from '../tree/node';
-import { SearchTree } from '../tree/tree';
-import { throwIfCancelled, type SearchContext } from './context';
+import { createSearchContext, throwIfCancelled } from './context';
 import { applyExpansion, prepareExpansion } from './expansion';
 import type { SearchCallOptions } from './mcts';
 import { normalizeProblem, type SearchProblem } from './problem';
 import type { SearchResult } from './result';
-import { createStats } from './stats';
 
 export interface BeamEngine {
   readonly options: CompiledBeamOptions;
@@ -52,17 +49,7 @@ async function runBeam(
 ): Promise<SearchResult> {
   const problem = normalizeProblem(input);
   const failure = new AbortController();
-  const signal =
-    userSignal === undefined ? failure.signal : AbortSignal.any([userSignal, failure.signal]);
-  const ctx: SearchContext = {
-    tree: new SearchTree(renderPrompt(options.protocol, problem.question)),
-    problem,
-    ports,
-    options,
-    stats: createStats(),
-    signal,
-    scoreSteps: true,
-  };
+  const ctx = createSearchContext(ports, options, problem, true, userSignal, failure);
   const budget = options.maxExpansions ?? Infinity;
   let beams: SearchNode[] = [ctx.tree.root];
   try {

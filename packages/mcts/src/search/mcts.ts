@@ -7,14 +7,11 @@ import {
   type MctsOptions,
 } from '../options/mcts-options';
 import type { SearchPorts } from '../ports';
-import { renderPrompt } from '../step-protocol';
 import { isSelectable } from '../tree/node';
-import { SearchTree } from '../tree/tree';
-import type { SearchContext } from './context';
+import { createSearchContext } from './context';
 import { normalizeProblem, type SearchProblem } from './problem';
 import type { SearchResult } from './result';
 import { rollout, type PendingExpansions } from './rollout';
-import { createStats } from './stats';
 
 export interface SearchCallOptions {
   /** Cancels the search: in-flight port calls get the signal, the search rejects. */
@@ -55,17 +52,15 @@ async function runMcts(
     });
   }
   const failure = new AbortController();
-  const signal =
-    userSignal === undefined ? failure.signal : AbortSignal.any([userSignal, failure.signal]);
-  const ctx: SearchContext = {
-    tree: new SearchTree(renderPrompt(options.protocol, problem.question)),
-    problem,
+  const ctx = createSearchContext(
     ports,
     options,
-    stats: createStats(),
-    signal,
-    scoreSteps: options.qRule === 'ppm',
-  };
+    problem,
+    options.qRule === 'ppm',
+    userSignal,
+    failure,
+  );
+  const { signal } = ctx;
   const rule = { c: options.c, unvisited: options.unvisited };
   const pending: PendingExpansions = new Map();
   // Failures in the order they happened; the first one is the search's error.
