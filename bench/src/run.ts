@@ -1,6 +1,7 @@
 import { formatBenchResult, type BenchResult } from './bench-result';
 import { runGraderBench } from './grader';
 import { benchMctsOverhead } from './mcts';
+import { benchSandbox } from './sandbox';
 
 /**
  * `npm run bench [-- NAME...]`: runs the named benchmarks (all by default), prints a table per
@@ -11,6 +12,7 @@ import { benchMctsOverhead } from './mcts';
 const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'mcts-engine-overhead': () => benchMctsOverhead(),
   'grader-throughput': () => runGraderBench(),
+  'sandbox-throughput': () => benchSandbox(),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { sandboxCommand } from '@rstar-fleet/sandbox';
 import type { CliIO } from '../cli-io';
 import { demoCommand } from './demo';
 import { gradeCommand } from './grade';

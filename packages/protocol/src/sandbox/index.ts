@@ -1,0 +1,4 @@
+export * from './client';
+export * from './grpc-status';
+export * from './proto';
+export * from './types';
