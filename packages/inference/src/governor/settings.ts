@@ -1,0 +1,40 @@
+import type { AimdSettings } from './aimd';
+import type { BackoffSettings } from './backoff';
+
+/** Compiled governor settings of one endpoint (see `GovernorOptions` for meanings and defaults). */
+export interface GovernorSettings {
+  maxInFlight: number;
+  retries: BackoffSettings & { maxRetries: number };
+  deadline: DeadlineSettings;
+  adaptive: AdaptiveSettings | null;
+  keepAliveTimeoutMs: number;
+  random: () => number;
+}
+
+export interface DeadlineSettings {
+  baseMs: number;
+  perOutputTokenMs: number;
+  perInputCharMs: number;
+  maxMs: number;
+}
+
+export interface AdaptiveSettings extends AimdSettings {
+  intervalMs: number;
+  metricsPath: string;
+}
+
+/** The size of a request, from which its deadline follows. */
+export interface RequestSize {
+  inputChars: number;
+  /** Tokens the server may generate per sequence (`max_tokens`); 0 for scoring. */
+  outputTokens: number;
+}
+
+/**
+ * Deadline of one attempt: a fixed allowance (queueing, time to first token) plus time per
+ * token the server may generate and per character it must prefill, capped.
+ */
+export function deadlineMs(size: RequestSize, s: DeadlineSettings): number {
+  const ms = s.baseMs + size.outputTokens * s.perOutputTokenMs + size.inputChars * s.perInputCharMs;
+  return Math.min(s.maxMs, Math.ceil(ms));
+}

@@ -1,0 +1,180 @@
+import { Registry } from 'prom-client';
+import { z } from 'zod';
+
+/** One server of a role. */
+export interface EndpointOptions {
+  /** Base URL, e.g. `http://vllm-0:8000` (paths like `/v1/completions` are appended). */
+  url: string;
+  /** Label in metrics and errors. Default: the URL's `host:port`. Must be unique per client. */
+  name?: string;
+}
+
+/** Per-endpoint request governor; every field optional. */
+export interface GovernorOptions {
+  /** Requests in flight per endpoint (the start value when `adaptive` is set). Default 64. */
+  maxInFlight?: number;
+  retries?: {
+    /** Re-sends after a connection error, 429 or 5xx (never 400). Default 3. */
+    maxRetries?: number;
+    /** Cap of the first backoff delay (full jitter), doubling per retry. Default 200 ms. */
+    baseDelayMs?: number;
+    /** Upper bound of any backoff delay, `Retry-After` included. Default 10 000 ms. */
+    maxDelayMs?: number;
+  };
+  /** Deadline of each attempt = baseMs + perOutputTokenMs × max_tokens + perInputCharMs × prompt chars, ≤ maxMs. */
+  deadline?: {
+    /** Default 10 000 ms (queueing, time to first token). */
+    baseMs?: number;
+    /** Default 50 ms per token the server may generate (p99 inter-token latency plus slack). */
+    perOutputTokenMs?: number;
+    /** Default 0.005 ms per prompt character (prefill). */
+    perInputCharMs?: number;
+    /** Default 600 000 ms. */
+    maxMs?: number;
+  };
+  /**
+   * Moves the in-flight budget from the server's Prometheus `/metrics` (AIMD): grows while its
+   * queue is short and KV use is low, halves on preemptions, KV ≥ maxKvUsage or a long queue.
+   * Off unless given.
+   */
+  adaptive?: {
+    /** Default 4. */
+    minInFlight?: number;
+    /** Default 512. */
+    maxInFlight?: number;
+    /** Poll period. Default 5000 ms. */
+    intervalMs?: number;
+    /** Server queue length to aim at (vLLM waiting, SGLang queue, llama.cpp deferred). Default 16. */
+    targetWaiting?: number;
+    /** Default 0.9. */
+    maxKvUsage?: number;
+    /** Default 0.5. */
+    decreaseFactor?: number;
+    /** Default 4. */
+    increaseStep?: number;
+    /** Default `/metrics`. */
+    metricsPath?: string;
+  };
+  /** Idle keep-alive sockets close after this; keep it below the server's (uvicorn: 5 s). Default 4000 ms. */
+  keepAliveTimeoutMs?: number;
+  /** Random source of the backoff jitter, in [0, 1). Default Math.random (tests inject one). */
+  random?: () => number;
+}
+
+/** Replica health. */
+export interface RoutingOptions {
+  /** How long a replica that failed after its retries is skipped. Default 5000 ms. */
+  cooldownMs?: number;
+  /** Repeated failures double the cool-down up to this. Default 60 000 ms. */
+  maxCooldownMs?: number;
+  /** Clock (epoch ms); tests inject one. Default Date.now. */
+  now?: () => number;
+}
+
+/** Options every client takes. */
+export interface CommonClientOptions {
+  /** The replicas of this role (at least one). */
+  endpoints: EndpointOptions[];
+  governor?: GovernorOptions;
+  routing?: RoutingOptions;
+  /** Metrics go here (`rstar_inference_*`); default: a private registry (nothing exported). */
+  registry?: Registry;
+  /** Extra HTTP headers on every request, e.g. `authorization` for a hosted server. */
+  headers?: Record<string, string>;
+  /** Fields merged last into every request body (e.g. `add_special_tokens: false`). */
+  extraBody?: Record<string, unknown>;
+}
+
+const fn = <T>() => z.custom<T>((v) => typeof v === 'function', 'expected a function');
+const posInt = z.number().int().min(1);
+const nonNeg = z.number().min(0);
+
+const url = z.string().refine((v) => {
+  try {
+    const u = new URL(v);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}, 'expected an http(s) URL');
+
+export const endpointSchema = z.strictObject({ url, name: z.string().min(1).optional() });
+
+export const governorSchema = z.strictObject({
+  maxInFlight: posInt.max(65536).default(64),
+  retries: z
+    .strictObject({
+      maxRetries: z.number().int().min(0).max(20).default(3),
+      baseDelayMs: nonNeg.default(200),
+      maxDelayMs: nonNeg.default(10_000),
+    })
+    .prefault({}),
+  deadline: z
+    .strictObject({
+      baseMs: posInt.default(10_000),
+      perOutputTokenMs: nonNeg.default(50),
+      perInputCharMs: nonNeg.default(0.005),
+      maxMs: posInt.default(600_000),
+    })
+    .prefault({}),
+  adaptive: z
+    .strictObject({
+      minInFlight: posInt.default(4),
+      maxInFlight: posInt.max(65536).default(512),
+      intervalMs: posInt.default(5000),
+      targetWaiting: nonNeg.default(16),
+      maxKvUsage: z.number().gt(0).max(1).default(0.9),
+      decreaseFactor: z.number().gt(0).lt(1).default(0.5),
+      increaseStep: posInt.default(4),
+      metricsPath: z.string().startsWith('/').default('/metrics'),
+    })
+    .refine((a) => a.minInFlight <= a.maxInFlight, {
+      message: 'minInFlight must not exceed maxInFlight',
+      path: ['minInFlight'],
+    })
+    .optional(),
+  keepAliveTimeoutMs: posInt.default(4000),
+  random: fn<() => number>().default(() => Math.random),
+});
+
+export const routingSchema = z.strictObject({
+  cooldownMs: nonNeg.default(5000),
+  maxCooldownMs: nonNeg.default(60_000),
+  now: fn<() => number>().default(() => Date.now),
+});
+
+export const commonShape = {
+  endpoints: z.array(endpointSchema).min(1),
+  governor: governorSchema.prefault({}),
+  routing: routingSchema.prefault({}),
+  registry: z
+    .custom<Registry>((v) => v instanceof Registry, 'expected a prom-client Registry')
+    .optional(),
+  headers: z.record(z.string(), z.string()).default({}),
+  extraBody: z.record(z.string(), z.unknown()).default({}),
+};
+
+/** Endpoint names default to host:port and must be unique (they are metric labels). */
+export function endpointNames(
+  endpoints: readonly { url: string; name?: string | undefined }[],
+): string[] {
+  return endpoints.map((e) => e.name ?? new URL(e.url).host);
+}
+
+/** Rejects two endpoints with the same name (explicit or derived), pointing at the second. */
+export function uniqueNames(
+  value: { endpoints: { url: string; name?: string | undefined }[] },
+  ctx: z.core.$RefinementCtx,
+): void {
+  const seen = new Set<string>();
+  endpointNames(value.endpoints).forEach((name, i) => {
+    if (seen.has(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `duplicate endpoint name "${name}" (set distinct names)`,
+        path: ['endpoints', i, 'name'],
+      });
+    }
+    seen.add(name);
+  });
+}
