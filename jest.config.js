@@ -30,7 +30,14 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
+    // ESM-only dependencies (hyparquet, the corpus Parquet reader) compiled to CommonJS for jest;
+    // Node itself loads them with require(esm).
+    '/node_modules/hyparquet[^/]*/.+\\.js$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' } },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!hyparquet)'],
   moduleNameMapper,
   testTimeout: 60_000,
 };

@@ -1,0 +1,77 @@
+import { InvalidInputError } from '@rstar-fleet/protocol';
+import { collect, tempFile } from './test-helpers';
+import { sniffFormat } from './format';
+
+/**
+ * A Parquet file written in the test with hyparquet-writer (no pyarrow here): NuminaMath's
+ * column layout, several row groups, one bad row, a `messages`-like column the reader must skip.
+ */
+async function writeNuminaParquet(rows: number, rowGroupSize: number): Promise<string> {
+  const { parquetWriteBuffer } = await import('hyparquet-writer');
+  const problems = Array.from({ length: rows }, (_, i) => `What is ${i} + ${i}?`);
+  const solutions = problems.map((_, i) =>
+    i === 3 ? 'no box here' : `It is $\\boxed{${2 * i}}$.`,
+  );
+  const buffer = parquetWriteBuffer({
+    columnData: [
+      {
+        name: 'source',
+        data: problems.map((_, i) => (i % 2 === 0 ? 'olympiads' : 'cn_k12')),
+        type: 'STRING',
+      },
+      { name: 'problem', data: problems, type: 'STRING' },
+      { name: 'solution', data: solutions, type: 'STRING' },
+      { name: 'chat', data: problems.map((p) => `user: ${p}`), type: 'STRING' },
+    ],
+    rowGroupSize,
+  });
+  return tempFile('numina-cot.parquet', Buffer.from(buffer));
+}
+
+describe('Parquet corpus files', () => {
+  it('reports a corrupt file as bad input naming it', async () => {
+    const path = tempFile('broken.parquet', Buffer.from('PAR1 this is not really parquet PAR1'));
+    await expect(collect(path)).rejects.toThrow(InvalidInputError);
+    await expect(collect(path)).rejects.toThrow(`${path}: cannot read Parquet`);
+  });
+
+  it('stream row group by row group with row numbers as lines', async () => {
+    const path = await writeNuminaParquet(25, 10);
+    expect(await sniffFormat(path)).toBe('parquet');
+    const { asyncBufferFromFile, parquetMetadataAsync } = await import('hyparquet');
+    const metadata = await parquetMetadataAsync(await asyncBufferFromFile(path));
+    expect(metadata.row_groups.map((g) => Number(g.num_rows))).toEqual([10, 10, 5]);
+    const { records, rejects, stats } = await collect(path);
+    expect(stats).toMatchObject({
+      format: 'parquet',
+      adapter: 'numina',
+      read: 25,
+      accepted: 24,
+      rejected: 1,
+    });
+    expect(rejects).toEqual([`${path}:4, field solution: has no \\boxed{} answer`]);
+    expect(records[0]).toEqual({
+      id: expect.stringMatching(/^numina-cot-h[0-9a-f]{16}$/),
+      problem: 'What is 0 + 0?',
+      answer: '0',
+      source: 'numina-cot/olympiads',
+    });
+    expect(records.at(-1)).toMatchObject({ problem: 'What is 24 + 24?', answer: '48' });
+    expect(stats.bySource).toEqual({ 'numina-cot/olympiads': 13, 'numina-cot/cn_k12': 11 });
+  });
+
+  it('gives the same ids as the same rows in JSONL', async () => {
+    const parquet = await collect(await writeNuminaParquet(5, 2));
+    const jsonl = tempFile(
+      'numina-cot.jsonl',
+      parquet.records
+        .map((r) =>
+          JSON.stringify({ problem: r.problem, solution: `$\\boxed{${r.answer}}$`, source: 'x' }),
+        )
+        .join('\n'),
+    );
+    expect((await collect(jsonl)).records.map((r) => r.id)).toEqual(
+      parquet.records.map((r) => r.id),
+    );
+  });
+});
