@@ -1,6 +1,8 @@
 import { formatBenchResult, type BenchResult } from './bench-result';
+import { benchCorpus } from './corpus';
 import { runGraderBench } from './grader';
 import { benchMctsOverhead } from './mcts';
+import { benchModelSimRounds } from './model-sim-rounds';
 import { benchSandbox } from './sandbox';
 
 /**
@@ -13,6 +15,8 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'mcts-engine-overhead': () => benchMctsOverhead(),
   'grader-throughput': () => runGraderBench(),
   'sandbox-throughput': () => benchSandbox(),
+  'corpus-streaming': () => benchCorpus(),
+  'model-sim-rounds': () => benchModelSimRounds(),
 };
 
 async function main(argv: string[]): Promise<number> {

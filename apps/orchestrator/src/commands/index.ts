@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
+import { modelSimCommand } from '@rstar-fleet/model-sim';
 import { sandboxCommand } from '@rstar-fleet/sandbox';
 import type { CliIO } from '../cli-io';
+import { corpusCommand } from './corpus';
 import { demoCommand } from './demo';
 import { gradeCommand } from './grade';
 
 /** Every subcommand of `rstar-fleet`; each feature adds its factory here. */
 export const commandFactories: ReadonlyArray<(io: CliIO) => Command> = [
   demoCommand,
+  corpusCommand,
   gradeCommand,
   sandboxCommand,
+  modelSimCommand,
 ];

@@ -1,0 +1,157 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { InvalidInputError, NotFoundError, RstarError } from '@rstar-fleet/protocol';
+
+/** Competence keys: the six skills of the synthetic family plus `closing` (print + answer). */
+export const COMPETENCE_KEYS = [
+  'rates',
+  'fractions',
+  'percentages',
+  'remainders',
+  'units',
+  'equations',
+  'closing',
+] as const;
+export type CompetenceKey = (typeof COMPETENCE_KEYS)[number];
+
+const probability = z.number().min(0).max(1);
+const weight = z.number().min(0);
+
+export const MISTAKES = ['wrongConstant', 'raises', 'prematureAnswer', 'overlong'] as const;
+export type Mistake = (typeof MISTAKES)[number];
+
+/**
+ * A simulated checkpoint: everything that makes one simulated "model" differ from another.
+ * JSON on disk, validated once at load; unknown keys are rejected so a typo cannot be ignored.
+ */
+export const checkpointSchema = z.strictObject({
+  format: z.literal('rstar-fleet/model-sim-checkpoint@1'),
+  /** Shown in model ids: `sim-policy-<name>`, `sim-ppm-<name>`. */
+  name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+  /** Keys the simulator's noise (PPM) and mixes into every sampling seed. */
+  seed: z.number().int().min(0).max(0xffff_ffff),
+  policy: z.strictObject({
+    /** Probability that a sampled step of each skill is correct. */
+    competence: z.strictObject(
+      Object.fromEntries(COMPETENCE_KEYS.map((k) => [k, probability])) as Record<
+        CompetenceKey,
+        typeof probability
+      >,
+    ),
+    /** Competence lost per step of depth beyond the first (long chains are harder). */
+    depthPenalty: z.number().min(0).max(0.2),
+    /** Relative weights of the mistakes made instead of a correct step. */
+    mistakes: z.strictObject(
+      Object.fromEntries(MISTAKES.map((k) => [k, weight])) as Record<Mistake, typeof weight>,
+    ),
+  }),
+  ppm: z.strictObject({
+    /** Standard deviation of the Gaussian noise added to the PPM's true value (tanh scale). */
+    noise: z.number().min(0).max(5),
+  }),
+  training: z.strictObject({
+    /** The best competence training can reach. */
+    ceiling: probability,
+    /** What a student model does on a skill without useful data (training's lower bound). */
+    floor: probability,
+    /** Share of the gap between the competence and what the SFT data supports closed per training. */
+    sftRate: probability,
+    /** SFT steps of a skill per problem searched at which its coverage is 1 − 1/e. */
+    sftScale: z.number().positive(),
+    /** Target competence = ceiling × purity^purityExponent. */
+    purityExponent: z.number().min(0).max(20),
+    /** Share of the gap between the noise and what the pairs support closed per training. */
+    ppmRate: probability,
+    /** Rankable pairs per problem searched at which their coverage is 1 − 1/e. */
+    ppmScale: z.number().positive(),
+    /** PPM noise reached with perfectly labelled, fully covered pairs. */
+    minNoise: z.number().min(0).max(5),
+    /** PPM noise reached with pairs no better than chance. */
+    maxNoise: z.number().min(0).max(5),
+  }),
+  latency: z.strictObject({
+    /** Time to first token (prefill), milliseconds. */
+    ttftMs: z.number().min(0).max(600_000),
+    /** Time per generated token (decode), milliseconds. */
+    perTokenMs: z.number().min(0).max(10_000),
+    /** Sequences decoded at once; more wait in a FIFO queue (vLLM `max_num_seqs`). */
+    maxNumSeqs: z.number().int().min(1).max(1_000_000),
+    /** KV-cache capacity in tokens, for `vllm:kv_cache_usage_perc`. */
+    kvCacheTokens: z.number().int().min(1),
+  }),
+  /** Context window: prompt tokens + max_tokens above it is a 400, as in vLLM. */
+  maxModelLen: z.number().int().min(16),
+});
+export type Checkpoint = z.infer<typeof checkpointSchema>;
+
+/**
+ * The bootstrap checkpoint r0 (the stand-in for round 1's large prompted model). Its numbers are
+ * calibrated so that the four-round loop of the simulator reproduces the shape of the paper's
+ * Table 2 (see README: calibration); every later checkpoint is r0 plus simulated training.
+ */
+export const DEFAULT_CHECKPOINT: Checkpoint = Object.freeze({
+  format: 'rstar-fleet/model-sim-checkpoint@1',
+  name: 'r0',
+  seed: 0,
+  policy: {
+    competence: {
+      rates: 0.83,
+      fractions: 0.75,
+      percentages: 0.75,
+      remainders: 0.71,
+      units: 0.83,
+      equations: 0.73,
+      closing: 0.92,
+    },
+    depthPenalty: 0.04,
+    mistakes: { wrongConstant: 0.55, raises: 0.15, prematureAnswer: 0.15, overlong: 0.15 },
+  },
+  // The bootstrap has no trained PPM: its scores are close to coin flips.
+  ppm: { noise: 3 },
+  training: {
+    ceiling: 0.95,
+    floor: 0.5,
+    sftRate: 0.8,
+    sftScale: 4 / 3,
+    purityExponent: 2,
+    ppmRate: 0.7,
+    ppmScale: 5,
+    minNoise: 0.5,
+    maxNoise: 3.2,
+  },
+  latency: { ttftMs: 0, perTokenMs: 0, maxNumSeqs: 256, kvCacheTokens: 500_000 },
+  maxModelLen: 4096,
+});
+
+/** Validates a parsed checkpoint; errors name the field and the source. */
+export function parseCheckpoint(value: unknown, source = 'checkpoint'): Checkpoint {
+  const parsed = checkpointSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new InvalidInputError(issue?.message ?? 'invalid checkpoint', {
+    source,
+    field: issue?.path.join('.') || undefined,
+  });
+}
+
+export async function loadCheckpoint(path: string): Promise<Checkpoint> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new NotFoundError(`checkpoint ${path} does not exist`, { cause: err });
+    }
+    throw new RstarError('UNAVAILABLE', `cannot read checkpoint ${path}`, { cause: err });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new InvalidInputError('not valid JSON', { source: path }, { cause: err });
+  }
+  return parseCheckpoint(json, path);
+}
+
+export const policyModelId = (c: Checkpoint): string => `sim-policy-${c.name}`;
+export const ppmModelId = (c: Checkpoint): string => `sim-ppm-${c.name}`;

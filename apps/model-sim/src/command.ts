@@ -1,0 +1,144 @@
+import { writeFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { z } from 'zod';
+import { InvalidInputError } from '@rstar-fleet/protocol';
+import { compileStepProtocol } from '@rstar-fleet/mcts';
+import { auditDatasets } from './audit';
+import { DEFAULT_CHECKPOINT, loadCheckpoint, type Checkpoint } from './checkpoint';
+import { readPairsFile, readSftFile } from './datasets';
+import { realSleep } from './latency';
+import { createSimServer } from './server';
+import { SimState } from './state';
+import { trainCheckpoint } from './train';
+
+/** Where a command writes (structurally the orchestrator's CliIO). */
+export interface SimIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+const serveFlags = z.object({
+  port: z.coerce.number().int().min(0).max(65535),
+  host: z.string().min(1),
+  checkpoint: z.string().min(1).optional(),
+  ttftMs: z.coerce.number().min(0).max(600_000).optional(),
+  perTokenMs: z.coerce.number().min(0).max(10_000).optional(),
+  maxNumSeqs: z.coerce.number().int().min(1).max(1_000_000).optional(),
+});
+
+function flagsOf<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new InvalidInputError(issue?.message ?? 'invalid flags', {
+    field: `--${String(issue?.path[0] ?? 'flags')}`,
+  });
+}
+
+const readCheckpoint = (path: string | undefined): Promise<Checkpoint> =>
+  path === undefined ? Promise.resolve(DEFAULT_CHECKPOINT) : loadCheckpoint(path);
+
+/**
+ * `rstar-fleet model-sim`: serves the SIMULATED policy + PPM (vLLM dialect) until SIGINT or
+ * SIGTERM; `model-sim train` and `model-sim audit` work on round datasets.
+ */
+export function modelSimCommand(io: SimIO): Command {
+  const command = new Command('model-sim')
+    .description('run the SIMULATED model server (vLLM API; not a model) or train/audit with it')
+    .option('-p, --port <P>', 'port to listen on (0 = any free port)', '8000')
+    .option('--host <H>', 'address to bind', '127.0.0.1')
+    .option('-c, --checkpoint <file>', 'simulated checkpoint JSON (default: built-in r0)')
+    .option('--ttft-ms <ms>', 'simulated time to first token (overrides the checkpoint)')
+    .option('--per-token-ms <ms>', 'simulated time per generated token (overrides the checkpoint)')
+    .option(
+      '--max-num-seqs <n>',
+      'sequences decoded at once; more queue (overrides the checkpoint)',
+    )
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
+    })
+    .action(async (raw: Record<string, unknown>) => {
+      const flags = flagsOf(serveFlags, raw);
+      const latency = Object.fromEntries(
+        Object.entries({
+          ttftMs: flags.ttftMs,
+          perTokenMs: flags.perTokenMs,
+          maxNumSeqs: flags.maxNumSeqs,
+        }).filter(([, v]) => v !== undefined),
+      );
+      const checkpoint = await readCheckpoint(flags.checkpoint);
+      const state = new SimState(checkpoint, compileStepProtocol(), realSleep, latency);
+      const sim = createSimServer(state);
+      const port = await sim.listen(flags.port, flags.host);
+      io.stderr.write(
+        `rstar-fleet model-sim: SIMULATOR (not a model) serving ${state.policyId} and ${state.ppmId} on http://${flags.host}:${port}\n`,
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await sim.close();
+      io.stderr.write('rstar-fleet model-sim: stopped\n');
+    });
+  command.addCommand(trainCommand(io));
+  command.addCommand(auditCommand(io));
+  return command;
+}
+
+const trainFlags = z.object({
+  checkpoint: z.string().min(1).optional(),
+  sft: z.string().min(1),
+  pairs: z.string().min(1),
+  out: z.string().min(1),
+  name: z.string().min(1).optional(),
+  problems: z.coerce.number().int().min(1).optional(),
+});
+
+function trainCommand(io: SimIO): Command {
+  return new Command('train')
+    .description('simulated training: move a checkpoint toward what SFT data and pairs support')
+    .option('-c, --checkpoint <in.json>', 'checkpoint to start from (default: built-in r0)')
+    .requiredOption('--sft <sft.jsonl>', 'SFT rows {prompt, completion}')
+    .requiredOption('--pairs <ppm_pairs.jsonl>', 'preference pairs {prompt, chosen, rejected}')
+    .requiredOption('-o, --out <out.json>', 'where to write the new checkpoint')
+    .option('--name <name>', 'name of the new checkpoint (default: r<N+1>)')
+    .option(
+      '--problems <N>',
+      'problems searched in the round (default: distinct problems in the data)',
+    )
+    .action(async (raw: Record<string, unknown>) => {
+      const flags = flagsOf(trainFlags, raw);
+      const protocol = compileStepProtocol();
+      const before = await readCheckpoint(flags.checkpoint);
+      const [sft, pairs] = await Promise.all([readSftFile(flags.sft), readPairsFile(flags.pairs)]);
+      const result = trainCheckpoint(before, sft, pairs, protocol, {
+        name: flags.name,
+        problems: flags.problems,
+      });
+      await writeFile(flags.out, `${JSON.stringify(result.checkpoint, null, 2)}\n`);
+      io.stdout.write(
+        `${JSON.stringify({
+          from: before.name,
+          to: result.checkpoint.name,
+          competence: result.checkpoint.policy.competence,
+          ppmNoise: result.checkpoint.ppm.noise,
+          audit: result.audit,
+        })}\n`,
+      );
+    });
+}
+
+const auditFlags = z.object({ sft: z.string().min(1), pairs: z.string().min(1) });
+
+function auditCommand(io: SimIO): Command {
+  return new Command('audit')
+    .description('truth for measurement: truly correct SFT steps, truly better chosen pair sides')
+    .requiredOption('--sft <sft.jsonl>', 'SFT rows {prompt, completion}')
+    .requiredOption('--pairs <ppm_pairs.jsonl>', 'preference pairs {prompt, chosen, rejected}')
+    .action(async (raw: Record<string, unknown>) => {
+      const flags = flagsOf(auditFlags, raw);
+      const [sft, pairs] = await Promise.all([readSftFile(flags.sft), readPairsFile(flags.pairs)]);
+      io.stdout.write(`${JSON.stringify(auditDatasets(sft, pairs, compileStepProtocol()))}\n`);
+    });
+}

@@ -1,0 +1,41 @@
+/**
+ * @rstar-fleet/model-sim — a SIMULATED policy + PPM server speaking the vLLM HTTP API over the
+ * synthetic problem family of @rstar-fleet/corpus. A test and measuring instrument, not a model:
+ * its results are never model results.
+ */
+export {
+  checkpointSchema,
+  DEFAULT_CHECKPOINT,
+  COMPETENCE_KEYS,
+  MISTAKES,
+  parseCheckpoint,
+  loadCheckpoint,
+  policyModelId,
+  ppmModelId,
+} from './checkpoint';
+export type { Checkpoint, CompetenceKey, Mistake } from './checkpoint';
+export { recoverPrompt, splitSteps, stateOf } from './recover';
+export type { Recovered, SolutionState } from './recover';
+export { judgeSteps } from './truth';
+export type { Verdict } from './truth';
+export { proposeStep } from './policy';
+export { generate } from './generate';
+export type { GenerateRequest, GeneratedChoice } from './generate';
+export { ppmRawScore, ppmValue } from './ppm';
+export { auditDatasets } from './audit';
+export type { AuditReport, PairExample, SftExample } from './audit';
+export { trainCheckpoint } from './train';
+export type { TrainOptions, TrainResult } from './train';
+export { Scheduler, realSleep } from './latency';
+export type { LatencyModel, SchedulerSnapshot, Sleep } from './latency';
+export { SimState } from './state';
+export { createSimServer } from './server';
+export type { SimServer } from './server';
+export { createSimPorts } from './ports';
+export type { SimPorts } from './ports';
+export { runSimRounds, ROUND_PLAN } from './rounds';
+export type { Breakage, RoundOutcome, RoundSettings, RoundsOptions } from './rounds';
+export { modelSimCommand } from './command';
+export type { SimIO } from './command';
+export { readSftFile, readPairsFile } from './datasets';
+export { countTokens } from './tokens';

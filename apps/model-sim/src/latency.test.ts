@@ -1,0 +1,64 @@
+import { Scheduler, type Sleep } from './latency';
+
+/** A sleep the test releases by hand: counts, not timings. */
+function manualSleep(): {
+  sleep: Sleep;
+  release: () => void;
+  pending: () => number;
+  last: () => number;
+} {
+  const waiting: { ms: number; resolve: () => void }[] = [];
+  let lastMs = -1;
+  return {
+    sleep: (ms) =>
+      new Promise<void>((resolve) => {
+        lastMs = ms;
+        waiting.push({ ms, resolve });
+      }),
+    release: () => waiting.shift()?.resolve(),
+    pending: () => waiting.length,
+    last: () => lastMs,
+  };
+}
+
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+describe('latency model and queueing', () => {
+  it('runs at most maxNumSeqs sequences and queues the rest in FIFO order', async () => {
+    const clock = manualSleep();
+    const scheduler = new Scheduler({ ttftMs: 20, perTokenMs: 2, maxNumSeqs: 4 }, clock.sleep);
+    const order: string[] = [];
+    const a = scheduler.run(3, 100, 10).then(() => order.push('a'));
+    const b = scheduler.run(2, 100, 10).then(() => order.push('b'));
+    const c = scheduler.run(1, 100, 10).then(() => order.push('c'));
+    await tick();
+    // b does not fit beside a; c would fit but must not overtake b.
+    expect(scheduler.snapshot()).toEqual({ running: 3, waiting: 3, kvTokens: 300 });
+    expect(clock.last()).toBe(20 + 2 * 10);
+    clock.release();
+    await a;
+    await tick();
+    expect(scheduler.snapshot()).toEqual({ running: 3, waiting: 0, kvTokens: 300 });
+    clock.release();
+    clock.release();
+    await Promise.all([b, c]);
+    expect(order).toEqual(['a', 'b', 'c']);
+    expect(scheduler.snapshot()).toEqual({ running: 0, waiting: 0, kvTokens: 0 });
+  });
+
+  it('lets a request wider than the batch take the whole batch', async () => {
+    const clock = manualSleep();
+    const scheduler = new Scheduler({ ttftMs: 0, perTokenMs: 0, maxNumSeqs: 2 }, clock.sleep);
+    const wide = scheduler.run(5, 1, 1);
+    await tick();
+    expect(scheduler.snapshot().running).toBe(2);
+    clock.release();
+    await wide;
+  });
+
+  it('takes no time with a zero latency model', async () => {
+    const scheduler = new Scheduler({ ttftMs: 0, perTokenMs: 0, maxNumSeqs: 1 });
+    await Promise.all(Array.from({ length: 50 }, () => scheduler.run(1, 10, 100)));
+    expect(scheduler.snapshot()).toEqual({ running: 0, waiting: 0, kvTokens: 0 });
+  });
+});

@@ -1,0 +1,83 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { SchedulerSnapshot } from './latency';
+
+/**
+ * vLLM's Prometheus names (docs/design/metrics.md), so that dashboards and the client's adaptive
+ * in-flight governor read the simulator like the real server: running/waiting sequences, KV use
+ * under the V1 name and the older `gpu_` name, token counters, finished requests by reason.
+ * Labelled `model_name` as vLLM does; the simulator's ids (`sim-policy-…`) say what it is.
+ */
+export class SimMetrics {
+  readonly registry = new Registry();
+  private readonly promptTokens: Counter<'model_name'>;
+  private readonly generationTokens: Counter<'model_name'>;
+  private readonly success: Counter<'model_name' | 'finished_reason'>;
+  private modelName: string;
+
+  constructor(snapshot: () => SchedulerSnapshot, kvCapacity: () => number, modelName: string) {
+    this.modelName = modelName;
+    const registers = [this.registry];
+    const labelNames = ['model_name'] as const;
+    const gauge = (name: string, help: string, read: (s: SchedulerSnapshot) => number): void => {
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers,
+        collect: function (this: Gauge<'model_name'>) {
+          this.reset();
+          this.labels(modelNameOf()).set(read(snapshot()));
+        },
+      });
+    };
+    const modelNameOf = (): string => this.modelName;
+    gauge('vllm:num_requests_running', 'Sequences decoding now (simulated).', (s) => s.running);
+    gauge(
+      'vllm:num_requests_waiting',
+      'Sequences waiting in the queue (simulated).',
+      (s) => s.waiting,
+    );
+    const kv = (s: SchedulerSnapshot): number => Math.min(1, s.kvTokens / kvCapacity());
+    gauge('vllm:kv_cache_usage_perc', 'KV-cache usage, 0..1 (simulated).', kv);
+    gauge('vllm:gpu_cache_usage_perc', 'KV-cache usage, 0..1 (pre-V1 name; simulated).', kv);
+    new Counter({
+      name: 'vllm:num_preemptions_total',
+      help: 'Preemptions (the simulator never preempts).',
+      labelNames,
+      registers,
+    });
+    this.promptTokens = new Counter({
+      name: 'vllm:prompt_tokens_total',
+      help: 'Prompt tokens processed.',
+      labelNames,
+      registers,
+    });
+    this.generationTokens = new Counter({
+      name: 'vllm:generation_tokens_total',
+      help: 'Tokens generated.',
+      labelNames,
+      registers,
+    });
+    this.success = new Counter({
+      name: 'vllm:request_success_total',
+      help: 'Finished sequences by finish reason.',
+      labelNames: ['model_name', 'finished_reason'] as const,
+      registers,
+    });
+  }
+
+  /** After a checkpoint load the series carry the new model id. */
+  setModelName(name: string): void {
+    this.modelName = name;
+  }
+
+  recordCompletion(promptTokens: number, generationTokens: number, reasons: string[]): void {
+    this.promptTokens.labels(this.modelName).inc(promptTokens);
+    this.generationTokens.labels(this.modelName).inc(generationTokens);
+    for (const r of reasons) this.success.labels(this.modelName, r).inc();
+  }
+
+  recordPooling(promptTokens: number): void {
+    this.promptTokens.labels(this.modelName).inc(promptTokens);
+  }
+}

@@ -1,0 +1,175 @@
+import {
+  createRng,
+  difficultyBand,
+  equalRational,
+  parseRational,
+  synthRecord,
+  type DifficultyBand,
+} from '@rstar-fleet/corpus';
+import {
+  compileStepProtocol,
+  createExtractor,
+  createMcts,
+  toRecord,
+  type PairRow,
+  type QRule,
+  type SftRow,
+} from '@rstar-fleet/mcts';
+import type { AuditReport } from './audit';
+import { DEFAULT_CHECKPOINT, type Checkpoint } from './checkpoint';
+import { createSimPorts } from './ports';
+import { trainCheckpoint } from './train';
+
+/** How a round searches (DESIGN §4 defaults in ROUND_PLAN). */
+export interface RoundSettings {
+  qRule: QRule;
+  rollouts: number;
+  candidates: number;
+  /** Trees per problem with different seeds (round 4: 2). */
+  trees: number;
+}
+
+export const ROUND_PLAN: readonly RoundSettings[] = [
+  { qRule: 'terminal', rollouts: 8, candidates: 5, trees: 1 },
+  { qRule: 'terminal', rollouts: 16, candidates: 8, trees: 1 },
+  { qRule: 'ppm', rollouts: 16, candidates: 8, trees: 1 },
+  { qRule: 'ppm', rollouts: 16, candidates: 16, trees: 2 },
+];
+
+/**
+ * Deliberate faults, to check that the loop notices them:
+ * - `inverted-ppm`: the PPM's scores reach the search negated (a broken PPM-augmented Q rule);
+ * - `shuffled-extraction`: SFT completions are attached to other problems' prompts and pair
+ *   labels are flipped at random (a broken extraction).
+ */
+export type Breakage = 'none' | 'inverted-ppm' | 'shuffled-extraction';
+
+export interface RoundsOptions {
+  problems: number;
+  /** Corpus family seed and search seed. */
+  seed?: number;
+  checkpoint?: Checkpoint;
+  plan?: readonly RoundSettings[];
+  breakage?: Breakage;
+}
+
+export interface RoundOutcome {
+  round: number;
+  checkpoint: string;
+  solved: number;
+  problems: number;
+  solvedByBand: Record<DifficultyBand, { solved: number; problems: number }>;
+  sftRows: number;
+  pairs: number;
+  audit: AuditReport;
+  competence: Checkpoint['policy']['competence'];
+  ppmNoise: number;
+}
+
+const grader = {
+  equal(pred: string, ref: string): boolean {
+    const a = parseRational(pred);
+    const b = parseRational(ref);
+    return a !== null && b !== null && equalRational(a, b);
+  },
+};
+
+/**
+ * Self-evolution in miniature, in process (no HTTP): each round searches every problem with the
+ * current simulated checkpoint, extracts SFT rows and PPM pairs with the real extractor, and
+ * trains the next checkpoint on them. Solved = at least one correct answer in the problem's
+ * trees (the paper's Table 2 coverage).
+ */
+export async function runSimRounds(options: RoundsOptions): Promise<RoundOutcome[]> {
+  const seed = options.seed ?? 0;
+  const protocol = compileStepProtocol();
+  const plan = options.plan ?? ROUND_PLAN;
+  const breakage = options.breakage ?? 'none';
+  const records = Array.from({ length: options.problems }, (_, i) => synthRecord(seed, i));
+  let checkpoint = options.checkpoint ?? DEFAULT_CHECKPOINT;
+  const sim = createSimPorts(() => checkpoint, protocol);
+  const reward =
+    breakage === 'inverted-ppm'
+      ? { score: async (p: string[]) => (await sim.reward.score(p)).map((s) => -s) }
+      : sim.reward;
+  const ports = { policy: sim.policy, executor: sim.executor, reward, grader };
+  const extractor = createExtractor();
+  const outcomes: RoundOutcome[] = [];
+  for (const [r, settings] of plan.entries()) {
+    const sft: SftRow[] = [];
+    const pairs: PairRow[] = [];
+    const byBand = emptyBands();
+    let solved = 0;
+    for (const record of records) {
+      let hit = false;
+      for (let tree = 0; tree < settings.trees; tree++) {
+        const engine = createMcts(ports, {
+          qRule: settings.qRule,
+          rollouts: settings.rollouts,
+          candidates: settings.candidates,
+          seed: seed * 1000 + r * 10 + tree,
+          yieldEvery: 0,
+        });
+        const result = await engine.search({
+          id: record.id,
+          question: record.problem,
+          reference: record.answer,
+        });
+        const data = extractor.extract(toRecord(result));
+        sft.push(...data.sft);
+        pairs.push(...data.pairs);
+        hit ||= data.stats.solved;
+      }
+      const band = byBand[difficultyBand(record.difficulty)];
+      band.problems += 1;
+      if (hit) {
+        solved += 1;
+        band.solved += 1;
+      }
+    }
+    const trainSft = breakage === 'shuffled-extraction' ? shuffleSft(sft, seed) : sft;
+    const trainPairs = breakage === 'shuffled-extraction' ? flipPairs(pairs, seed) : pairs;
+    const trained = trainCheckpoint(checkpoint, trainSft, trainPairs, protocol, {
+      problems: records.length,
+    });
+    outcomes.push({
+      round: r + 1,
+      checkpoint: checkpoint.name,
+      solved,
+      problems: records.length,
+      solvedByBand: byBand,
+      sftRows: sft.length,
+      pairs: pairs.length,
+      audit: trained.audit,
+      competence: checkpoint.policy.competence,
+      ppmNoise: checkpoint.ppm.noise,
+    });
+    checkpoint = trained.checkpoint;
+  }
+  return outcomes;
+}
+
+function emptyBands(): Record<DifficultyBand, { solved: number; problems: number }> {
+  return {
+    easy: { solved: 0, problems: 0 },
+    medium: { solved: 0, problems: 0 },
+    hard: { solved: 0, problems: 0 },
+  };
+}
+
+function shuffleSft(rows: SftRow[], seed: number): SftRow[] {
+  const rng = createRng(seed + 17);
+  const completions = rows.map((r) => r.completion);
+  for (let i = completions.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [completions[i], completions[j]] = [completions[j] as string, completions[i] as string];
+  }
+  return rows.map((r, i) => ({ ...r, completion: completions[i] ?? r.completion }));
+}
+
+function flipPairs(rows: PairRow[], seed: number): PairRow[] {
+  const rng = createRng(seed + 29);
+  return rows.map((r) =>
+    rng.float() < 0.5 ? r : { ...r, chosen: r.rejected, rejected: r.chosen },
+  );
+}
