@@ -1,3 +1,4 @@
 export * from './errors';
 export * from './inference-errors';
 export * from './search-record';
+export * from './hash32';

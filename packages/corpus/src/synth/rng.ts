@@ -1,3 +1,4 @@
+import { hash32 } from '@rstar-fleet/protocol';
 /**
  * The synthetic family's random source: mulberry32 over a 32-bit state, seeded by an FNV-1a hash
  * of a key. Hand-rolled (not a dependency) because the generator draws a few dozen numbers per
@@ -13,20 +14,9 @@ export interface SynthRng {
   gaussian(): number;
 }
 
-/** A 32-bit hash of the parts (FNV-1a, then the murmur3 finaliser to spread nearby keys). */
+/** A 32-bit hash of the parts (see hash32). */
 export function hashKey(...parts: ReadonlyArray<string | number>): number {
-  let h = 0x811c9dc5;
-  const key = parts.join('\u0001');
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return hash32(parts.join('\u0001'));
 }
 
 export function createRng(seed: number): SynthRng {
