@@ -1,0 +1,85 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../main';
+
+const EXAMPLES = join(__dirname, '../../../../examples');
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const code = await main(['node', 'rstar-fleet', 'plan', ...args], { stdout, stderr });
+  return { code, stdout: out, stderr: err };
+}
+
+describe('rstar-fleet plan check', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rstar-plan-cli-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints the compiled plan with one row per round', async () => {
+    const file = join(EXAMPLES, 'local-sim.yaml');
+    const { code, stdout, stderr } = await run('check', file);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toContain(`${file}: ok, run "local-sim", 4 round(s)\n`);
+    expect(stdout).toContain('  store    dir ./runs\n');
+    expect(stdout).toContain('  sandbox  127.0.0.1:50051\n');
+    expect(stdout).toMatch(/^ {2}round {2}mode {2}q +rollouts {2}cand {2}trees {2}escalate/m);
+    expect(stdout).toMatch(
+      /^ {2}1 +mcts +terminal +8 +5 +1 +- +16 +2 +0\.7 +1 +2048 +256 +sim-policy-r0/m,
+    );
+    expect(stdout).toMatch(/^ {2}4 +mcts +ppm +16 +16 +2 +64>128 /m);
+  });
+
+  it('prints the compiled plan as JSON with --json', async () => {
+    const { code, stdout } = await run('check', '--json', join(EXAMPLES, 'vllm-cluster.yaml'));
+    expect(code).toBe(0);
+    const plan = JSON.parse(stdout) as { store: unknown; rounds: { hooks: unknown }[] };
+    expect(plan.store).toMatchObject({ kind: 's3', bucket: 'rstar-fleet-runs' });
+    expect(plan.rounds).toHaveLength(4);
+    expect(plan.rounds[0]?.hooks).toMatchObject({
+      train: { kind: 'kubernetes-job', template: 'infra/k8s/train-job.yaml', namespace: 'rstar' },
+      deploy: { kind: 'command', argv: ['./scripts/vllm-rollout.sh', '{run}', '{round}', '{out}'] },
+    });
+  });
+
+  it('exits 65 with every error as FILE:LINE, field', async () => {
+    const file = join(dir, 'bad.yaml');
+    await writeFile(
+      file,
+      [
+        'corpus: { path: c.jsonl }',
+        'defaults:',
+        "  policy: { endpoints: ['http://p:8000'], model: p, dialect: tgi }",
+        'rounds:',
+        '  - rolouts: 8',
+        '  - rollouts: -1',
+      ].join('\n'),
+    );
+    const { code, stdout, stderr } = await run('check', file);
+    expect({ code, stdout }).toEqual({ code: 65, stdout: '' });
+    expect(stderr).toBe(
+      [
+        `rstar-fleet: ${file}:3, field defaults.policy.dialect: expected one of vllm, sglang, llamacpp, openai, got "tgi"`,
+        `${file}:5, field rounds.0.rolouts: unknown key (a typo?)`,
+        `${file}:6, field rounds.1.rollouts: expected a positive integer, got -1`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('exits 66 when the file is missing', async () => {
+    const { code, stderr } = await run('check', join(dir, 'missing.yaml'));
+    expect(code).toBe(66);
+    expect(stderr).toContain('cannot read plan');
+  });
+});

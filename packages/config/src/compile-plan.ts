@@ -1,0 +1,378 @@
+import type {
+  PolicyDialectName,
+  RewardDialectName,
+  RewardTransformName,
+} from '@rstar-fleet/inference';
+import { PlanError, dottedPath, type PlanIssue } from './plan-error';
+import {
+  HOOK_VARIABLE_PATTERN,
+  type HookVariable,
+  type PlanFile,
+  type RoundInput,
+} from './plan-schema';
+
+// ---------------------------------------------------------------------------------------------
+// The compiled plan
+// ---------------------------------------------------------------------------------------------
+
+export interface Endpoint {
+  readonly url: string;
+  /** Metric label: the given name, else the URL's host:port. */
+  readonly name: string;
+}
+
+export interface PolicyPlan {
+  readonly endpoints: readonly Endpoint[];
+  readonly model: string;
+  readonly dialect: PolicyDialectName;
+}
+
+export interface PpmPlan {
+  readonly endpoints: readonly Endpoint[];
+  readonly model: string;
+  readonly dialect: RewardDialectName;
+  readonly transform: RewardTransformName;
+}
+
+export interface SearchPlan {
+  readonly mode: 'mcts' | 'beam';
+  readonly rollouts: number;
+  readonly candidates: number;
+  readonly maxDepth: number;
+  readonly c: number;
+  readonly qRule: 'terminal' | 'ppm';
+  readonly trees: number;
+  readonly seed: number;
+  readonly beamWidth: number;
+  readonly escalation: readonly number[];
+}
+
+export interface SamplingPlan {
+  readonly temperature: number;
+  readonly topP: number;
+  readonly maxTokens: number;
+}
+
+export type HookPlan =
+  | {
+      readonly kind: 'command';
+      /** argv template; expand with expandHook. */
+      readonly argv: readonly string[];
+      readonly timeoutSeconds: number;
+    }
+  | {
+      readonly kind: 'kubernetes-job';
+      readonly template: string;
+      readonly namespace: string | null;
+      readonly timeoutSeconds: number;
+    };
+
+export interface RoundPlan {
+  /** 1-based round number (`{round}`). */
+  readonly round: number;
+  readonly policy: PolicyPlan;
+  /** Null when the round needs no PPM and none is configured. */
+  readonly ppm: PpmPlan | null;
+  readonly search: SearchPlan;
+  readonly sampling: SamplingPlan;
+  readonly shardSize: number;
+  readonly hooks: { readonly train: HookPlan | null; readonly deploy: HookPlan | null };
+}
+
+export type StorePlan =
+  | { readonly kind: 'dir'; readonly dir: string }
+  | {
+      readonly kind: 's3';
+      readonly bucket: string;
+      readonly prefix: string;
+      readonly endpoint: string | null;
+      readonly region: string;
+      readonly forcePathStyle: boolean;
+    };
+
+export interface RunPlan {
+  /** Where the plan came from (file path), for messages. */
+  readonly source: string;
+  readonly name: string;
+  readonly corpus: {
+    readonly path: string;
+    readonly format: 'auto' | 'jsonl' | 'parquet';
+    readonly adapter: string;
+    readonly dataset: string | null;
+  };
+  readonly store: StorePlan;
+  readonly redis: { readonly url: string; readonly passwordEnv: string | null };
+  readonly sandbox: { readonly addresses: readonly string[] };
+  readonly rounds: readonly RoundPlan[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Defaults (DESIGN §4, the rStar-Math paper)
+// ---------------------------------------------------------------------------------------------
+
+/** Per-round search settings of the paper; rounds after the fourth continue like the fourth. */
+export const PAPER_ROUNDS: readonly Required<
+  Pick<RoundInput, 'qRule' | 'rollouts' | 'candidates' | 'trees' | 'escalation'>
+>[] = [
+  { qRule: 'terminal', rollouts: 8, candidates: 5, trees: 1, escalation: [] },
+  { qRule: 'terminal', rollouts: 16, candidates: 8, trees: 1, escalation: [] },
+  { qRule: 'ppm', rollouts: 16, candidates: 8, trees: 1, escalation: [] },
+  { qRule: 'ppm', rollouts: 16, candidates: 16, trees: 2, escalation: [64, 128] },
+];
+
+export const PLAN_DEFAULTS = {
+  name: 'run',
+  rounds: 4,
+  store: { dir: './runs' },
+  redisUrl: 'redis://127.0.0.1:6379',
+  sandboxAddresses: ['127.0.0.1:50051'],
+  mode: 'mcts',
+  maxDepth: 16,
+  c: 2,
+  seed: 0,
+  beamWidth: 8,
+  policyDialect: 'vllm',
+  ppmDialect: 'vllm-classify',
+  ppmTransform: 'tanh5',
+  temperature: 0.7,
+  topP: 1,
+  maxTokens: 2048,
+  shardSize: 256,
+  trainTimeoutSeconds: 86_400,
+  deployTimeoutSeconds: 3600,
+  s3Region: 'us-east-1',
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Compilation
+// ---------------------------------------------------------------------------------------------
+
+export interface CompileContext {
+  source?: string;
+  /** Line of a field (parsePlan passes the YAML's); without it issues carry no line. */
+  locate?: (path: readonly PropertyKey[]) => number | undefined;
+}
+
+/**
+ * Applies defaults and inheritance (paper round < `defaults:` < the round's own keys; objects
+ * merge key by key, lists replace) and checks what only the merged round can tell: a policy in
+ * every round, a PPM where qRule is ppm or mode is beam, escalation above rollouts, no
+ * `{prev_out}` in round 1. All problems are thrown together as one PlanError.
+ */
+export function compilePlan(file: PlanFile, ctx: CompileContext = {}): RunPlan {
+  const source = ctx.source ?? 'plan.yaml';
+  const issues: PlanIssue[] = [];
+  const issue = (path: readonly PropertyKey[], message: string): void => {
+    const line = ctx.locate?.(path);
+    issues.push({
+      source,
+      ...(line === undefined ? {} : { line }),
+      field: dottedPath(path),
+      message,
+    });
+  };
+
+  const entries: RoundInput[] = Array.isArray(file.rounds)
+    ? file.rounds
+    : Array.from({ length: file.rounds ?? PLAN_DEFAULTS.rounds }, () => ({}));
+  const rounds = entries.map((entry, i) => compileRound(file.defaults ?? {}, entry, i, issue));
+  if (issues.length > 0) throw new PlanError(issues);
+
+  const store: StorePlan =
+    file.store?.s3 === undefined
+      ? { kind: 'dir', dir: file.store?.dir ?? PLAN_DEFAULTS.store.dir }
+      : {
+          kind: 's3',
+          bucket: file.store.s3.bucket,
+          prefix: file.store.s3.prefix ?? '',
+          endpoint: file.store.s3.endpoint ?? null,
+          region: file.store.s3.region ?? PLAN_DEFAULTS.s3Region,
+          forcePathStyle: file.store.s3.forcePathStyle ?? false,
+        };
+  return {
+    source,
+    name: file.name ?? PLAN_DEFAULTS.name,
+    corpus: {
+      path: file.corpus.path,
+      format: file.corpus.format ?? 'auto',
+      adapter: file.corpus.adapter ?? 'auto',
+      dataset: file.corpus.dataset ?? null,
+    },
+    store,
+    redis: {
+      url: file.redis?.url ?? PLAN_DEFAULTS.redisUrl,
+      passwordEnv: file.redis?.passwordEnv ?? null,
+    },
+    sandbox: { addresses: file.sandbox?.addresses ?? [...PLAN_DEFAULTS.sandboxAddresses] },
+    rounds: rounds.filter((r): r is RoundPlan => r !== undefined),
+  };
+}
+
+type Report = (path: readonly PropertyKey[], message: string) => void;
+
+function compileRound(
+  defaults: RoundInput,
+  entry: RoundInput,
+  index: number,
+  issue: Report,
+): RoundPlan | undefined {
+  const paper = PAPER_ROUNDS[Math.min(index, PAPER_ROUNDS.length - 1)] ?? PAPER_ROUNDS[0];
+  const r = mergeRound(mergeRound({ ...paper }, defaults), entry);
+  const at = (...rest: PropertyKey[]): PropertyKey[] => ['rounds', index, ...rest];
+  const problems = { count: 0 };
+  const report: Report = (path, message) => {
+    problems.count++;
+    issue(path, message);
+  };
+
+  const policy = r.policy ?? {};
+  if (policy.endpoints === undefined) {
+    report(at('policy', 'endpoints'), 'required (in this round or in defaults)');
+  }
+  if (policy.model === undefined) {
+    report(at('policy', 'model'), 'required (in this round or in defaults)');
+  }
+  const mode = r.mode ?? PLAN_DEFAULTS.mode;
+  const qRule = r.qRule ?? paper?.qRule ?? 'terminal';
+  const needsPpm = qRule === 'ppm' || mode === 'beam';
+  const why = mode === 'beam' ? 'beam search ranks by the PPM' : 'qRule is ppm';
+  if (needsPpm && r.ppm?.endpoints === undefined) {
+    report(at('ppm', 'endpoints'), `required: ${why} in this round`);
+  }
+  if (needsPpm && r.ppm?.model === undefined) {
+    report(at('ppm', 'model'), `required: ${why} in this round`);
+  }
+  const rollouts = r.rollouts ?? 16;
+  const escalation = r.escalation ?? [];
+  let floor = rollouts;
+  // A value inherited from `defaults:` is reported where it is written.
+  const written = (key: keyof RoundInput, ...rest: PropertyKey[]): PropertyKey[] =>
+    entry[key] === undefined && defaults[key] !== undefined
+      ? ['defaults', key, ...rest]
+      : at(key, ...rest);
+  escalation.forEach((budget, k) => {
+    if (budget <= floor) {
+      report(
+        written('escalation', k),
+        `expected more than ${floor} in round ${index + 1} (escalation budgets rise above rollouts), got ${budget}`,
+      );
+    }
+    floor = Math.max(floor, budget);
+  });
+  for (const kind of ['train', 'deploy'] as const) {
+    const hook = r.hooks?.[kind];
+    if (index === 0 && hook !== undefined && hookVariables(hook).includes('prev_out')) {
+      const path =
+        entry.hooks?.[kind] === undefined ? ['defaults', 'hooks', kind] : at('hooks', kind);
+      report(path, '{prev_out} is not defined in round 1 (no previous round)');
+    }
+  }
+  if (problems.count > 0 || policy.endpoints === undefined || policy.model === undefined) {
+    return undefined;
+  }
+
+  const ppm =
+    r.ppm?.endpoints !== undefined && r.ppm.model !== undefined
+      ? {
+          endpoints: endpoints(r.ppm.endpoints),
+          model: r.ppm.model,
+          dialect: r.ppm.dialect ?? PLAN_DEFAULTS.ppmDialect,
+          transform: r.ppm.transform ?? PLAN_DEFAULTS.ppmTransform,
+        }
+      : null;
+  return {
+    round: index + 1,
+    policy: {
+      endpoints: endpoints(policy.endpoints),
+      model: policy.model,
+      dialect: policy.dialect ?? PLAN_DEFAULTS.policyDialect,
+    },
+    ppm,
+    search: {
+      mode,
+      rollouts,
+      candidates: r.candidates ?? 8,
+      maxDepth: r.maxDepth ?? PLAN_DEFAULTS.maxDepth,
+      c: r.c ?? PLAN_DEFAULTS.c,
+      qRule,
+      trees: r.trees ?? 1,
+      seed: r.seed ?? PLAN_DEFAULTS.seed,
+      beamWidth: r.beamWidth ?? PLAN_DEFAULTS.beamWidth,
+      escalation,
+    },
+    sampling: {
+      temperature: r.sampling?.temperature ?? PLAN_DEFAULTS.temperature,
+      topP: r.sampling?.topP ?? PLAN_DEFAULTS.topP,
+      maxTokens: r.sampling?.maxTokens ?? PLAN_DEFAULTS.maxTokens,
+    },
+    shardSize: r.shardSize ?? PLAN_DEFAULTS.shardSize,
+    hooks: {
+      train: compileHook(r.hooks?.train, PLAN_DEFAULTS.trainTimeoutSeconds),
+      deploy: compileHook(r.hooks?.deploy, PLAN_DEFAULTS.deployTimeoutSeconds),
+    },
+  };
+}
+
+/** `over` wins key by key; nested objects (policy, ppm, sampling, hooks) merge one level down. */
+function mergeRound(base: RoundInput, over: RoundInput): RoundInput {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue;
+    const prior = out[key];
+    out[key] = isPlainObject(value) && isPlainObject(prior) ? { ...prior, ...value } : value;
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function endpoints(
+  list: readonly (string | { url: string; name?: string | undefined })[],
+): Endpoint[] {
+  return list.map((e) => {
+    const url = typeof e === 'string' ? e : e.url;
+    const name = typeof e === 'string' ? undefined : e.name;
+    return { url, name: name ?? new URL(url).host };
+  });
+}
+
+type HookInput = NonNullable<NonNullable<RoundInput['hooks']>['train']>;
+
+function compileHook(hook: HookInput | undefined, timeout: number): HookPlan | null {
+  if (hook === undefined) return null;
+  const timeoutSeconds = hook.timeoutSeconds ?? timeout;
+  if (hook.kubernetesJob !== undefined) {
+    return {
+      kind: 'kubernetes-job',
+      template: hook.kubernetesJob.template,
+      namespace: hook.kubernetesJob.namespace ?? null,
+      timeoutSeconds,
+    };
+  }
+  const command = hook.command ?? [];
+  const argv = typeof command === 'string' ? command.split(/\s+/).filter((a) => a !== '') : command;
+  return { kind: 'command', argv, timeoutSeconds };
+}
+
+function hookVariables(hook: HookInput): string[] {
+  const texts = [
+    ...(hook.command === undefined ? [] : [hook.command].flat()),
+    ...(hook.kubernetesJob === undefined ? [] : [hook.kubernetesJob.template]),
+  ];
+  return texts.flatMap((t) => [...t.matchAll(HOOK_VARIABLE_PATTERN)].map((m) => m[1] ?? ''));
+}
+
+/** A command hook's argv with the variables filled in (each argument substituted, no shell). */
+export function expandHook(
+  hook: Extract<HookPlan, { kind: 'command' }>,
+  vars: Partial<Record<HookVariable, string>>,
+): string[] {
+  return hook.argv.map((arg) =>
+    arg.replace(HOOK_VARIABLE_PATTERN, (whole, name: string) => {
+      const value = vars[name as HookVariable];
+      return value ?? whole;
+    }),
+  );
+}

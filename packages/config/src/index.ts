@@ -1,0 +1,32 @@
+/**
+ * @rstar-fleet/config — the run plan: one YAML file validated once at start (every problem
+ * reported together as `file:line, field X: message`), compiled to a fully-defaulted RunPlan.
+ */
+export {
+  compilePlan,
+  expandHook,
+  PAPER_ROUNDS,
+  PLAN_DEFAULTS,
+  type CompileContext,
+  type Endpoint,
+  type HookPlan,
+  type PolicyPlan,
+  type PpmPlan,
+  type RoundPlan,
+  type RunPlan,
+  type SamplingPlan,
+  type SearchPlan,
+  type StorePlan,
+} from './compile-plan';
+export { loadPlan, parsePlan, parsePlanFile, type Locate, type ParsedPlanFile } from './load-plan';
+export { PlanError, formatIssue, type PlanIssue } from './plan-error';
+export {
+  HOOK_VARIABLES,
+  hookResultSchema,
+  planFileSchema,
+  roundSchema,
+  type HookResult,
+  type HookVariable,
+  type PlanFile,
+  type RoundInput,
+} from './plan-schema';
