@@ -1,0 +1,24 @@
+export type { ArtifactStore, Line } from './artifact-store';
+export { writeFileAtomic } from './atomic-write';
+export { LockLostError, ShardLockedError } from './errors';
+export { FileResultLog, lockPathFor, type FileResultLogOptions } from './file-result-log';
+export { FileSystemStore } from './fs-store';
+export { validateIndex, validateKey, validatePrefix, validateSegment } from './keys';
+export {
+  ROUND_FILES,
+  planFile,
+  roundDir,
+  roundFile,
+  runDir,
+  shardInput,
+  shardResults,
+  type RoundFile,
+} from './layout';
+export type { AppendOutcome, ResultLog, ResultLogCodec, ResultLogRecovery } from './result-log';
+export { DEFAULT_STALE_MS, ShardLock, type LockOwner, type ShardLockOptions } from './shard-lock';
+export {
+  openShardResults,
+  readShardResults,
+  searchRecordCodec,
+  type ShardResultWriter,
+} from './shard-results';

@@ -1,0 +1,41 @@
+import { parseSearchRecordJson, type SearchRecord } from '@rstar-fleet/protocol';
+import type { ArtifactStore } from './artifact-store';
+import { shardResults } from './layout';
+import type { ResultLog, ResultLogCodec } from './result-log';
+
+/** Search records keyed by problem id, validated on the way in and on the way out. */
+export const searchRecordCodec: ResultLogCodec<SearchRecord> = {
+  id: (record) => record.problemId,
+  encode: (record) => JSON.stringify(record),
+  parse: (text, where) => parseSearchRecordJson(text, where),
+};
+
+/** A shard's results file: one search record per problem, exactly once. */
+export type ShardResultWriter = ResultLog<SearchRecord>;
+
+/**
+ * Opens the results writer of one shard. A re-run of the shard (crash, retry, requeue) opens
+ * the same file, sees which problems are done (`has`), and `append` skips any already written.
+ */
+export function openShardResults(
+  store: ArtifactStore,
+  run: string,
+  round: number,
+  shard: number,
+): Promise<ShardResultWriter> {
+  return store.openResultLog(shardResults(run, round, shard), searchRecordCodec);
+}
+
+/** Reads a shard's complete search records (a torn last line from a crashed writer is skipped). */
+export async function* readShardResults(
+  store: ArtifactStore,
+  run: string,
+  round: number,
+  shard: number,
+): AsyncGenerator<SearchRecord> {
+  const key = shardResults(run, round, shard);
+  for await (const line of store.lines(key)) {
+    if (!line.terminated) break;
+    yield parseSearchRecordJson(line.text, { source: key, line: line.line });
+  }
+}
