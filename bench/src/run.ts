@@ -2,6 +2,7 @@ import { formatBenchResult, type BenchResult } from './bench-result';
 import { benchCorpus } from './corpus';
 import { runGraderBench } from './grader';
 import { benchMctsOverhead } from './mcts';
+import { benchSearchModes } from './search-modes';
 import { benchModelSimRounds } from './model-sim-rounds';
 import { benchSandbox } from './sandbox';
 
@@ -13,6 +14,7 @@ import { benchSandbox } from './sandbox';
 // Each benchmark module adds its entry here: name → function returning a BenchResult.
 const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'mcts-engine-overhead': () => benchMctsOverhead(),
+  'search-modes': () => benchSearchModes(),
   'grader-throughput': () => runGraderBench(),
   'sandbox-throughput': () => benchSandbox(),
   'corpus-streaming': () => benchCorpus(),

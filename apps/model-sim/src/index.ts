@@ -34,7 +34,14 @@ export type { SimServer } from './server';
 export { createSimPorts } from './ports';
 export type { SimPorts } from './ports';
 export { runSimRounds, ROUND_PLAN } from './rounds';
-export type { Breakage, RoundOutcome, RoundSettings, RoundsOptions } from './rounds';
+export type {
+  Breakage,
+  RoundData,
+  RoundOutcome,
+  RoundSettings,
+  RoundsObserver,
+  RoundsOptions,
+} from './rounds';
 export { modelSimCommand } from './command';
 export type { SimIO } from './command';
 export { readSftFile, readPairsFile } from './datasets';

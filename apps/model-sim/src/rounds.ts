@@ -15,6 +15,7 @@ import {
   type QRule,
   type SftRow,
 } from '@rstar-fleet/mcts';
+import type { SearchRecord } from '@rstar-fleet/protocol';
 import type { AuditReport } from './audit';
 import { DEFAULT_CHECKPOINT, type Checkpoint } from './checkpoint';
 import { createSimPorts } from './ports';
@@ -44,6 +45,20 @@ export const ROUND_PLAN: readonly RoundSettings[] = [
  */
 export type Breakage = 'none' | 'inverted-ppm' | 'shuffled-extraction';
 
+/** Optional hooks into the loop, e.g. to write results and datasets or to show progress. */
+export interface RoundsObserver {
+  /** One tree of one problem was searched in round `round` (1-based). */
+  searched?(round: number, record: SearchRecord): void | Promise<void>;
+  /** A round ended: its datasets, and the checkpoint trained on them for the next round. */
+  roundDone?(outcome: RoundOutcome, data: RoundData): void | Promise<void>;
+}
+
+export interface RoundData {
+  sft: readonly SftRow[];
+  pairs: readonly PairRow[];
+  trained: Checkpoint;
+}
+
 export interface RoundsOptions {
   problems: number;
   /** Corpus family seed and search seed. */
@@ -51,6 +66,7 @@ export interface RoundsOptions {
   checkpoint?: Checkpoint;
   plan?: readonly RoundSettings[];
   breakage?: Breakage;
+  observer?: RoundsObserver;
 }
 
 export interface RoundOutcome {
@@ -115,7 +131,9 @@ export async function runSimRounds(options: RoundsOptions): Promise<RoundOutcome
           question: record.problem,
           reference: record.answer,
         });
-        const data = extractor.extract(toRecord(result));
+        const stored = toRecord(result);
+        await options.observer?.searched?.(r + 1, stored);
+        const data = extractor.extract(stored);
         sft.push(...data.sft);
         pairs.push(...data.pairs);
         hit ||= data.stats.solved;
@@ -132,7 +150,7 @@ export async function runSimRounds(options: RoundsOptions): Promise<RoundOutcome
     const trained = trainCheckpoint(checkpoint, trainSft, trainPairs, protocol, {
       problems: records.length,
     });
-    outcomes.push({
+    const outcome: RoundOutcome = {
       round: r + 1,
       checkpoint: checkpoint.name,
       solved,
@@ -143,7 +161,9 @@ export async function runSimRounds(options: RoundsOptions): Promise<RoundOutcome
       audit: trained.audit,
       competence: checkpoint.policy.competence,
       ppmNoise: checkpoint.ppm.noise,
-    });
+    };
+    outcomes.push(outcome);
+    await options.observer?.roundDone?.(outcome, { sft, pairs, trained: trained.checkpoint });
     checkpoint = trained.checkpoint;
   }
   return outcomes;

@@ -3,18 +3,13 @@ import { InvalidInputError } from '@rstar-fleet/protocol';
 
 /** `rstar-fleet demo` settings, validated once from the command-line flags. */
 export const demoOptionsSchema = z.object({
-  /** Toy problems to search. */
-  problems: z.number().int().min(1).max(100_000).default(200),
-  /** MCTS rollouts per problem (rStar rounds 2–4: 16). */
-  rollouts: z.number().int().min(1).max(1024).default(16),
-  /** Candidates sampled per expansion (rStar rounds 2–3: 8). */
-  candidates: z.number().int().min(1).max(64).default(8),
-  /** Problems searched concurrently. */
-  parallel: z.number().int().min(1).max(1024).default(16),
-  /** Probability that the toy policy's step is correct: lower = harder. */
-  skill: z.number().min(0).max(1).default(0.45),
-  seed: z.number().int().min(0).default(0),
-  /** Directory that receives `<run id>/<mode>/...`. */
+  /** Synthetic problems searched in every round. */
+  problems: z.number().int().min(1).max(100_000).default(300),
+  /** Rounds of self-evolution to run (the paper's plan has four). */
+  rounds: z.number().int().min(1).max(4).default(4),
+  /** Synthetic family and search seed (1 is the seed the simulator was calibrated on). */
+  seed: z.number().int().min(0).default(1),
+  /** Directory that receives `<run id>/round-<r>/...`. */
   out: z.string().min(1).default('runs'),
 });
 
