@@ -1,20 +1,10 @@
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../main';
+import { runCli, type CliRun } from '../testing/run-cli';
 
 const FIXTURES = join(__dirname, '../../../../packages/corpus/src/__fixtures__');
 const BENCHMARKS = join(__dirname, '../../../../../shared/data/benchmarks');
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(['node', 'rstar-fleet', 'corpus', ...args], { stdout, stderr });
-  return { code, stdout: out, stderr: err };
-}
+const run = (...args: string[]): Promise<CliRun> => runCli('corpus', ...args);
 
 describe('rstar-fleet corpus inspect', () => {
   it('prints counts, rejects by reason with their places, duplicates and sources', async () => {

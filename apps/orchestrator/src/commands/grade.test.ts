@@ -1,19 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../main';
+import { runCli, type CliRun } from '../testing/run-cli';
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(['node', 'rstar-fleet', 'grade', ...args], { stdout, stderr });
-  return { code, stdout: out, stderr: err };
-}
+const run = (...args: string[]): Promise<CliRun> => runCli('grade', ...args);
 
 function tempFile(content: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'rstar-grade-'));

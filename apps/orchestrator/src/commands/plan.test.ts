@@ -1,21 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../main';
+import { runCli, type CliRun } from '../testing/run-cli';
 
 const EXAMPLES = join(__dirname, '../../../../examples');
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(['node', 'rstar-fleet', 'plan', ...args], { stdout, stderr });
-  return { code, stdout: out, stderr: err };
-}
+const run = (...args: string[]): Promise<CliRun> => runCli('plan', ...args);
 
 describe('rstar-fleet plan check', () => {
   let dir: string;
