@@ -4,6 +4,7 @@ import pino from 'pino';
 import { SandboxClient } from '@rstar-fleet/protocol/sandbox';
 import { parseSandboxConfig, startSandboxService } from '@rstar-fleet/sandbox';
 import type { BenchResult } from './bench-result';
+import { bareForkFloor } from './sandbox-fork-floor';
 
 /**
  * Sandbox throughput and latency at full load, warm fork-server pool vs the naive approach (a
@@ -152,6 +153,16 @@ export async function benchSandbox(options: SandboxBenchOptions = {}): Promise<B
       metrics[`${k}: naive spawn p50 latency, ms`] = n.p50;
       metrics[`${k}: naive spawn p99 latency, ms`] = n.p99;
       metrics[`${k}: executions measured (warm + naive)`] = w.count + n.count;
+      // What fork-per-execution allows at all here (no isolation, no RPC): the design's ceiling.
+      const floor = await bareForkFloor(
+        python,
+        k === 'trivial' ? 'trivial' : 'sympy',
+        warmSeconds,
+        cores,
+      );
+      metrics[`${k}: bare fork ceiling (no isolation, no RPC), executions/s`] = floor;
+      metrics[`${k}: bare fork ceiling ratio (ceiling / naive)`] = floor / n.perSecond;
+      metrics[`${k}: warm pool share of the bare fork ceiling`] = w.perSecond / floor;
     }
   } finally {
     client.close();
@@ -162,7 +173,8 @@ export async function benchSandbox(options: SandboxBenchOptions = {}): Promise<B
     name: 'sandbox-throughput',
     description:
       'Executions/s and latency at full load: warm fork-server pool (gRPC, all isolation layers) ' +
-      'vs spawning a fresh interpreter per execution, same run, same interpreter, same concurrency.',
+      'vs spawning a fresh interpreter per execution, same run, same interpreter, same concurrency; ' +
+      'plus the ceiling of a bare fork per execution from a warm parent (no isolation, no RPC).',
     metrics,
     notes: [
       `${cores} cores, ${config.workers} fork-servers, ${concurrency} requests in flight`,
