@@ -1,17 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { SKILLS } from '@rstar-fleet/corpus';
 import { InvalidInputError, NotFoundError, RstarError } from '@rstar-fleet/protocol';
 
 /** Competence keys: the six skills of the synthetic family plus `closing` (print + answer). */
-export const COMPETENCE_KEYS = [
-  'rates',
-  'fractions',
-  'percentages',
-  'remainders',
-  'units',
-  'equations',
-  'closing',
-] as const;
+export const COMPETENCE_KEYS = [...SKILLS, 'closing'] as const;
 export type CompetenceKey = (typeof COMPETENCE_KEYS)[number];
 
 const probability = z.number().min(0).max(1);

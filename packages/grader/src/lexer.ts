@@ -13,39 +13,6 @@ export type Token =
 
 export class LexError extends Error {}
 
-/** Names recognised in plain text as if they had been written with a backslash. */
-export const PLAIN_NAMES = new Set([
-  'sqrt',
-  'sin',
-  'cos',
-  'tan',
-  'cot',
-  'sec',
-  'csc',
-  'arcsin',
-  'arccos',
-  'arctan',
-  'sinh',
-  'cosh',
-  'tanh',
-  'log',
-  'ln',
-  'exp',
-  'cis',
-  'lg',
-  'pi',
-  'infty',
-  'infinity',
-  'inf',
-  'gcd',
-  'lcm',
-  'max',
-  'min',
-  'abs',
-  'floor',
-  'ceil',
-]);
-
 const TEXT_CMDS = new Set([
   'text',
   'textrm',

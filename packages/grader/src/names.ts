@@ -21,6 +21,17 @@ export const FUNCTIONS = new Set([
 
 export const LIST_FUNCTIONS = new Set(['gcd', 'lcm', 'max', 'min', 'abs', 'floor', 'ceil']);
 
+/** Names recognised in plain text as if they had been written with a backslash. */
+export const PLAIN_NAMES: ReadonlySet<string> = new Set([
+  'sqrt',
+  ...FUNCTIONS,
+  ...LIST_FUNCTIONS,
+  'pi',
+  'infty',
+  'infinity',
+  'inf',
+]);
+
 export const GREEK = new Set([
   'alpha',
   'beta',

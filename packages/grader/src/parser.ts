@@ -1,6 +1,6 @@
 import type { Bracket, Node, RelOp } from './ast';
-import { PLAIN_NAMES, lex, type Token } from './lexer';
-import { FUNCTIONS, GREEK, LIST_FUNCTIONS, MATRIX_ENVS, PRIMARY_CMDS } from './names';
+import { lex, type Token } from './lexer';
+import { FUNCTIONS, GREEK, LIST_FUNCTIONS, MATRIX_ENVS, PLAIN_NAMES, PRIMARY_CMDS } from './names';
 import { numberValue, parseBased } from './numerals';
 import { type Rational, add as radd, rat } from './rational';
 import { CONNECTIVES, isBareUnitWord, isUnitText } from './units';
