@@ -2,3 +2,5 @@ export * from './errors';
 export * from './inference-errors';
 export * from './search-record';
 export * from './hash32';
+export * from './fleet-jobs';
+export * from './round-manifest';

@@ -88,7 +88,7 @@ describe('crash safety (child killed with SIGKILL mid-stream)', () => {
       expect(opened?.[1]).toBe(String(written));
       if (round % 2 === 1) expect(Number(opened?.[2])).toBeGreaterThan(0);
       expect(ids.length).toBeGreaterThanOrEqual(written + reported);
-      expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => `p-${i}`));
+      expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => `p-${i}@0`));
       written = ids.length;
 
       // Reopening (as a successor worker would) recovers: the dead child's lock is taken over.
@@ -102,7 +102,7 @@ describe('crash safety (child killed with SIGKILL mid-stream)', () => {
     expect(final.stdout).toMatch(/done\n$/);
     const { ids, torn } = await checkFile(path);
     expect(torn).toBe(false);
-    expect(ids).toEqual(Array.from({ length: PROBLEMS }, (_, i) => `p-${i}`));
+    expect(ids).toEqual(Array.from({ length: PROBLEMS }, (_, i) => `p-${i}@0`));
     expect(killed).toBe(8);
     process.stdout.write(
       `crash test: ${killed} kills, ${tornSeen} torn tails left by kills, 4 injected tears recovered, ${written} records before the final run\n`,

@@ -35,7 +35,7 @@ describe('FileResultLog', () => {
 
     const again = await openShardResults(store, 'r', 0, 0);
     expect(again.recovery.records).toBe(2);
-    expect(again.has('a') && again.has('b') && !again.has('c')).toBe(true);
+    expect(again.has('a@0') && again.has('b@0') && !again.has('c@0')).toBe(true);
     expect(await again.append(searchRecordFor('b'))).toBe('skipped');
     expect(await again.append(searchRecordFor('c'))).toBe('written');
     await again.close();
@@ -51,7 +51,7 @@ describe('FileResultLog', () => {
 
     const log = await openShardResults(store, 'r', 0, 0);
     expect(log.recovery).toEqual({ records: 2, tornLines: 1, tornBytes: Buffer.byteLength(torn) });
-    expect(log.has('c')).toBe(false);
+    expect(log.has('c@0')).toBe(false);
     expect(await log.append(searchRecordFor('c'))).toBe('written');
     await log.close();
     expect(await readFile(path, 'utf8')).toBe(line('a') + line('b') + line('c'));
@@ -114,7 +114,7 @@ describe('FileResultLog', () => {
     const store = new FileSystemStore(dir());
     await store.write(KEY, line('a') + line('b') + line('a'));
     await expect(openShardResults(store, 'r', 0, 0)).rejects.toThrow(
-      /:3.*duplicate id a \(first at line 1\)/,
+      /:3.*duplicate id a@0 \(first at line 1\)/,
     );
   });
 
@@ -148,7 +148,7 @@ describe('shard lock', () => {
     const dead = { token: 'old', pid: 2 ** 22 + 12345, hostname: hostname(), acquiredAt: '' };
     await writeFile(lock, JSON.stringify(dead));
     const log = await openShardResults(store, 'r', 0, 0);
-    expect(log.has('a')).toBe(true);
+    expect(log.has('a@0')).toBe(true);
     await log.close();
   });
 

@@ -86,7 +86,7 @@ describe('S3Store (against s3rver)', () => {
     await dead.append(searchRecordFor('a'));
     // The writer "dies": never closed, nothing uploaded. A successor elsewhere redoes 'a'.
     const next = await openShardResults(store('spool-next'), 'r', 0, 0);
-    expect(next.has('a')).toBe(false);
+    expect(next.has('a@0')).toBe(false);
     expect(await next.append(searchRecordFor('a'))).toBe('written');
     await next.close();
     const text = (await store().read(shardResults('r', 0, 0))).toString();

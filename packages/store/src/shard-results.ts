@@ -1,11 +1,14 @@
-import { parseSearchRecordJson, type SearchRecord } from '@rstar-fleet/protocol';
+import { parseSearchRecordJson, searchUnitKeyOf, type SearchRecord } from '@rstar-fleet/protocol';
 import type { ArtifactStore } from './artifact-store';
 import { shardResults } from './layout';
 import type { ResultLog, ResultLogCodec } from './result-log';
 
-/** Search records keyed by problem id, validated on the way in and on the way out. */
+/**
+ * Search records keyed by search unit (`<problem id>@<seed>`: one tree of one problem in one
+ * phase, see searchUnitKey), validated on the way in and on the way out.
+ */
 export const searchRecordCodec: ResultLogCodec<SearchRecord> = {
-  id: (record) => record.problemId,
+  id: searchUnitKeyOf,
   encode: (record) => JSON.stringify(record),
   parse: (text, where) => parseSearchRecordJson(text, where),
 };

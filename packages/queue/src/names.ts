@@ -1,0 +1,14 @@
+/**
+ * Queue names and key layout. One queue per hop: `shards` (orchestrator → workers) and `rounds`
+ * (the parent job of each round phase, run by the orchestrator once every shard is done).
+ * The prefix defaults to `{rstar}`: the braces are a Redis Cluster hash tag, so every key of
+ * both queues lands in one slot (CROSSSLOT otherwise).
+ */
+export const SHARD_QUEUE = 'shards';
+export const ROUND_QUEUE = 'rounds';
+export const DEFAULT_QUEUE_PREFIX = '{rstar}';
+
+/** Redis key of a BullMQ list/zset of a queue (what the KEDA scaler and status read). */
+export function queueKey(prefix: string, queue: string, suffix: string): string {
+  return `${prefix}:${queue}:${suffix}`;
+}

@@ -1,0 +1,7 @@
+export {
+  freePort,
+  redisServerBinary,
+  startRedisServer,
+  uniquePrefix,
+  type RedisServerHandle,
+} from './redis-server';
