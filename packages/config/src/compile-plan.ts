@@ -101,7 +101,12 @@ export interface RunPlan {
     readonly dataset: string | null;
   };
   readonly store: StorePlan;
-  readonly redis: { readonly url: string; readonly passwordEnv: string | null };
+  readonly redis: {
+    readonly url: string;
+    readonly passwordEnv: string | null;
+    /** BullMQ key prefix (a Redis Cluster hash tag by default). */
+    readonly prefix: string;
+  };
   readonly sandbox: { readonly addresses: readonly string[] };
   readonly rounds: readonly RoundPlan[];
 }
@@ -125,6 +130,7 @@ export const PLAN_DEFAULTS = {
   rounds: 4,
   store: { dir: './runs' },
   redisUrl: 'redis://127.0.0.1:6379',
+  redisPrefix: '{rstar}',
   sandboxAddresses: ['127.0.0.1:50051'],
   mode: 'mcts',
   maxDepth: 16,
@@ -202,6 +208,7 @@ export function compilePlan(file: PlanFile, ctx: CompileContext = {}): RunPlan {
     redis: {
       url: file.redis?.url ?? PLAN_DEFAULTS.redisUrl,
       passwordEnv: file.redis?.passwordEnv ?? null,
+      prefix: file.redis?.prefix ?? PLAN_DEFAULTS.redisPrefix,
     },
     sandbox: { addresses: file.sandbox?.addresses ?? [...PLAN_DEFAULTS.sandboxAddresses] },
     rounds: rounds.filter((r): r is RoundPlan => r !== undefined),

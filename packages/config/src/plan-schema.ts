@@ -287,6 +287,13 @@ export const redisSchema = z.strictObject({
   passwordEnv: nonEmpty('an environment variable name')
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' })
     .optional(),
+  /**
+   * Key prefix of the fleet's queues. Default `{rstar}` (braces: a Redis Cluster hash tag, so
+   * all keys of a queue share a slot). Plans sharing one Redis need different prefixes.
+   */
+  prefix: nonEmpty('a key prefix')
+    .regex(/^[^:\s]+$/, { error: 'expected a prefix without ":" or spaces' })
+    .optional(),
 });
 
 export const sandboxSchema = z.strictObject({
