@@ -1,3 +1,4 @@
+import type { ObjectWriter } from './object-writer';
 import type { ResultLog, ResultLogCodec } from './result-log';
 
 /** One line of a JSONL object, with its 1-based line number for error messages. */
@@ -21,6 +22,11 @@ export interface ArtifactStore {
   read(key: string): Promise<Buffer>;
   /** Writes a whole object atomically, replacing any previous one. */
   write(key: string, data: string | Uint8Array): Promise<void>;
+  /**
+   * Opens a writer that builds a whole object line by line (datasets too large for memory);
+   * the object appears atomically on `commit()`.
+   */
+  openWriter(key: string): Promise<ObjectWriter>;
   /** Streams the lines of a JSONL object (without their `\n`; a final line without one is kept). */
   lines(key: string): AsyncIterable<Line>;
   /** Keys under a prefix (whole segments), sorted; `''` lists the whole store. */

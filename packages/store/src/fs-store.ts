@@ -7,6 +7,7 @@ import { isErrno, storeIoError } from './errors';
 import { FileResultLog, type FileResultLogOptions } from './file-result-log';
 import { validateKey, validatePrefix } from './keys';
 import { readRawLines } from './line-reader';
+import { openFileWriter, type ObjectWriter } from './object-writer';
 import type { ResultLog, ResultLogCodec } from './result-log';
 
 /**
@@ -42,6 +43,15 @@ export class FileSystemStore implements ArtifactStore {
     const path = this.pathOf(key);
     try {
       await writeFileAtomic(path, data);
+    } catch (err) {
+      throw storeIoError('write', key, err);
+    }
+  }
+
+  async openWriter(key: string): Promise<ObjectWriter> {
+    const path = this.pathOf(key);
+    try {
+      return await openFileWriter(path);
     } catch (err) {
       throw storeIoError('write', key, err);
     }

@@ -103,4 +103,15 @@ describe('S3Store (against s3rver)', () => {
     await successor.close();
     await expect(zombie.close()).rejects.toBeInstanceOf(LockLostError);
   });
+
+  it('builds an object line by line through a spool and uploads it on commit', async () => {
+    const s = store('spool-writer');
+    const writer = await s.openWriter('runs/r/round-1/ppm_pairs.jsonl');
+    for (let i = 0; i < 1000; i++) await writer.writeLine(JSON.stringify({ i }));
+    expect(await s.exists('runs/r/round-1/ppm_pairs.jsonl')).toBe(false);
+    await writer.commit();
+    const lines = (await s.read('runs/r/round-1/ppm_pairs.jsonl')).toString().split('\n');
+    expect(lines).toHaveLength(1001);
+    expect(lines[999]).toBe('{"i":999}');
+  });
 });

@@ -6,10 +6,15 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { RstarError } from '@rstar-fleet/protocol';
 import type { ArtifactStore, Line } from './artifact-store';
 import { validateKey, validatePrefix, validateSegment } from './keys';
 import { splitLines } from './line-stream';
+import { TempFileWriter, type ObjectWriter } from './object-writer';
 import type { ResultLog, ResultLogCodec } from './result-log';
 import { s3Error, s3StatusOf } from './s3-errors';
 import { S3ResultLog } from './s3-result-log';
@@ -101,6 +106,36 @@ export class S3Store implements ArtifactStore {
     } catch (err) {
       throw s3Error('write', key, err);
     }
+  }
+
+  /**
+   * Lines go to a spool file under `spoolDir`; `commit()` uploads it as one object (a single
+   * PUT, atomic by S3 semantics) and removes the spool.
+   */
+  async openWriter(key: string): Promise<ObjectWriter> {
+    const Key = this.objectKey(key);
+    const spool = join(
+      this.options.spoolDir,
+      'writers',
+      `.${key.replaceAll('/', '_')}.${process.pid}-${randomBytes(6).toString('hex')}`,
+    );
+    return TempFileWriter.open(spool, async (tmp) => {
+      try {
+        const { size } = await stat(tmp);
+        await this.options.client.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key,
+            Body: createReadStream(tmp),
+            ContentLength: size,
+          }),
+        );
+      } catch (err) {
+        throw s3Error('write', key, err);
+      } finally {
+        await rm(tmp, { force: true });
+      }
+    });
   }
 
   async *lines(key: string): AsyncGenerator<Line> {
