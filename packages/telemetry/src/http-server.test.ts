@@ -1,0 +1,62 @@
+import { Counter } from 'prom-client';
+import { cachedRead } from './cached';
+import { startTelemetryServer } from './http-server';
+import { createRegistry } from './registry';
+
+describe('createRegistry', () => {
+  it('labels every series with the service and collects the process metrics', async () => {
+    const registry = createRegistry('unit');
+    new Counter({ name: 'rstar_unit_things_total', help: 'things', registers: [registry] }).inc(2);
+    const text = await registry.metrics();
+    expect(text).toContain('rstar_unit_things_total{service="unit"} 2');
+    expect(text).toMatch(/process_cpu_seconds_total\{service="unit"\}/);
+  });
+});
+
+describe('startTelemetryServer', () => {
+  it('serves /livez, /readyz from the callback, /metrics, routes and mounts', async () => {
+    let ready = false;
+    const registry = createRegistry('unit', { defaultMetrics: false });
+    const server = await startTelemetryServer({
+      host: '127.0.0.1',
+      port: 0,
+      registry,
+      ready: () => ready,
+      routes: { '/status': (_req, res) => res.end('{"ok":1}') },
+      mounts: [{ prefix: '/ui', handler: (req, res) => res.end(`ui ${req.url ?? ''}`) }],
+    });
+    const get = async (path: string): Promise<[number, string]> => {
+      const res = await fetch(`http://127.0.0.1:${server.port}${path}`);
+      return [res.status, await res.text()];
+    };
+    try {
+      expect(await get('/livez')).toEqual([200, 'ok\n']);
+      expect((await get('/readyz'))[0]).toBe(503);
+      ready = true;
+      expect((await get('/readyz'))[0]).toBe(200);
+      expect((await get('/metrics'))[0]).toBe(200);
+      expect(await get('/status')).toEqual([200, '{"ok":1}']);
+      expect(await get('/ui/x?y=1')).toEqual([200, 'ui /ui/x?y=1']);
+      expect((await get('/uix'))[0]).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('cachedRead', () => {
+  it('reads once per period and shares a read in flight', async () => {
+    let t = 0;
+    let reads = 0;
+    const read = cachedRead(
+      () => Promise.resolve(++reads),
+      5_000,
+      () => t,
+    );
+    expect(await Promise.all([read(), read()])).toEqual([1, 1]);
+    t = 4_999;
+    expect(await read()).toBe(1);
+    t = 5_000;
+    expect(await read()).toBe(2);
+  });
+});

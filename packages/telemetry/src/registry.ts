@@ -1,0 +1,20 @@
+import { Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface RegistryOptions {
+  /** Default process and Node.js metrics (CPU, memory, event-loop lag, GC). Default true. */
+  defaultMetrics?: boolean;
+  /** More default labels besides `service` (keep them few and low-cardinality: no ids). */
+  labels?: Record<string, string>;
+}
+
+/**
+ * The registry of one service: its own (nothing lands in prom-client's global registry, so
+ * tests can build fresh ones), every series labelled `service="<name>"`, and the default
+ * process metrics, which prom-client collects on scrape (no timers of its own).
+ */
+export function createRegistry(service: string, options: RegistryOptions = {}): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ ...options.labels, service });
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  return registry;
+}
