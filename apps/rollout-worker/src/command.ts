@@ -1,0 +1,113 @@
+import { Command, Option } from 'commander';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { loadPlan } from '@rstar-fleet/config';
+import { InvalidInputError } from '@rstar-fleet/protocol';
+import { LOG_LEVELS, WORKER_DEFAULTS, parseWorkerConfig } from './config';
+import { startWorkerService } from './service';
+
+/** Where the command writes (structurally the orchestrator's CliIO), and its environment. */
+export interface WorkerCliIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** Default: process.env. Only the plan's `redis.passwordEnv` is read from it. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function waitForStopSignal(log: Logger): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      // Further signals during the (bounded) shutdown are only logged.
+      const again = (s: NodeJS.Signals): void => log.warn({ signal: s }, 'already shutting down');
+      process.on('SIGINT', again);
+      process.on('SIGTERM', again);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+/** `rstar-fleet worker`: the rollout worker service. */
+export function workerCommand(io: WorkerCliIO): Command {
+  const d = WORKER_DEFAULTS;
+  return new Command('worker')
+    .description(
+      'Run a rollout worker: take shard jobs from the plan\'s Redis (queue "shards"), search ' +
+        'every problem of a shard (MCTS or beam, as its round manifest says) against the policy, ' +
+        'PPM and sandbox servers, and append one search record per problem and tree to the ' +
+        "shard's results file in the artifact store (a re-run skips what is written). Inference " +
+        'or sandbox outages slow it down instead of failing problems. Serves /livez, /readyz and ' +
+        '/metrics over HTTP. SIGINT/SIGTERM: not ready, finish or release the active shards ' +
+        'within --grace-ms, exit.',
+    )
+    .requiredOption('--plan <file>', 'run plan (YAML): store, redis (url, passwordEnv, prefix)')
+    .option('--concurrency <n>', 'shard jobs processed at once', String(d.concurrency))
+    .option(
+      '--problems-in-flight <n>',
+      'search units (problem x tree) in flight per shard job',
+      String(d.problemsInFlight),
+    )
+    .option(
+      '--tree-concurrency <n>',
+      'rollouts of one MCTS tree in flight at once',
+      String(d.treeConcurrency),
+    )
+    .option(
+      '--max-in-flight <n>',
+      'inference requests in flight per policy/PPM endpoint (the governor budget)',
+      String(d.maxInFlight),
+    )
+    .option('--http-host <host>', 'address of /livez, /readyz and /metrics', d.httpHost)
+    .option(
+      '--http-port <port>',
+      'HTTP port (0: any free port, logged at start)',
+      String(d.httpPort),
+    )
+    .option(
+      '--grace-ms <ms>',
+      'on SIGTERM, how long active shards may finish before they are released to the queue',
+      String(d.graceMs),
+    )
+    .option(
+      '--lock-duration-ms <ms>',
+      'BullMQ lock of an active shard job (renewed every half of it)',
+      String(d.lockDurationMs),
+    )
+    .option(
+      '--outage-budget-ms <ms>',
+      'how long one problem may wait out an inference/sandbox outage before its shard fails (default 600000)',
+    )
+    .option('--name <name>', 'worker name in logs and Redis CLIENT LIST (default host-pid)')
+    .addOption(
+      new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default(d.logLevel),
+    )
+    .action(async (flags: Record<string, unknown>) => {
+      const config = parseWorkerConfig(flags);
+      const destination = io.stdout as unknown as DestinationStream;
+      const log = pino({ level: config.logLevel, base: { service: 'worker' } }, destination);
+      const plan = await loadPlan(config.plan);
+      // The edge of the process: the only place the environment is read.
+      // eslint-disable-next-line no-restricted-properties
+      const env = io.env ?? process.env;
+      const passwordEnv = plan.redis.passwordEnv;
+      const redisPassword = passwordEnv === null ? undefined : env[passwordEnv];
+      if (passwordEnv !== null && (redisPassword === undefined || redisPassword === '')) {
+        throw new InvalidInputError(`environment variable ${passwordEnv} is not set`, {
+          source: plan.source,
+          field: 'redis.passwordEnv',
+        });
+      }
+      const service = await startWorkerService({ config, plan, redisPassword, log });
+      const signal = await waitForStopSignal(log);
+      log.info({ signal }, 'stop signal received');
+      await service.shutdown();
+      // Everything is closed; should a library still hold a handle, the exit stays bounded.
+      setTimeout(() => {
+        log.warn('handles still open after shutdown; exiting');
+        process.exit(process.exitCode ?? 0);
+      }, 3_000).unref();
+    });
+}

@@ -1,0 +1,31 @@
+import { InvalidInputError } from '@rstar-fleet/protocol';
+import { WORKER_DEFAULTS, parseWorkerConfig } from './config';
+
+describe('parseWorkerConfig', () => {
+  it('applies the documented defaults to commander string flags', () => {
+    expect(parseWorkerConfig({ plan: 'plan.yaml', httpPort: '0', graceMs: '500' })).toEqual({
+      plan: 'plan.yaml',
+      concurrency: WORKER_DEFAULTS.concurrency,
+      problemsInFlight: 64,
+      treeConcurrency: 4,
+      maxInFlight: 512,
+      httpHost: '127.0.0.1',
+      httpPort: 0,
+      graceMs: 500,
+      lockDurationMs: 120_000,
+      logLevel: 'info',
+    });
+  });
+
+  it('names the offending flag', () => {
+    const err: unknown = (() => {
+      try {
+        return parseWorkerConfig({ plan: 'p.yaml', problemsInFlight: '0' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect((err as Error).message).toContain('--problems-in-flight');
+  });
+});

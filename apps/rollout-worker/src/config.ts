@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { InvalidInputError } from '@rstar-fleet/protocol';
+
+/** Flag defaults of `rstar-fleet worker`. */
+export const WORKER_DEFAULTS = {
+  concurrency: 2,
+  problemsInFlight: 64,
+  treeConcurrency: 4,
+  /**
+   * Policy/PPM requests in flight per inference endpoint (the governor's budget). A request
+   * holds up to n sequences, but most of them finish early, so a request keeps ~1.5 sequences
+   * busy on average: one worker at 512 keeps a 512-sequence server 99 % busy, at 256 only 76 %
+   * (bench fleet-saturation). The server queues any excess.
+   */
+  maxInFlight: 512,
+  httpHost: '127.0.0.1',
+  httpPort: 9401,
+  graceMs: 30_000,
+  /** BullMQ lock of an active shard job; renewed every half of it. */
+  lockDurationMs: 120_000,
+  /** Stalls (lock lost: crash, frozen loop) before a shard job fails. */
+  maxStalledCount: 3,
+  logLevel: 'info',
+} as const;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max);
+
+const flagsSchema = z.object({
+  plan: z.string().min(1),
+  concurrency: int(1, 1024).default(WORKER_DEFAULTS.concurrency),
+  problemsInFlight: int(1, 65_536).default(WORKER_DEFAULTS.problemsInFlight),
+  treeConcurrency: int(1, 4096).default(WORKER_DEFAULTS.treeConcurrency),
+  maxInFlight: int(1, 65_536).default(WORKER_DEFAULTS.maxInFlight),
+  httpHost: z.string().min(1).default(WORKER_DEFAULTS.httpHost),
+  httpPort: int(0, 65_535).default(WORKER_DEFAULTS.httpPort),
+  graceMs: int(0).default(WORKER_DEFAULTS.graceMs),
+  lockDurationMs: int(5_000).default(WORKER_DEFAULTS.lockDurationMs),
+  outageBudgetMs: int(0).optional(),
+  name: z.string().min(1).optional(),
+  logLevel: z.enum(LOG_LEVELS).default(WORKER_DEFAULTS.logLevel),
+});
+
+export type WorkerConfig = z.output<typeof flagsSchema>;
+
+/** Parses commander's flags once; errors name the flag. */
+export function parseWorkerConfig(flags: Record<string, unknown>): WorkerConfig {
+  const parsed = flagsSchema.safeParse(flags);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const flag = String(issue?.path[0] ?? 'flags').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    throw new InvalidInputError(issue?.message ?? 'invalid', { field: `--${flag}` });
+  }
+  return parsed.data;
+}

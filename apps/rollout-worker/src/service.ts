@@ -1,0 +1,193 @@
+import { hostname } from 'node:os';
+import { Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import type { RunPlan } from '@rstar-fleet/config';
+import { startTelemetryServer, type TelemetryServer } from '@rstar-fleet/telemetry';
+import { SHARD_QUEUE, bullConnection, createRedis } from '@rstar-fleet/queue';
+import {
+  FleetPorts,
+  ManifestCache,
+  RolloutStats,
+  compileRolloutOptions,
+  type ShardDeps,
+} from '@rstar-fleet/rollout';
+import type { WorkerConfig } from './config';
+import { WORKER_DEFAULTS } from './config';
+import { WorkerMetrics } from './metrics';
+import { createShardProcessor } from './processor';
+import { openStore } from './store';
+
+/** After the grace period, cancelled jobs get this long to go back to the queue. */
+const RELEASE_MS = 10_000;
+/** Closing Redis and the clients at the very end. */
+const CLOSE_MS = 5_000;
+
+export interface WorkerServiceOptions {
+  config: WorkerConfig;
+  plan: RunPlan;
+  /** Redis password (read from the plan's passwordEnv by the command, the only reader of env). */
+  redisPassword?: string | undefined;
+  log: Logger;
+}
+
+export interface WorkerService {
+  name: string;
+  httpPort: number;
+  metrics: WorkerMetrics;
+  stats: RolloutStats;
+  /** Readiness off, drain for the grace period, release what is left, close; idempotent. */
+  shutdown(): Promise<void>;
+}
+
+function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The rollout worker: a BullMQ Worker on `shards` whose processor runs runShard, the shared
+ * ports (clients created per round's endpoints and models), and the HTTP side (health, metrics).
+ */
+export async function startWorkerService(options: WorkerServiceOptions): Promise<WorkerService> {
+  const { config, plan, log } = options;
+  const name = config.name ?? `${hostname()}-${process.pid}`;
+  const store = openStore(plan.store);
+  const stats = new RolloutStats();
+  const metrics = new WorkerMetrics(stats);
+  const ports = new FleetPorts({
+    governor: { maxInFlight: config.maxInFlight },
+    registry: metrics.registry,
+    observer: metrics.portsObserver(),
+  });
+  const deps: ShardDeps = {
+    store,
+    manifests: new ManifestCache(store),
+    ports,
+    stats,
+    options: compileRolloutOptions({
+      problemsInFlight: config.problemsInFlight,
+      treeConcurrency: config.treeConcurrency,
+      ...(config.outageBudgetMs === undefined ? {} : { outageBudgetMs: config.outageBudgetMs }),
+    }),
+  };
+  const redisOptions = {
+    url: plan.redis.url,
+    password: options.redisPassword,
+    role: 'worker' as const,
+    connectionName: `rstar-worker-${name}`,
+  };
+  let redisDownLogged = false;
+  // Readiness probe only; BullMQ owns its own connections.
+  const redis = createRedis(redisOptions, (err) => {
+    if (!redisDownLogged) log.warn({ err: err.message }, 'redis unavailable; waiting for it');
+    redisDownLogged = true;
+  });
+  redis.on('ready', () => {
+    if (redisDownLogged) log.info('redis available again');
+    redisDownLogged = false;
+  });
+  void redis.connect().catch(() => undefined); // retried by the reconnect strategy
+
+  let shuttingDown = false;
+  const worker = new Worker(
+    SHARD_QUEUE,
+    createShardProcessor({ deps, log, metrics, shuttingDown: () => shuttingDown }),
+    {
+      connection: bullConnection(redisOptions),
+      prefix: plan.redis.prefix,
+      name,
+      concurrency: config.concurrency,
+      lockDuration: config.lockDurationMs,
+      maxStalledCount: WORKER_DEFAULTS.maxStalledCount,
+      autorun: false,
+    },
+  );
+  worker.on('error', (err) => log.warn({ err: err.message }, 'worker error'));
+  worker.on('lockRenewalFailed', (ids) => {
+    // Another worker may get the job now: stop searching it (its written units stay written; the
+    // results log's own lock keeps two writers off one file).
+    metrics.lockRenewalFailures.inc(ids.length);
+    log.warn({ jobs: ids }, 'lock renewal failed: cancelling those shard jobs');
+    for (const id of ids) worker.cancelJob(id, 'lock renewal failed');
+  });
+  worker.on('failed', (job, err) => {
+    if (job !== undefined && err.name !== 'WaitingError') {
+      log.warn({ job: job.id, attempts: job.attemptsMade, err: err.message }, 'shard job failed');
+    }
+  });
+  void worker.run().catch((err: unknown) => log.error({ err: String(err) }, 'worker loop ended'));
+
+  let http: TelemetryServer;
+  try {
+    // /readyz: Redis answers and the BullMQ worker runs (503 while Redis is away or during
+    // shutdown, so a rolling update waits for it).
+    http = await startTelemetryServer({
+      host: config.httpHost,
+      port: config.httpPort,
+      registry: metrics.registry,
+      ready: () => !shuttingDown && redis.status === 'ready' && worker.isRunning(),
+    });
+  } catch (err) {
+    await within(worker.close(true), CLOSE_MS);
+    redis.disconnect();
+    await ports.close();
+    metrics.close();
+    throw err;
+  }
+  log.info(
+    {
+      httpPort: http.port,
+      name,
+      concurrency: config.concurrency,
+      problemsInFlight: config.problemsInFlight,
+      treeConcurrency: config.treeConcurrency,
+      prefix: plan.redis.prefix,
+    },
+    'worker ready',
+  );
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    stopping ??= (async () => {
+      shuttingDown = true;
+      log.info({ graceMs: config.graceMs }, 'worker shutting down: not ready, draining shard jobs');
+      // close() stops fetching and waits for the active jobs, without a bound of its own (and
+      // forever while Redis is away), so it is raced with the grace period. In BullMQ 6 a second
+      // close(true) returns the first call's promise, so "force" here means cancelling the jobs:
+      // each stops its search, writes nothing half-done and moves back to `wait`.
+      const closing = worker.close();
+      let drained = await within(closing, config.graceMs);
+      if (!drained) {
+        log.warn('grace period over: releasing active shard jobs to the queue');
+        worker.cancelAllJobs('worker shutting down');
+        drained = await within(closing, RELEASE_MS);
+        if (!drained) {
+          log.error('worker did not close; exiting anyway (stall detection returns its jobs)');
+        }
+      }
+      await within(ports.close(), CLOSE_MS);
+      await within(
+        redis.quit().catch(() => redis.disconnect()),
+        CLOSE_MS,
+      );
+      redis.disconnect();
+      await http.close();
+      log.info(
+        { drained, maxEventLoopDelayMs: Math.round(metrics.maxEventLoopDelayMs()) },
+        'worker stopped',
+      );
+      metrics.close();
+    })();
+    return stopping;
+  };
+
+  return { name, httpPort: http.port, metrics, stats, shutdown };
+}

@@ -1,0 +1,42 @@
+/**
+ * @rstar-fleet/rollout — what a rollout worker does with a shard job, independent of the host
+ * (BullMQ, HTTP, signals live in apps/rollout-worker): read the round manifest and the shard's
+ * problems, search every unit (problem × tree) with bounded concurrency over the fleet's ports,
+ * append each record exactly once to the shard's results log, ride out dependency outages,
+ * report progress and count what was done.
+ */
+export { runShard, type ShardDeps, type ShardHooks } from './run-shard';
+export type { ShardProgress } from './progress';
+export { ManifestCache } from './manifests';
+export { readShardProblems } from './shard-input';
+export { FleetPorts, fleetGrader, type FleetPortsOptions, type PortsProvider } from './fleet-ports';
+export {
+  sandboxExecutorFor,
+  toExecutionResult,
+  type SandboxExecutorOptions,
+} from './sandbox-executor';
+export { createUnitEngine, type UnitEngine } from './engine';
+export {
+  compileRolloutOptions,
+  ROLLOUT_DEFAULTS,
+  type CompiledRolloutOptions,
+  type RolloutOptions,
+} from './options';
+export { isAvailabilityError } from './availability';
+export {
+  realClock,
+  retryThroughOutages,
+  type Clock,
+  type OutageEvent,
+  type OutagePolicy,
+} from './outage';
+export { OutageBudgetExceededError, ShardCancelledError, isPoisonShardError } from './errors';
+export {
+  ROLLOUT_COUNTERS,
+  RolloutStats,
+  TERMINAL_OUTCOMES,
+  type RolloutCounter,
+  type RoundProblemCounts,
+  type TerminalOutcome,
+} from './stats';
+export type { PortsObserver } from './fleet-ports';

@@ -1,0 +1,292 @@
+import type { ProblemRecord } from '@rstar-fleet/corpus';
+import { SearchCancelledError, toRecord } from '@rstar-fleet/mcts';
+import {
+  InvalidInputError,
+  searchUnitKey,
+  searchUnitSeed,
+  type RoundManifest,
+  type RoundPhase,
+  type ShardJobData,
+  type ShardJobResult,
+} from '@rstar-fleet/protocol';
+import {
+  openShardResults,
+  readShardResults,
+  shardResults,
+  type ArtifactStore,
+  type ShardResultWriter,
+} from '@rstar-fleet/store';
+import { createUnitEngine } from './engine';
+import { ShardCancelledError } from './errors';
+import type { PortsProvider } from './fleet-ports';
+import { checkPhase, type ManifestCache } from './manifests';
+import { ROLLOUT_DEFAULTS, type CompiledRolloutOptions } from './options';
+import { realClock, retryThroughOutages, type Clock, type OutageEvent } from './outage';
+import { ProgressThrottle, type ShardProgress } from './progress';
+import { readShardProblems } from './shard-input';
+import { RolloutStats } from './stats';
+
+/** What runShard needs from its host; one set serves every job of a worker. */
+export interface ShardDeps {
+  store: ArtifactStore;
+  manifests: ManifestCache;
+  ports: PortsProvider;
+  /** Compiled with compileRolloutOptions; default ROLLOUT_DEFAULTS. */
+  options?: CompiledRolloutOptions;
+  stats?: RolloutStats;
+  clock?: Clock;
+}
+
+/** Per-job callbacks and cancellation. */
+export interface ShardHooks {
+  /** Stops the shard: no new units start, in-flight searches are cancelled, nothing half-written. */
+  signal?: AbortSignal;
+  /** Throttled (options.progressIntervalMs); never awaited by the search. */
+  progress?: (progress: ShardProgress) => void | Promise<void>;
+  /** A unit failed for an unavailable dependency and will be searched again after a pause. */
+  onOutage?: (event: OutageEvent & { unit: string }) => void;
+}
+
+/** One search unit: tree `tree` of a problem in the shard's phase. */
+interface Unit {
+  problem: ProblemRecord;
+  tree: number;
+  seed: number;
+  key: string;
+}
+
+/**
+ * Searches every unit of one shard into its results log, exactly once across crashes and
+ * re-runs: units already in the log are skipped, the rest run `problemsInFlight` at a time and
+ * each record is appended (durably) as soon as its search finishes. Availability failures of a
+ * unit are ridden out (retryThroughOutages); the first other failure stops new units, lets the
+ * running ones finish and is thrown. Throws InvalidInputError / NotFoundError for a poison shard
+ * (isPoisonShardError), ShardCancelledError when `hooks.signal` fired.
+ */
+export async function runShard(
+  data: ShardJobData,
+  deps: ShardDeps,
+  hooks: ShardHooks = {},
+): Promise<ShardJobResult> {
+  const stats = deps.stats ?? new RolloutStats();
+  try {
+    const result = await searchShard(data, deps, stats, hooks);
+    stats.add('shardsCompleted');
+    return result;
+  } catch (err) {
+    stats.add(err instanceof ShardCancelledError ? 'shardsCancelled' : 'shardsFailed');
+    throw err;
+  }
+}
+
+async function searchShard(
+  data: ShardJobData,
+  deps: ShardDeps,
+  stats: RolloutStats,
+  hooks: ShardHooks,
+): Promise<ShardJobResult> {
+  const options = deps.options ?? ROLLOUT_DEFAULTS;
+  const clock = deps.clock ?? realClock;
+  const { signal } = hooks;
+  const what = `shard ${data.shard} of ${data.run} round ${data.round}`;
+  throwIfCancelled(signal, what);
+
+  const { manifest, phase } = await deps.manifests.phaseOf(data.manifest, data.shard);
+  checkJob(data, manifest, phase);
+  const problems = await readShardProblems(deps.store, data.input);
+  throwIfCancelled(signal, what);
+
+  const log = await openShardResults(deps.store, data.run, data.round, data.shard);
+  try {
+    const units = problems.flatMap((problem) =>
+      Array.from({ length: phase.trees }, (_, tree): Unit => {
+        const seed = searchUnitSeed(manifest.search.seed, phase.phase, tree);
+        return { problem, tree, seed, key: searchUnitKey(problem.id, seed) };
+      }),
+    );
+    const tally = new ShardTally(problems, phase.trees);
+    const pending: Unit[] = [];
+    const unitKeys = new Set(units.map((u) => u.key));
+    const solvedBefore = log.size > 0 ? await solvedInLog(deps, data, unitKeys) : new Set();
+    for (const unit of units) {
+      if (log.has(unit.key)) tally.skipped(unit.problem.id, solvedBefore.has(unit.key));
+      else pending.push(unit);
+    }
+    stats.add('unitsSkipped', units.length - pending.length);
+
+    const progress = new ProgressThrottle(hooks.progress, options.progressIntervalMs, () =>
+      clock.now(),
+    );
+    progress.update(tally.progress(), true);
+
+    const searchUnit = async (unit: Unit): Promise<void> => {
+      const ports = deps.ports.portsFor(manifest, unit.problem.id);
+      const engine = createUnitEngine(manifest, phase, unit.seed, ports, options);
+      const problem = {
+        id: unit.problem.id,
+        question: unit.problem.problem,
+        reference: unit.problem.answer,
+      };
+      const result = await retryThroughOutages(
+        () => engine.search(problem, signal === undefined ? {} : { signal }),
+        {
+          budgetMs: options.outageBudgetMs,
+          baseDelayMs: options.outageBaseDelayMs,
+          maxDelayMs: options.outageMaxDelayMs,
+        },
+        clock,
+        signal,
+        (event) => {
+          stats.add('outageRetries');
+          hooks.onOutage?.({ ...event, unit: unit.key });
+        },
+        `unit ${unit.key} of ${what}`,
+      );
+      const record = toRecord(result);
+      const outcome = await log.append(record);
+      if (outcome === 'written') stats.recordWritten(record);
+      const problemDone = tally.finished(unit.problem.id, outcome, record.stats.solved);
+      if (problemDone !== null) stats.problemDone(data.round, problemDone);
+      progress.update(tally.progress());
+    };
+
+    const failure = await runBounded(pending, options.problemsInFlight, signal, stats, searchUnit);
+    progress.update(tally.progress(), true);
+    if (signal?.aborted === true) {
+      const p = tally.progress();
+      throw new ShardCancelledError(`${what} cancelled after ${p.done} of ${p.total} units`, {
+        cause: signal.reason,
+      });
+    }
+    if (failure !== undefined) throw failure.error;
+    const p = tally.progress();
+    return { written: p.written, skipped: p.skipped, solved: p.solved, problems: problems.length };
+  } finally {
+    await closeQuietly(log);
+  }
+}
+
+/**
+ * Runs `work` over `items`, at most `limit` at once, in order. After the first failure (or
+ * cancellation) no new item starts; running ones finish. Resolves with the first failure.
+ */
+async function runBounded<T>(
+  items: readonly T[],
+  limit: number,
+  signal: AbortSignal | undefined,
+  stats: RolloutStats,
+  work: (item: T) => Promise<void>,
+): Promise<{ error: unknown } | undefined> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lane = async (): Promise<void> => {
+    while (failure === undefined && !aborted(signal) && next < items.length) {
+      const item = items[next++] as T;
+      stats.unitsInFlight += 1;
+      try {
+        await work(item);
+      } catch (error) {
+        const cancelled =
+          error instanceof SearchCancelledError || error instanceof ShardCancelledError;
+        if (!(cancelled && aborted(signal))) failure ??= { error };
+      } finally {
+        stats.unitsInFlight -= 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return failure;
+}
+
+/** Counts per shard: units done, and problems done and solved (a problem is done with its last unit). */
+class ShardTally {
+  private readonly remaining = new Map<string, number>();
+  private readonly solvedIds = new Set<string>();
+  private written = 0;
+  private skippedUnits = 0;
+  private readonly total: number;
+
+  constructor(problems: readonly ProblemRecord[], trees: number) {
+    for (const p of problems) this.remaining.set(p.id, trees);
+    this.total = problems.length * trees;
+  }
+
+  skipped(problemId: string, solved: boolean): void {
+    this.skippedUnits += 1;
+    this.done(problemId, solved);
+  }
+
+  /** Returns whether the problem is solved once its last unit is in, else null. */
+  finished(problemId: string, outcome: 'written' | 'skipped', solved: boolean): boolean | null {
+    if (outcome === 'written') this.written += 1;
+    else this.skippedUnits += 1;
+    return this.done(problemId, solved);
+  }
+
+  progress(): ShardProgress {
+    return {
+      done: this.written + this.skippedUnits,
+      total: this.total,
+      solved: this.solvedIds.size,
+      written: this.written,
+      skipped: this.skippedUnits,
+    };
+  }
+
+  private done(problemId: string, solved: boolean): boolean | null {
+    if (solved) this.solvedIds.add(problemId);
+    const left = (this.remaining.get(problemId) ?? 1) - 1;
+    this.remaining.set(problemId, left);
+    return left === 0 ? this.solvedIds.has(problemId) : null;
+  }
+}
+
+/** Unit keys of this shard's records already in the log that solved their problem. */
+async function solvedInLog(
+  deps: ShardDeps,
+  data: ShardJobData,
+  unitKeys: ReadonlySet<string>,
+): Promise<Set<string>> {
+  const solved = new Set<string>();
+  for await (const record of readShardResults(deps.store, data.run, data.round, data.shard)) {
+    const key = searchUnitKey(record.problemId, record.search.seed);
+    if (record.stats.solved && unitKeys.has(key)) solved.add(key);
+  }
+  return solved;
+}
+
+/** The job must agree with its manifest: same run and round, the shard's phase, its results key. */
+function checkJob(data: ShardJobData, manifest: RoundManifest, phase: RoundPhase): void {
+  if (manifest.run !== data.run || manifest.round !== data.round) {
+    throw new InvalidInputError(
+      `manifest is run ${manifest.run} round ${manifest.round}, the job says ${data.run} round ${data.round}`,
+      { source: data.manifest, field: 'run' },
+    );
+  }
+  checkPhase(data.manifest, data.shard, data.phase, phase);
+  const expected = shardResults(data.run, data.round, data.shard);
+  if (data.results !== expected) {
+    throw new InvalidInputError(`expected results key ${expected}, got ${data.results}`, {
+      field: 'results',
+    });
+  }
+}
+
+/** A function, so that TypeScript does not narrow `aborted` across awaits. */
+function aborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted === true) {
+    throw new ShardCancelledError(`${what} cancelled`, { cause: signal.reason });
+  }
+}
+
+async function closeQuietly(log: ShardResultWriter): Promise<void> {
+  try {
+    await log.close();
+  } catch {
+    // appends already resolved are durable; a failed close only loses the lock file's removal
+  }
+}
