@@ -22,6 +22,10 @@ for (const dir of workspaceDirs) {
   moduleNameMapper[`^${escaped}/(.*)$`] = `<rootDir>/${dir}/src/$1`;
 }
 
+// ESM-only dependencies, compiled to CommonJS for jest; Node itself loads them with require(esm):
+// hyparquet (the corpus Parquet reader) and @kubernetes/client-node with the ESM packages it pulls in.
+const esmOnly = 'hyparquet|@kubernetes/client-node|openid-client|oauth4webapi|jose';
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -30,14 +34,12 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
-    // ESM-only dependencies (hyparquet, the corpus Parquet reader) compiled to CommonJS for jest;
-    // Node itself loads them with require(esm).
-    '/node_modules/hyparquet[^/]*/.+\\.js$': [
+    [`/node_modules/(${esmOnly})[^/]*/.+\\.js$`]: [
       '@swc/jest',
       { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' } },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!hyparquet)'],
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly}))`],
   moduleNameMapper,
   testTimeout: 60_000,
 };

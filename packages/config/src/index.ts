@@ -22,6 +22,7 @@ export { loadPlan, parsePlan, parsePlanFile, type Locate, type ParsedPlanFile } 
 export { PlanError, formatIssue, type PlanIssue } from './plan-error';
 export {
   HOOK_VARIABLES,
+  HOOK_VARIABLE_PATTERN,
   hookResultSchema,
   planFileSchema,
   roundSchema,

@@ -1,0 +1,78 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { requeue, requeueHint, type RequeueTarget } from '@rstar-fleet/orchestration';
+import { InvalidInputError } from '@rstar-fleet/protocol';
+import type { CliIO } from '../cli-io';
+import { withFleet } from '../fleet/context';
+
+const HELP_AFTER = `
+Exactly one of --failed, --stalled, --shard N. Without --round, --failed and --stalled look at
+every started round and --shard at the current one. Shards of a round that already completed
+need its datasets extracted again once they finish (the command prints the extract line).
+
+Examples:
+  $ rstar-fleet requeue --plan plan.yaml --run RUN --failed
+  $ rstar-fleet requeue --plan plan.yaml --run RUN --shard 17 --round 2
+`;
+
+function index(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected an integer ≥ 0');
+  return n;
+}
+
+/** `rstar-fleet requeue`: an operator gives failed, stalled or chosen shards another run. */
+export function requeueCommand(io: CliIO): Command {
+  return new Command('requeue')
+    .description('requeue failed or stalled shard jobs, or one shard')
+    .requiredOption('--plan <FILE>', 'the run plan (YAML)')
+    .option('--run <ID>', 'run id (default: the plan name and a hash of the plan text)')
+    .option('--failed', 'retry every failed shard job', false)
+    .option(
+      '--stalled',
+      'move active shard jobs whose worker is gone (no lock) back to waiting',
+      false,
+    )
+    .option('--shard <N>', 'requeue shard N (retry, or re-add when completed or gone)', index)
+    .option('--round <R>', 'round of the shards', index)
+    .addHelpText('after', HELP_AFTER)
+    .action(
+      async (flags: {
+        plan: string;
+        run?: string;
+        failed?: boolean;
+        stalled?: boolean;
+        shard?: number;
+        round?: number;
+      }) => {
+        const targets: RequeueTarget[] = [
+          ...(flags.failed === true ? [{ kind: 'failed' } as const] : []),
+          ...(flags.stalled === true ? [{ kind: 'stalled' } as const] : []),
+          ...(flags.shard === undefined ? [] : [{ kind: 'shard', shard: flags.shard } as const]),
+        ];
+        const [target] = targets;
+        if (target === undefined || targets.length > 1) {
+          throw new InvalidInputError('expected exactly one of --failed, --stalled, --shard N', {
+            field: 'requeue',
+          });
+        }
+        const { outcome, run } = await withFleet(flags.plan, flags.run, async (ctx, run) => ({
+          run,
+          outcome: await requeue(
+            ctx,
+            run,
+            target,
+            flags.round === undefined ? {} : { round: flags.round },
+          ),
+        }));
+        for (const r of outcome.requeued) {
+          io.stdout.write(`requeued round ${r.round} shard ${r.shard} (was ${r.from})\n`);
+        }
+        for (const s of outcome.skipped) {
+          io.stdout.write(`left round ${s.round} shard ${s.shard} alone: ${s.why}\n`);
+        }
+        if (outcome.requeued.length === 0) io.stdout.write('nothing to requeue\n');
+        const hint = requeueHint(outcome, run, flags.plan);
+        if (hint !== null) io.stdout.write(`${hint}\n`);
+      },
+    );
+}

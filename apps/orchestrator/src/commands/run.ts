@@ -1,0 +1,149 @@
+import { Command, InvalidArgumentError } from 'commander';
+import pino, { type DestinationStream } from 'pino';
+import { Orchestrator, type RunState } from '@rstar-fleet/orchestration';
+import { RstarError } from '@rstar-fleet/protocol';
+import type { CliIO } from '../cli-io';
+import { startHttpApi, type HttpApi } from '../fleet/http-api';
+import { OrchestratorMetrics, combineObservers } from '../fleet/metrics';
+import { resolveQueueUi } from '../fleet/queue-ui';
+import { CLI_SCRIPT, readPlanInput, redisPasswordFor } from '../fleet/plan-input';
+import { progressObserver } from '../fleet/progress';
+
+/** Where the queue page's basic-auth password comes from (never a flag: argv is visible in ps). */
+const QUEUE_UI_PASSWORD_ENV = 'RSTAR_QUEUE_UI_PASSWORD';
+
+const HELP_AFTER = `
+Runs a plan in the foreground until every round is done (exit 0): ingests the corpus once into
+shard files, enqueues one BullMQ flow per round phase, and when a phase's shards are done either
+escalates unsolved problems (rounds with an escalation budget) or completes the round: datasets
+and stats, the train hook, the deploy hook, the next round. Rollout workers
+(\`rstar-fleet worker --plan FILE\`) do the search.
+
+The run id defaults to the plan name plus a hash of the plan text, so running the same plan again
+resumes the run; a different plan under an existing run id is refused (exit 78).
+SIGINT/SIGTERM: stop taking round jobs, let the current step finish within the grace, then force;
+run again to resume. HTTP: GET /status (as \`status --json\`), /livez, /readyz, /metrics
+(Prometheus) and, with --queue-ui, a read-only queue page (bull-board) under /queues. On an
+address other than loopback the page needs basic auth: --queue-ui-user and the password in the
+environment variable ${QUEUE_UI_PASSWORD_ENV}.
+
+Examples:
+  $ rstar-fleet run --plan examples/local-sim.yaml
+  $ rstar-fleet run --plan plan.yaml --run exp-7 --http-port 0 --no-progress
+  $ ${QUEUE_UI_PASSWORD_ENV}=... rstar-fleet run --plan plan.yaml --http-host 0.0.0.0 \\
+      --queue-ui --queue-ui-user ops
+`;
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('expected a port (0 = any free one)');
+  return n;
+}
+
+interface RunFlags {
+  plan: string;
+  run?: string;
+  httpHost: string;
+  httpPort: number;
+  progress: boolean;
+  graceMs: number;
+  queueUi: boolean;
+  queueUiUser?: string;
+}
+
+/** `rstar-fleet run`: the orchestrator in the foreground. */
+export function runCommand(io: CliIO): Command {
+  return new Command('run')
+    .description(
+      'run a plan: ingest, rounds of search (by the workers), datasets, hooks; resumable',
+    )
+    .requiredOption('--plan <FILE>', 'the run plan (YAML)')
+    .option('--run <ID>', 'run id (default: the plan name and a hash of the plan text)')
+    .option('--http-host <HOST>', 'address of the HTTP API', '127.0.0.1')
+    .option('--http-port <PORT>', 'port of the HTTP API (0 = any free port)', port, 9400)
+    .option('--no-progress', 'line logs instead of progress bars, even on a TTY')
+    .option('--grace-ms <MS>', 'shutdown grace before forcing', port, 10_000)
+    .option('--queue-ui', 'serve a read-only queue page (bull-board) under /queues', false)
+    .option(
+      '--queue-ui-user <USER>',
+      `basic-auth user of the queue page (password: env ${QUEUE_UI_PASSWORD_ENV}); required off loopback`,
+    )
+    .addHelpText('after', HELP_AFTER)
+    .action(async (flags: RunFlags) => {
+      const queueUi = resolveQueueUi({
+        enabled: flags.queueUi,
+        host: flags.httpHost,
+        user: flags.queueUiUser,
+        // eslint-disable-next-line no-restricted-properties -- the app edge: a secret stays out of argv
+        password: process.env[QUEUE_UI_PASSWORD_ENV],
+        passwordEnv: QUEUE_UI_PASSWORD_ENV,
+      });
+      const input = await readPlanInput(flags.plan);
+      const tty =
+        flags.progress && (io.stderr as NodeJS.WriteStream).isTTY === true ? io.stderr : null;
+      const log = pino(
+        { level: tty === null ? 'info' : 'warn', base: { service: 'orchestrator' } },
+        (tty === null ? io.stdout : io.stderr) as unknown as DestinationStream,
+      );
+      const observer = progressObserver(log, tty);
+      const metrics = new OrchestratorMetrics();
+      const password = redisPasswordFor(input.plan);
+      const orch = await Orchestrator.open(
+        input.plan,
+        {
+          planText: input.text,
+          cliScript: CLI_SCRIPT,
+          closeGraceMs: flags.graceMs,
+          logger: log,
+          ...(flags.run === undefined ? {} : { run: flags.run }),
+          ...(password === undefined ? {} : { redisPassword: password }),
+        },
+        combineObservers(observer, metrics.observer),
+      );
+      metrics.attach(orch);
+      let http: HttpApi | null = null;
+      let stop: ((signal: string) => void) | null = null;
+      const stopped = new Promise<string>((resolve) => (stop = resolve));
+      const onSignal = (signal: NodeJS.Signals): void => stop?.(signal);
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
+      try {
+        http = await startHttpApi(orch, {
+          host: flags.httpHost,
+          port: flags.httpPort,
+          metrics,
+          queueUi,
+        });
+        log.info(
+          {
+            run: orch.run,
+            httpPort: http.port,
+            queueUi: queueUi.enabled,
+            queueUiAuth: queueUi.auth !== null,
+          },
+          'orchestrator ready',
+        );
+        const running = orch.start().then(() => orch.done);
+        // After a stop signal the run's own promise may still reject (closed mid-step): the
+        // signal decides the outcome, not that rejection.
+        running.catch(() => undefined);
+        const outcome = await Promise.race([running, stopped.then((signal) => ({ signal }))]);
+        if ('signal' in outcome) {
+          log.info({ signal: outcome.signal }, 'stop signal received');
+          throw new RstarError(
+            'CANCELLED',
+            `run ${orch.run} stopped by ${outcome.signal}; run again to resume`,
+          );
+        }
+        const state: RunState = outcome;
+        io.stdout.write(`run ${state.run} done: ${state.rounds.length} round(s)\n`);
+      } finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+        observer.stop();
+        await orch.close();
+        await http?.close();
+      }
+    });
+}

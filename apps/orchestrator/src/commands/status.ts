@@ -1,0 +1,59 @@
+import { Command } from 'commander';
+import { getRunStatus, type RunStatus } from '@rstar-fleet/orchestration';
+import type { CliIO } from '../cli-io';
+import { withFleet } from '../fleet/context';
+
+const HELP_AFTER = `
+Reads run.json from the store and the run's shard jobs from Redis. Rates and the ETA are over
+the current phase. The JSON is the same as GET /status of a running \`rstar-fleet run\`.
+
+Examples:
+  $ rstar-fleet status --plan examples/local-sim.yaml --run local-sim-1a2b3c4d
+  $ rstar-fleet status --plan examples/local-sim.yaml --run local-sim-1a2b3c4d --json
+`;
+
+/** `rstar-fleet status`: where a run is. */
+export function statusCommand(io: CliIO): Command {
+  return new Command('status')
+    .description('show a run: round, shards by state, problems done/solved, rates, ETA, failures')
+    .requiredOption('--plan <FILE>', 'the run plan (YAML)')
+    .option('--run <ID>', 'run id (default: the plan name and a hash of the plan text)')
+    .option('--json', 'print one JSON object', false)
+    .addHelpText('after', HELP_AFTER)
+    .action(async (flags: { plan: string; run?: string; json?: boolean }) => {
+      const status = await withFleet(flags.plan, flags.run, (ctx, run) => getRunStatus(ctx, run));
+      io.stdout.write(flags.json === true ? `${JSON.stringify(status)}\n` : formatStatus(status));
+    });
+}
+
+export function formatStatus(s: RunStatus): string {
+  const lines = [
+    `run ${s.run}: ${s.status}${s.error === null ? '' : ` (${s.error})`}`,
+    `  round ${s.round ?? '-'}/${s.rounds} ${s.roundStatus ?? ''}, phase ${s.phase ?? '-'}`,
+    `  shards   ${s.shards.total} total: ${(
+      ['completed', 'active', 'waiting', 'delayed', 'failed', 'missing'] as const
+    )
+      .map((k) => `${s.shards[k]} ${k}`)
+      .join(', ')}`,
+    `  problems ${s.problems.done}/${s.problems.total} done, ${s.problems.solved} solved`,
+    `  rate     ${s.rates.problemsPerSecond.toFixed(2)} problems/s, ETA ${s.etaSeconds === null ? 'unknown' : `${s.etaSeconds} s`}`,
+    `  rejects  ${s.rejects.total}${
+      Object.keys(s.rejects.byReason).length === 0
+        ? ''
+        : ` (${Object.entries(s.rejects.byReason)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')})`
+    }, duplicates ${s.duplicates}`,
+  ];
+  for (const f of s.failures) {
+    lines.push(
+      `  FAILED   round ${f.round} shard ${f.shard} (phase ${f.phase}, ${f.attempts} attempts): ${f.reason}`,
+    );
+  }
+  for (const h of s.history) {
+    lines.push(
+      `  round ${h.round}: ${h.status}${h.problems === null ? '' : `, solved ${h.solved}/${h.problems}, ${h.sftRows} SFT rows, ${h.pairs} pairs`}${h.failedShards > 0 ? `, ${h.failedShards} failed shard(s)` : ''}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

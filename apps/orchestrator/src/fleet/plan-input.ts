@@ -1,0 +1,30 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parsePlan, type RunPlan } from '@rstar-fleet/config';
+import { NotFoundError } from '@rstar-fleet/protocol';
+
+/** The plan and its exact text (the run id hashes the text; plan.yaml keeps it). */
+export interface PlanInput {
+  plan: RunPlan;
+  text: string;
+}
+
+export async function readPlanInput(path: string): Promise<PlanInput> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new NotFoundError(`cannot read plan ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  return { plan: parsePlan(text, path), text };
+}
+
+/** The Redis password, from the variable the plan names (read here, at the app's edge). */
+export function redisPasswordFor(plan: RunPlan): string | undefined {
+  const name = plan.redis.passwordEnv;
+  // eslint-disable-next-line no-restricted-properties -- the app edge: the plan names the variable
+  return name === null ? undefined : process.env[name];
+}
+
+/** This installation's CLI script: hooks whose argv[0] is `rstar-fleet` run it with node. */
+export const CLI_SCRIPT = join(__dirname, '..', '..', 'bin', 'rstar-fleet.js');

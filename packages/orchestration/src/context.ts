@@ -1,0 +1,81 @@
+import { FlowProducer, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { RunPlan } from '@rstar-fleet/config';
+import { RstarError } from '@rstar-fleet/protocol';
+import { bullConnection, createRedis, ROUND_QUEUE, SHARD_QUEUE } from '@rstar-fleet/queue';
+import type { ArtifactStore } from '@rstar-fleet/store';
+import { openStore } from './open-store';
+
+export interface FleetContextOptions {
+  redisPassword?: string;
+  store?: ArtifactStore;
+  spoolDir?: string;
+  /**
+   * `worker` connections wait for Redis to come back (the long-running orchestrator);
+   * `producer` ones fail fast (status, requeue, extract). Default producer.
+   */
+  role?: 'producer' | 'worker';
+  connectionName?: string;
+}
+
+/** What the orchestration functions share: the store, the two queues and a raw client. */
+export interface FleetContext {
+  readonly plan: RunPlan;
+  readonly store: ArtifactStore;
+  readonly prefix: string;
+  readonly shards: Queue;
+  readonly rounds: Queue;
+  readonly flows: FlowProducer;
+  /** A raw client for batched reads (status) and small scripts (requeue --stalled). */
+  readonly redis: Redis;
+  close(): Promise<void>;
+}
+
+export async function openFleetContext(
+  plan: RunPlan,
+  options: FleetContextOptions = {},
+): Promise<FleetContext> {
+  const role = options.role ?? 'producer';
+  const name = options.connectionName ?? 'rstar-orchestrator';
+  const conn = {
+    url: plan.redis.url,
+    password: options.redisPassword,
+    role,
+    connectionName: name,
+  } as const;
+  const prefix = plan.redis.prefix;
+  const connection = bullConnection(conn);
+  const shards = new Queue(SHARD_QUEUE, { connection, prefix });
+  const rounds = new Queue(ROUND_QUEUE, { connection, prefix });
+  const flows = new FlowProducer({ connection, prefix });
+  // Errors surface on the calls that need Redis; the listeners keep them from going unhandled.
+  shards.on('error', () => {});
+  rounds.on('error', () => {});
+  flows.on('error', () => {});
+  const redis = createRedis(conn);
+  try {
+    await redis.connect();
+  } catch (cause) {
+    redis.disconnect();
+    await Promise.allSettled([shards.close(), rounds.close(), flows.close()]);
+    throw new RstarError(
+      'UNAVAILABLE',
+      `cannot reach Redis at ${plan.redis.url}: ${String((cause as Error).message)}`,
+      { cause },
+    );
+  }
+  const store = options.store ?? (await openStore(plan.store, { spoolDir: options.spoolDir }));
+  return {
+    plan,
+    store,
+    prefix,
+    shards,
+    rounds,
+    flows,
+    redis,
+    async close() {
+      await Promise.allSettled([shards.close(), rounds.close(), flows.close()]);
+      redis.disconnect();
+    },
+  };
+}

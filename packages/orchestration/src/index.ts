@@ -1,0 +1,75 @@
+/**
+ * @rstar-fleet/orchestration — the fleet orchestrator's logic, host-agnostic (the CLI in
+ * apps/orchestrator and the demo run it in process): run state (`runs/<run>/run.json`), corpus
+ * ingest into shard files, round manifests and BullMQ flows (parent per phase in `rounds`,
+ * children in `shards`), the `rounds` processor (escalation phases, round completion: datasets,
+ * stats, train and deploy hooks, next round), status and requeue.
+ *
+ * In-process use:
+ *   const state = await runFleet(plan, { planText, cliScript }, observer);
+ * or, to serve status while it runs:
+ *   const orch = await Orchestrator.open(plan, options, observer);
+ *   await orch.start();            // ingest (once), resume or start the current phase
+ *   await orch.done;               // resolves with the final RunState (rejects if the run failed)
+ *   await orch.status();           // RunStatus, same JSON as `rstar-fleet status --json`
+ *   await orch.close();            // bounded
+ */
+export { Orchestrator, runFleet, type OrchestratorHandle } from './orchestrator';
+export { defaultRunId, planHash, resolveRunId } from './run-id';
+export { openStore, type OpenStoreOptions } from './open-store';
+export { openFleetContext, type FleetContext, type FleetContextOptions } from './context';
+export { ingestCorpus, reshardRound, type IngestResult } from './ingest';
+export { extractRound, type ExtractOptions } from './extract-round';
+export { getRunStatus } from './status';
+export { requeue, requeueHint } from './requeue';
+export { parseShardProgress } from './shard-progress';
+export {
+  runHook,
+  runCommandHook,
+  type HookRunOptions,
+  type HookVars,
+  type CommandHookOptions,
+} from './hooks/run-hook';
+export { runKubernetesJobHook, type KubeJobHookOptions } from './hooks/kube-job-hook';
+export type { RoundStats, GroupStats } from './stats';
+export {
+  RUN_STATE_VERSION,
+  ROUND_STATUSES,
+  RUN_STATUSES,
+  readRunState,
+  requireRunState,
+  runStateKey,
+  rejectsKey,
+  runStateSchema,
+  type FailedShard,
+  type HookOutcome,
+  type IngestSummary,
+  type PhaseState,
+  type RoundModels,
+  type RoundState,
+  type RoundStatus,
+  type RunState,
+  type RunStatusName,
+} from './run-state';
+export {
+  SHARD_STATES,
+  silentLogger,
+  type FleetLogger,
+  type FleetObserver,
+  type FleetOptions,
+  type HookDoneEvent,
+  type IngestProgress,
+  type KubeAccess,
+  type PhaseStartEvent,
+  type QueueJobCounts,
+  type RequeueOptions,
+  type RequeueOutcome,
+  type RequeueTarget,
+  type RoundDoneEvent,
+  type RunStatus,
+  type ShardFailedEvent,
+  type ShardFailure,
+  type ShardProgress,
+  type ShardProgressEvent,
+  type ShardState,
+} from './types';

@@ -1,0 +1,346 @@
+import { DelayedError, QueueEvents, Worker, type Job, type Queue } from 'bullmq';
+import type { RunPlan } from '@rstar-fleet/config';
+import { RstarError } from '@rstar-fleet/protocol';
+import { bullConnection, ROUND_QUEUE, SHARD_QUEUE } from '@rstar-fleet/queue';
+import { planFile } from '@rstar-fleet/store';
+import { openFleetContext, type FleetContext } from './context';
+import { ingestCorpus } from './ingest';
+import { RoundEngine } from './round-engine';
+import { planHash, resolveRunId } from './run-id';
+import { readRunState, RUN_STATE_VERSION, writeRunState, type RunState } from './run-state';
+import { parseShardProgress } from './shard-progress';
+import { RunStateHolder } from './state-holder';
+import { getRunStatus } from './status';
+import {
+  silentLogger,
+  type FleetLogger,
+  type FleetObserver,
+  type FleetOptions,
+  type QueueJobCounts,
+  type RunStatus,
+} from './types';
+
+/** What hosts hold while a run is in progress (the CLI's HTTP API reads status through it). */
+export interface OrchestratorHandle {
+  readonly run: string;
+  /** The final run state; rejects when the run fails (a hook, a round job out of attempts). */
+  readonly done: Promise<RunState>;
+  status(): Promise<RunStatus>;
+  /** Job counts of the `shards` and `rounds` queues by state (every run on the prefix). */
+  queueCounts(): Promise<Record<string, QueueJobCounts>>;
+  /** The queues themselves, for a queue inspection UI (read them; the orchestrator owns them). */
+  queues(): Queue[];
+  /** True once the run is started or resumed (ingest done, the rounds worker running). */
+  ready(): boolean;
+  close(): Promise<void>;
+}
+
+/** A round job that belongs to another run on the same queues is handed back after this. */
+const FOREIGN_JOB_DELAY_MS = 5000;
+
+/**
+ * One run of a plan, driven in this process: ingest once, then the `rounds` worker moves the run
+ * from phase to phase and round to round (see RoundEngine). Start it again after a stop (or a
+ * crash) with the same plan and run id and it resumes where run.json says it was.
+ */
+export class Orchestrator implements OrchestratorHandle {
+  readonly done: Promise<RunState>;
+  private resolveDone!: (s: RunState) => void;
+  private rejectDone!: (e: Error) => void;
+  private worker: Worker | null = null;
+  private events: QueueEvents | null = null;
+  private holder: RunStateHolder | null = null;
+  private started = false;
+  private closing: Promise<void> | null = null;
+  private readonly abort = new AbortController();
+  private readonly logger: FleetLogger;
+
+  private constructor(
+    readonly plan: RunPlan,
+    readonly run: string,
+    private readonly ctx: FleetContext,
+    private readonly options: FleetOptions,
+    private readonly observer: FleetObserver,
+  ) {
+    this.logger = options.logger ?? silentLogger;
+    this.done = new Promise<RunState>((resolve, reject) => {
+      this.resolveDone = resolve;
+      this.rejectDone = reject;
+    });
+    // Hosts that never await `done` (status-only use) must not see an unhandled rejection.
+    this.done.catch(() => undefined);
+  }
+
+  static async open(
+    plan: RunPlan,
+    options: FleetOptions,
+    observer: FleetObserver = {},
+  ): Promise<Orchestrator> {
+    const run = resolveRunId(options.run, plan.name, options.planText);
+    const ctx = await openFleetContext(plan, {
+      role: 'worker',
+      connectionName: 'rstar-orchestrator',
+      ...(options.redisPassword === undefined ? {} : { redisPassword: options.redisPassword }),
+      ...(options.store === undefined ? {} : { store: options.store }),
+      ...(options.spoolDir === undefined ? {} : { spoolDir: options.spoolDir }),
+    });
+    return new Orchestrator(plan, run, ctx, options, observer);
+  }
+
+  ready(): boolean {
+    return this.started;
+  }
+
+  status(): Promise<RunStatus> {
+    return getRunStatus(this.ctx, this.run);
+  }
+
+  async queueCounts(): Promise<Record<string, QueueJobCounts>> {
+    const [shards, rounds] = await Promise.all([
+      this.ctx.shards.getJobCounts(),
+      this.ctx.rounds.getJobCounts(),
+    ]);
+    return { [SHARD_QUEUE]: shards, [ROUND_QUEUE]: rounds };
+  }
+
+  queues(): Queue[] {
+    return [this.ctx.shards, this.ctx.rounds];
+  }
+
+  /** Creates or resumes the run; resolves once its current phase is in the queues. */
+  async start(): Promise<void> {
+    const holder = await this.loadState();
+    this.holder = holder;
+    const state = holder.get();
+    if (state.status === 'done') {
+      this.started = true;
+      this.observer.runDone?.(state);
+      this.resolveDone(state);
+      return;
+    }
+    if (state.ingest === null) {
+      await holder.update((s) => {
+        s.status = 'ingesting';
+      });
+      const { summary } = await ingestCorpus(
+        this.ctx.store,
+        this.plan,
+        this.run,
+        (p) => this.observer.ingestProgress?.(p),
+        this.abort.signal,
+      );
+      await holder.update((s) => {
+        s.ingest = summary;
+      });
+      this.logger.info({ run: this.run, ...summary }, 'corpus ingested');
+      this.observer.ingestDone?.(summary);
+    }
+    await holder.update((s) => {
+      s.status = 'running';
+      s.error = null;
+    });
+    const engine = new RoundEngine({
+      ctx: this.ctx,
+      plan: this.plan,
+      run: this.run,
+      options: this.options,
+      observer: this.observer,
+      logger: this.logger,
+      state: holder,
+      signal: this.abort.signal,
+      onRunDone: () => {
+        const final = holder.get();
+        this.observer.runDone?.(final);
+        this.resolveDone(final);
+      },
+    });
+    const current = holder.get().rounds.find((r) => r.status !== 'done');
+    if (current === undefined) {
+      // Every round done but the run not marked: finish it.
+      await holder.update((s) => {
+        s.status = 'done';
+        s.finishedAt ??= new Date().toISOString();
+      });
+      this.resolveDone(holder.get());
+    } else if (current.status === 'pending') {
+      await engine.startRound(current.round);
+    } else {
+      await engine.resumeRound(current.round);
+    }
+    // Only now: a round job picked up while the resume above still ran could start the same
+    // round twice.
+    this.startWorkers(engine);
+    this.started = true;
+  }
+
+  /** Stops the rounds worker (grace, then force) and closes every connection. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.doClose();
+    return this.closing;
+  }
+
+  private async doClose(): Promise<void> {
+    const grace = this.options.closeGraceMs ?? 10_000;
+    this.abort.abort();
+    const worker = this.worker;
+    if (worker !== null) {
+      const closed = await Promise.race([
+        worker.close().then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), grace).unref()),
+      ]);
+      if (!closed) await Promise.race([worker.close(true), sleep(1000)]);
+    }
+    await Promise.race([this.events?.close(), sleep(2000)]);
+    await Promise.race([this.ctx.close(), sleep(2000)]);
+    this.rejectDone(new RstarError('CANCELLED', `orchestrator of run ${this.run} closed`));
+  }
+
+  private async loadState(): Promise<RunStateHolder> {
+    const { store } = this.ctx;
+    const hash = planHash(this.options.planText);
+    const existing = await readRunState(store, this.run);
+    if (existing !== null) {
+      if (existing.planHash !== hash) {
+        throw new RstarError(
+          'FAILED_PRECONDITION',
+          `run ${this.run} was started with another plan (${planFile(this.run)}, sha256 ` +
+            `${existing.planHash.slice(0, 12)}) than ${this.plan.source} (sha256 ${hash.slice(0, 12)}); ` +
+            'pass another --run id to start a new run',
+        );
+      }
+      if (!(await store.exists(planFile(this.run)))) {
+        await store.write(planFile(this.run), this.options.planText);
+      }
+      return new RunStateHolder(store, existing);
+    }
+    await store.write(planFile(this.run), this.options.planText);
+    const now = new Date().toISOString();
+    const first = this.plan.rounds[0];
+    const state: RunState = {
+      v: RUN_STATE_VERSION,
+      run: this.run,
+      planName: this.plan.name,
+      planHash: hash,
+      status: 'ingesting',
+      createdAt: now,
+      updatedAt: now,
+      finishedAt: null,
+      error: null,
+      ingest: null,
+      rounds: this.plan.rounds.map((r) => ({
+        round: r.round,
+        status: 'pending',
+        models: {
+          policy: { model: r.policy.model, endpoints: r.policy.endpoints.map((e) => ({ ...e })) },
+          ppm:
+            r.ppm === null
+              ? null
+              : { model: r.ppm.model, endpoints: r.ppm.endpoints.map((e) => ({ ...e })) },
+        },
+        phases: [],
+        hooks: { train: null, deploy: null },
+        failedShards: [],
+        startedAt: null,
+        finishedAt: null,
+        summary: null,
+      })),
+    };
+    void first;
+    await writeRunState(store, state);
+    return new RunStateHolder(store, state);
+  }
+
+  private startWorkers(engine: RoundEngine): void {
+    const connection = bullConnection({
+      url: this.plan.redis.url,
+      password: this.options.redisPassword,
+      role: 'worker',
+      connectionName: 'rstar-orchestrator-rounds',
+    });
+    const prefix = this.plan.redis.prefix;
+    const worker = new Worker(
+      ROUND_QUEUE,
+      async (job: Job, token?: string) => {
+        if ((job.data as { run?: unknown }).run !== this.run) {
+          await job.moveToDelayed(Date.now() + FOREIGN_JOB_DELAY_MS, token);
+          throw new DelayedError();
+        }
+        return engine.process(job);
+      },
+      {
+        connection,
+        prefix,
+        concurrency: 1,
+        // Round completion runs hooks for hours: the lock is renewed by timer (the hooks are
+        // child processes), and a stall (crash) re-runs the idempotent completion.
+        lockDuration: 120_000,
+        maxStalledCount: 5,
+      },
+    );
+    worker.on('error', (err) => this.logger.warn({ err: err.message }, 'rounds worker error'));
+    worker.on('failed', (job, err) => {
+      if (job === undefined || (job.data as { run?: unknown }).run !== this.run) return;
+      const final =
+        err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+      this.logger.error(
+        { run: this.run, job: job.id, attempt: job.attemptsMade, final, err: err.message },
+        'round job failed',
+      );
+      if (!final || this.abort.signal.aborted) return;
+      void this.holder
+        ?.update((s) => {
+          s.status = 'failed';
+          s.error = err.message;
+        })
+        .finally(() => this.rejectDone(new RstarError('FAILED_PRECONDITION', err.message)));
+    });
+    this.worker = worker;
+
+    const events = new QueueEvents(SHARD_QUEUE, { connection, prefix });
+    events.on('error', () => {});
+    const idPrefix = `shard-${this.run}-`;
+    events.on('progress', ({ jobId, data }) => {
+      if (!jobId.startsWith(idPrefix)) return;
+      const [roundText, shardText] = jobId.slice(idPrefix.length).split('-');
+      const round = Number(roundText);
+      const shard = Number(shardText);
+      const progress = parseShardProgress(data);
+      if (progress === null || !Number.isInteger(round) || !Number.isInteger(shard)) return;
+      const phase =
+        this.holder
+          ?.get()
+          .rounds.find((r) => r.round === round)
+          ?.phases.find((p) => shard >= p.firstShard && shard < p.firstShard + p.shards)?.phase ??
+        0;
+      this.observer.shardProgress?.({ round, phase, shard, unitsDone: progress.units });
+    });
+    events.on('failed', ({ jobId, failedReason }) => {
+      if (!jobId.startsWith(idPrefix)) return;
+      const [roundText, shardText] = jobId.slice(idPrefix.length).split('-');
+      const round = Number(roundText);
+      const shard = Number(shardText);
+      if (!Number.isInteger(round) || !Number.isInteger(shard)) return;
+      this.observer.shardFailed?.({ round, shard, reason: failedReason });
+    });
+    this.events = events;
+  }
+}
+
+/** Runs a plan to the end in this process; resolves with the final run state. */
+export async function runFleet(
+  plan: RunPlan,
+  options: FleetOptions,
+  observer: FleetObserver = {},
+): Promise<RunState> {
+  const orchestrator = await Orchestrator.open(plan, options, observer);
+  try {
+    await orchestrator.start();
+    return await orchestrator.done;
+  } finally {
+    await orchestrator.close();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}

@@ -1,0 +1,344 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { RunPlan } from '@rstar-fleet/config';
+import type { ProblemRecord } from '@rstar-fleet/corpus';
+import {
+  NotFoundError,
+  RoundJobDataSchema,
+  RstarError,
+  type RoundManifest,
+} from '@rstar-fleet/protocol';
+import { roundDir, roundFile, shardInput } from '@rstar-fleet/store';
+import type { FleetContext } from './context';
+import {
+  extractRound,
+  failedShardsOf,
+  readShardResultsIfAny,
+  streamPhaseProblems,
+} from './extract-round';
+import { ensurePhaseFlow } from './flows';
+import { runHook } from './hooks/run-hook';
+import { reshardRound, toJsonl } from './ingest';
+import { locateKey } from './locate';
+import { buildManifest, nextModels, planModels, readManifest, writeManifest } from './manifest';
+import type { RunStateHolder } from './state-holder';
+import type { RoundModels, RoundState, RoundStatus } from './run-state';
+import type { FleetLogger, FleetObserver, FleetOptions } from './types';
+
+export interface RoundEngineDeps {
+  ctx: FleetContext;
+  plan: RunPlan;
+  run: string;
+  options: FleetOptions;
+  observer: FleetObserver;
+  logger: FleetLogger;
+  state: RunStateHolder;
+  /** Aborted by close(): a running hook is terminated. */
+  signal: AbortSignal;
+  /** Called once the last round is done. */
+  onRunDone(): void;
+}
+
+/**
+ * What the orchestrator does between search phases. Every step is idempotent, so a crash
+ * anywhere re-runs it safely: files are written whole and atomically, a hook that already
+ * succeeded (per run.json) is not run again, and flows are only added when their parent job is
+ * not in Redis.
+ */
+export class RoundEngine {
+  constructor(private readonly d: RoundEngineDeps) {}
+
+  /** Starts (or resumes) round `round`: manifest, run state, the phase-0 flow. */
+  async startRound(round: number): Promise<void> {
+    const { ctx, plan, run, state } = this.d;
+    let manifest = await readManifest(ctx.store, run, round);
+    const resumed = manifest !== null;
+    if (manifest === null) {
+      const ingest = state.get().ingest;
+      if (ingest === null) throw new RstarError('INTERNAL', 'round started before ingest');
+      const roundPlan = plan.rounds[round - 1];
+      if (roundPlan === undefined) throw new NotFoundError(`the plan has no round ${round}`);
+      const phase0 =
+        round === 1
+          ? { shards: ingest.shards, problems: ingest.problems }
+          : await reshardRound(ctx.store, run, ingest.shards, round, roundPlan.shardSize);
+      manifest = buildManifest(plan, run, round, this.modelsFor(round), phase0);
+      await writeManifest(ctx.store, manifest);
+    }
+    const m = manifest;
+    await state.update((s) => {
+      const r = roundOf(s.rounds, round);
+      if (r.status === 'pending') {
+        r.status = 'searching';
+        r.startedAt = new Date().toISOString();
+      }
+      r.models = {
+        policy: { model: m.policy.model, endpoints: m.policy.endpoints },
+        ppm: m.ppm === null ? null : { model: m.ppm.model, endpoints: m.ppm.endpoints },
+      };
+      for (const p of m.phases) {
+        if (!r.phases.some((x) => x.phase === p.phase)) {
+          r.phases.push({ ...p, startedAt: new Date().toISOString(), finishedAt: null });
+        }
+      }
+    });
+    await this.ensureCurrentFlow(m, resumed);
+  }
+
+  /** Re-establishes the flow of the round's last phase (resume after a stop). */
+  async resumeRound(round: number): Promise<void> {
+    const manifest = await readManifest(this.d.ctx.store, this.d.run, round);
+    if (manifest === null) {
+      await this.startRound(round);
+      return;
+    }
+    await this.ensureCurrentFlow(manifest, true);
+  }
+
+  private async ensureCurrentFlow(manifest: RoundManifest, resumed: boolean): Promise<void> {
+    const last = manifest.phases.at(-1);
+    if (last === undefined) return;
+    const outcome = await ensurePhaseFlow(this.d.ctx, manifest, last.phase, this.flowOptions());
+    this.d.logger.info(
+      { run: this.d.run, round: manifest.round, phase: last.phase, outcome },
+      'phase flow',
+    );
+    this.d.observer.phaseStarted?.({
+      round: manifest.round,
+      phase: last.phase,
+      shards: last.shards,
+      problems: last.problems,
+      units: last.problems * last.trees,
+      resumed: resumed || outcome !== 'added',
+    });
+  }
+
+  /** The `rounds` processor: a phase's shards are all finished. */
+  async process(job: Job): Promise<{ round: number; phase: number; next: string }> {
+    const data = RoundJobDataSchema.parse(job.data);
+    if (data.run !== this.d.run) {
+      // Another run's parent (same prefix): not ours to process; let its orchestrator do it.
+      throw new Error(`round job of run ${data.run} reached the orchestrator of ${this.d.run}`);
+    }
+    const { round, phase } = data;
+    const manifest = await readManifest(this.d.ctx.store, this.d.run, round);
+    if (manifest === null) throw new UnrecoverableError(`round ${round} has no manifest`);
+    const rs = roundOf(this.d.state.get().rounds, round);
+    if (rs.status === 'done') return { round, phase, next: 'already-done' };
+    const last = manifest.phases.at(-1);
+    if (last !== undefined && phase < last.phase) {
+      // A crash after the next phase was planned: make sure its flow exists.
+      await this.ensureCurrentFlow(manifest, true);
+      return { round, phase, next: `phase-${last.phase}` };
+    }
+    await this.d.state.update((s) => {
+      const p = roundOf(s.rounds, round).phases.find((x) => x.phase === phase);
+      if (p !== undefined && p.finishedAt === null) p.finishedAt = new Date().toISOString();
+    });
+    if (rs.status === 'searching' || rs.status === 'escalating') {
+      const escalated = await this.escalate(manifest, phase);
+      if (escalated) return { round, phase, next: `phase-${phase + 1}` };
+    }
+    await this.completeRound(manifest);
+    return {
+      round,
+      phase,
+      next: round < this.d.plan.rounds.length ? `round-${round + 1}` : 'run-done',
+    };
+  }
+
+  /**
+   * Plans escalation phase `phase + 1` when the round has a budget left and problems are still
+   * unsolved: their shard files (indices after the previous phase's), the manifest's new phase
+   * (1 tree, rollouts = escalation[phase]), then its flow. False when there is nothing to do.
+   */
+  private async escalate(manifest: RoundManifest, phase: number): Promise<boolean> {
+    const budget = manifest.search.escalation[phase];
+    if (budget === undefined) return false;
+    const { ctx, run } = this.d;
+    const solved = new Set<string>();
+    for (const p of manifest.phases) {
+      for (let s = p.firstShard; s < p.firstShard + p.shards; s++) {
+        for await (const record of readShardResultsIfAny(ctx.store, run, manifest.round, s)) {
+          if (record.stats.solved) solved.add(record.problemId);
+        }
+      }
+    }
+    // Unsolved problems stream into escalation shards one shard at a time (bounded memory).
+    const prev = manifest.phases.at(-1);
+    const firstShard = prev === undefined ? 0 : prev.firstShard + prev.shards;
+    const size = this.d.plan.rounds[manifest.round - 1]?.shardSize ?? 256;
+    let shards = 0;
+    let unsolvedCount = 0;
+    let chunk: ProblemRecord[] = [];
+    const flush = async (): Promise<void> => {
+      if (chunk.length === 0) return;
+      await ctx.store.write(shardInput(run, manifest.round, firstShard + shards++), toJsonl(chunk));
+      chunk = [];
+    };
+    for await (const p of streamPhaseProblems(ctx.store, manifest, 0)) {
+      if (solved.has(p.id)) continue;
+      unsolvedCount++;
+      chunk.push(p);
+      if (chunk.length >= size) await flush();
+    }
+    await flush();
+    if (unsolvedCount === 0) return false;
+    const next: RoundManifest = {
+      ...manifest,
+      phases: [
+        ...manifest.phases,
+        {
+          phase: phase + 1,
+          rollouts: budget,
+          trees: 1,
+          firstShard,
+          shards,
+          problems: unsolvedCount,
+        },
+      ],
+    };
+    await writeManifest(ctx.store, next);
+    await this.setStatus(manifest.round, 'escalating', (r) => {
+      r.phases.push({
+        phase: phase + 1,
+        rollouts: budget,
+        trees: 1,
+        firstShard,
+        shards,
+        problems: unsolvedCount,
+        startedAt: new Date().toISOString(),
+        finishedAt: null,
+      });
+    });
+    this.d.logger.info(
+      { run, round: manifest.round, phase: phase + 1, unsolved: unsolvedCount, rollouts: budget },
+      'escalating unsolved problems',
+    );
+    await this.ensureCurrentFlow(next, false);
+    return true;
+  }
+
+  /** Datasets and stats, train hook, deploy hook, next round (or the run's end). */
+  private async completeRound(manifest: RoundManifest): Promise<void> {
+    const { ctx, run, plan } = this.d;
+    const round = manifest.round;
+    const failures = await failedShardsOf(ctx, manifest);
+    await this.setStatus(round, 'extracting', (r) => {
+      r.failedShards = failures;
+    });
+    const startedAt = roundOf(this.d.state.get().rounds, round).startedAt;
+    const stats = await extractRound(ctx, run, round, { failures, startedAt });
+    await this.d.state.update((s) => {
+      roundOf(s.rounds, round).summary = {
+        problems: stats.problems,
+        solved: stats.solved,
+        sftRows: stats.sftRows,
+        pairs: stats.pairs,
+      };
+    });
+    this.d.logger.info(
+      { run, round, solved: stats.solved, problems: stats.problems, failedShards: failures.length },
+      'round extracted',
+    );
+    const roundPlan = plan.rounds[round - 1];
+    const vars = {
+      run,
+      round: String(round),
+      sft: locateKey(ctx.store, roundFile(run, round, 'sft.jsonl')),
+      pairs: locateKey(ctx.store, roundFile(run, round, 'ppm_pairs.jsonl')),
+      out: locateKey(ctx.store, roundDir(run, round)),
+      ...(round > 1 ? { prev_out: locateKey(ctx.store, roundDir(run, round - 1)) } : {}),
+    };
+    for (const kind of ['train', 'deploy'] as const) {
+      const hook = roundPlan?.hooks[kind] ?? null;
+      if (hook === null) continue;
+      if (roundOf(this.d.state.get().rounds, round).hooks[kind]?.status === 'succeeded') continue;
+      await this.setStatus(round, kind === 'train' ? 'training' : 'deploying');
+      const outcome = await runHook(hook, vars, {
+        ...(this.d.options.cliScript === undefined ? {} : { cliScript: this.d.options.cliScript }),
+        ...(this.d.options.hookEnv === undefined ? {} : { env: this.d.options.hookEnv }),
+        ...(this.d.options.kube === undefined ? {} : { kube: this.d.options.kube }),
+        signal: this.d.signal,
+      });
+      if (this.d.signal.aborted) {
+        // Stopped by close(): not the hook's fault. The round job comes back on the next start.
+        throw new Error(`round ${round} ${kind} hook interrupted by shutdown`);
+      }
+      await this.d.state.update((s) => {
+        roundOf(s.rounds, round).hooks[kind] = outcome;
+      });
+      this.d.observer.hookDone?.({ round, hook: kind, outcome });
+      this.d.logger.info(
+        {
+          run,
+          round,
+          hook: kind,
+          status: outcome.status,
+          ms: outcome.durationMs,
+          error: outcome.error,
+        },
+        'hook finished',
+      );
+      if (outcome.status !== 'succeeded') {
+        const why = `round ${round} ${kind} hook ${outcome.status}: ${outcome.error ?? ''}`;
+        // No automatic retry: a hook failure is for an operator; `rstar-fleet run` again retries.
+        throw new UnrecoverableError(why);
+      }
+    }
+    if (round < plan.rounds.length) await this.startRound(round + 1);
+    const final = round >= plan.rounds.length;
+    await this.d.state.update((s) => {
+      const r = roundOf(s.rounds, round);
+      r.status = 'done';
+      r.finishedAt = new Date().toISOString();
+      if (final) {
+        s.status = 'done';
+        s.finishedAt = new Date().toISOString();
+        s.error = null;
+      }
+    });
+    this.d.observer.roundStatus?.(round, 'done');
+    const r = roundOf(this.d.state.get().rounds, round);
+    this.d.observer.roundDone?.({ round, stats, hooks: { ...r.hooks } });
+    if (final) this.d.onRunDone();
+  }
+
+  /** Models of round `round`: the plan's, then what the previous round's hooks reported. */
+  modelsFor(round: number): RoundModels {
+    const roundPlan = this.d.plan.rounds[round - 1];
+    if (roundPlan === undefined) throw new NotFoundError(`the plan has no round ${round}`);
+    const planned = planModels(roundPlan);
+    if (round === 1) return planned;
+    const prev = roundOf(this.d.state.get().rounds, round - 1);
+    return nextModels(planned, [prev.hooks.train, prev.hooks.deploy]);
+  }
+
+  private async setStatus(
+    round: number,
+    status: RoundStatus,
+    also: (r: RoundState) => void = () => {},
+  ): Promise<void> {
+    await this.d.state.update((s) => {
+      const r = roundOf(s.rounds, round);
+      r.status = status;
+      also(r);
+    });
+    this.d.observer.roundStatus?.(round, status);
+  }
+
+  private flowOptions(): {
+    shardRetry?: { attempts?: number; backoffMs?: number };
+    chunk?: number;
+  } {
+    return {
+      ...(this.d.options.shardRetry === undefined ? {} : { shardRetry: this.d.options.shardRetry }),
+      ...(this.d.options.flowChunk === undefined ? {} : { chunk: this.d.options.flowChunk }),
+    };
+  }
+}
+
+export function roundOf(rounds: RoundState[], round: number): RoundState {
+  const r = rounds.find((x) => x.round === round);
+  if (r === undefined) throw new NotFoundError(`no round ${round} in the run state`);
+  return r;
+}

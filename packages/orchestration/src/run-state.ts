@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import { InvalidInputError, NotFoundError, RstarError } from '@rstar-fleet/protocol';
+import { runDir, type ArtifactStore } from '@rstar-fleet/store';
+
+/**
+ * `runs/<run>/run.json`: what the orchestrator has done so far, so a restarted orchestrator
+ * resumes where it stopped (DESIGN §8). Only the orchestrator writes it, always whole and
+ * atomically (store.write). Versioned: a newer file is refused rather than misread.
+ */
+export const RUN_STATE_VERSION = 1;
+
+export const ROUND_STATUSES = [
+  'pending',
+  'searching',
+  'escalating',
+  'extracting',
+  'training',
+  'deploying',
+  'done',
+] as const;
+export type RoundStatus = (typeof ROUND_STATUSES)[number];
+
+export const RUN_STATUSES = ['ingesting', 'running', 'done', 'failed'] as const;
+export type RunStatusName = (typeof RUN_STATUSES)[number];
+
+const iso = z.string().min(1);
+const count = z.number().int().min(0);
+
+export const hookOutcomeSchema = z.strictObject({
+  kind: z.enum(['command', 'kubernetes-job']),
+  status: z.enum(['succeeded', 'failed', 'timeout']),
+  startedAt: iso,
+  finishedAt: iso,
+  durationMs: count,
+  /** The expanded argv (command hooks) or the Job name (Kubernetes). */
+  target: z.array(z.string()),
+  exitCode: z.number().int().nullable(),
+  /** The hook's last stdout line as JSON (every field kept, e.g. an audit); null on failure. */
+  result: z.record(z.string(), z.unknown()).nullable(),
+  stderrTail: z.string(),
+  /** Why it failed, for people. */
+  error: z.string().nullable(),
+});
+export type HookOutcome = z.infer<typeof hookOutcomeSchema>;
+
+const modelsSchema = z.strictObject({
+  policy: z.strictObject({
+    model: z.string().min(1),
+    endpoints: z.array(z.strictObject({ url: z.string(), name: z.string() })),
+  }),
+  ppm: z
+    .strictObject({
+      model: z.string().min(1),
+      endpoints: z.array(z.strictObject({ url: z.string(), name: z.string() })),
+    })
+    .nullable(),
+});
+export type RoundModels = z.infer<typeof modelsSchema>;
+
+export const phaseStateSchema = z.strictObject({
+  phase: count,
+  rollouts: z.number().int().min(1),
+  trees: z.number().int().min(1),
+  firstShard: count,
+  shards: count,
+  problems: count,
+  startedAt: iso,
+  finishedAt: iso.nullable(),
+});
+export type PhaseState = z.infer<typeof phaseStateSchema>;
+
+export const failedShardSchema = z.strictObject({
+  shard: count,
+  phase: count,
+  reason: z.string(),
+});
+export type FailedShard = z.infer<typeof failedShardSchema>;
+
+export const roundStateSchema = z.strictObject({
+  round: z.number().int().min(1),
+  status: z.enum(ROUND_STATUSES),
+  models: modelsSchema,
+  phases: z.array(phaseStateSchema),
+  hooks: z.strictObject({
+    train: hookOutcomeSchema.nullable(),
+    deploy: hookOutcomeSchema.nullable(),
+  }),
+  /** Shards that failed for good when the round completed (requeue can finish them later). */
+  failedShards: z.array(failedShardSchema),
+  startedAt: iso.nullable(),
+  finishedAt: iso.nullable(),
+  /** Headline numbers of stats.json, for status without reading it. */
+  summary: z
+    .strictObject({ problems: count, solved: count, sftRows: count, pairs: count })
+    .nullable(),
+});
+export type RoundState = z.infer<typeof roundStateSchema>;
+
+export const ingestSummarySchema = z.strictObject({
+  problems: count,
+  shards: count,
+  shardSize: z.number().int().min(1),
+  rejects: count,
+  rejectsByReason: z.record(z.string(), count),
+  duplicates: count,
+  startedAt: iso,
+  finishedAt: iso,
+});
+export type IngestSummary = z.infer<typeof ingestSummarySchema>;
+
+export const runStateSchema = z.strictObject({
+  v: z.literal(RUN_STATE_VERSION),
+  run: z.string().min(1),
+  planName: z.string().min(1),
+  /** sha256 (hex) of the plan text: a different plan under this run id is refused. */
+  planHash: z.string().min(1),
+  status: z.enum(RUN_STATUSES),
+  createdAt: iso,
+  updatedAt: iso,
+  finishedAt: iso.nullable(),
+  /** Why the run failed (a hook, a round job out of attempts). */
+  error: z.string().nullable(),
+  ingest: ingestSummarySchema.nullable(),
+  rounds: z.array(roundStateSchema),
+});
+export type RunState = z.infer<typeof runStateSchema>;
+
+export function runStateKey(run: string): string {
+  return `${runDir(run)}/run.json`;
+}
+
+export function rejectsKey(run: string): string {
+  return `${runDir(run)}/rejects.jsonl`;
+}
+
+/** Reads run.json; null when the run has none yet. */
+export async function readRunState(store: ArtifactStore, run: string): Promise<RunState | null> {
+  const key = runStateKey(run);
+  let text: string;
+  try {
+    text = (await store.read(key)).toString('utf8');
+  } catch (err) {
+    if (err instanceof NotFoundError) return null;
+    throw err;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new InvalidInputError('run state is not valid JSON', { source: key }, { cause });
+  }
+  if (typeof json === 'object' && json !== null && 'v' in json && json.v !== RUN_STATE_VERSION) {
+    throw new RstarError(
+      'FAILED_PRECONDITION',
+      `${key} has version ${String(json.v)}; this rstar-fleet reads version ${RUN_STATE_VERSION}`,
+    );
+  }
+  const parsed = runStateSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InvalidInputError(`run state: ${issue?.message ?? 'invalid'}`, {
+      source: key,
+      field: issue?.path.join('.') ?? '',
+    });
+  }
+  return parsed.data;
+}
+
+export async function requireRunState(store: ArtifactStore, run: string): Promise<RunState> {
+  const state = await readRunState(store, run);
+  if (state === null) throw new NotFoundError(`run ${run} not found (no ${runStateKey(run)})`);
+  return state;
+}
+
+/** Writes run.json whole and atomically, stamping updatedAt. */
+export async function writeRunState(store: ArtifactStore, state: RunState): Promise<void> {
+  state.updatedAt = new Date().toISOString();
+  await store.write(runStateKey(state.run), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+export function roundState(state: RunState, round: number): RoundState {
+  const r = state.rounds.find((x) => x.round === round);
+  if (r === undefined) throw new NotFoundError(`run ${state.run} has no round ${round}`);
+  return r;
+}

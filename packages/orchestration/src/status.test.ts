@@ -1,0 +1,160 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'bullmq';
+import { parsePlan } from '@rstar-fleet/config';
+import { shardJobId } from '@rstar-fleet/protocol';
+import { SHARD_QUEUE, bullConnection, queueKey, shardJobOptions } from '@rstar-fleet/queue';
+import { startRedisServer, uniquePrefix, type RedisServerHandle } from '@rstar-fleet/queue/testing';
+import { FileSystemStore } from '@rstar-fleet/store';
+import { openFleetContext, type FleetContext } from './context';
+import { SHARD_JOB_NAME, shardJobData } from './flows';
+import { buildManifest, planModels, writeManifest } from './manifest';
+import { requeue } from './requeue';
+import { writeRunState } from './run-state';
+import { getRunStatus } from './status';
+
+/**
+ * Status and requeue against a real private Redis: shard jobs are driven into every state by a
+ * manually-fetching BullMQ worker (completed, failed, active with and without its lock, waiting)
+ * and one shard is never enqueued (missing).
+ */
+
+let redis: RedisServerHandle;
+let dir: string;
+let ctx: FleetContext;
+let worker: Worker;
+const run = 'st-1';
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  dir = mkdtempSync(join(tmpdir(), 'rstar-status-'));
+  const prefix = uniquePrefix('status');
+  const plan = parsePlan(
+    `corpus: { path: c.jsonl }\nredis: { url: ${redis.url}, prefix: '${prefix}' }\n` +
+      `defaults: { policy: { endpoints: ['http://127.0.0.1:9'], model: m }, trees: 2 }\nrounds: 1\n`,
+  );
+  const store = new FileSystemStore(dir);
+  ctx = await openFleetContext(plan, { store });
+  const manifest = buildManifest(plan, run, 1, planModels(plan.rounds[0]!), {
+    shards: 6,
+    problems: 24,
+  });
+  await writeManifest(store, manifest);
+  const now = new Date().toISOString();
+  await writeRunState(store, {
+    v: 1,
+    run,
+    planName: 'run',
+    planHash: 'h',
+    status: 'running',
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: null,
+    error: null,
+    ingest: {
+      problems: 24,
+      shards: 6,
+      shardSize: 4,
+      rejects: 3,
+      rejectsByReason: { 'invalid-json': 2, 'no-answer': 1 },
+      duplicates: 1,
+      startedAt: now,
+      finishedAt: now,
+    },
+    rounds: [
+      {
+        round: 1,
+        status: 'searching',
+        models: planModels(plan.rounds[0]!),
+        phases: manifest.phases.map((p) => ({ ...p, startedAt: now, finishedAt: null })),
+        hooks: { train: null, deploy: null },
+        failedShards: [],
+        startedAt: now,
+        finishedAt: null,
+        summary: null,
+      },
+    ],
+  });
+  for (let s = 0; s < 5; s++) {
+    await ctx.shards.add(SHARD_JOB_NAME, shardJobData(manifest, 0, s), {
+      ...shardJobOptions({ attempts: 1 }),
+      jobId: shardJobId(run, 1, s),
+    });
+  }
+  worker = new Worker(SHARD_QUEUE, null, {
+    connection: bullConnection({ url: redis.url, role: 'worker', connectionName: 'manual' }),
+    prefix,
+    autorun: false,
+  });
+  const token = 'manual-token';
+  const j0 = await worker.getNextJob(token);
+  await j0.moveToCompleted({ written: 8, skipped: 0, solved: 3, problems: 4 }, token, false);
+  const j1 = await worker.getNextJob(token);
+  await j1.moveToFailed(new Error('sandbox unreachable'), token, false);
+  const j2 = await worker.getNextJob(token);
+  await j2.updateProgress({ units: 2, solved: 1 });
+  await worker.getNextJob(token);
+  // Shard 3's worker "died": its lock is gone.
+  await ctx.redis.del(queueKey(prefix, SHARD_QUEUE, `${shardJobId(run, 1, 3)}:lock`));
+});
+
+afterAll(async () => {
+  await worker.close(true);
+  await ctx.close();
+  await redis.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('status and requeue (real Redis)', () => {
+  it('reports shards by state, progress, failures with reasons, rates and rejects', async () => {
+    const status = await getRunStatus(ctx, run);
+    expect(status).toMatchObject({
+      run,
+      status: 'running',
+      round: 1,
+      roundStatus: 'searching',
+      phase: 0,
+      shards: { total: 6, completed: 1, failed: 1, active: 2, waiting: 1, delayed: 0, missing: 1 },
+      // solved: 3 from the completed shard's result + 1 from the active shard's progress
+      problems: { total: 24, done: 5, solved: 4 },
+      units: { total: 48, done: 10 },
+      failures: [{ round: 1, phase: 0, shard: 1, reason: 'sandbox unreachable', attempts: 1 }],
+      rejects: { total: 3, byReason: { 'invalid-json': 2, 'no-answer': 1 } },
+      duplicates: 1,
+    });
+    expect(status.rates.unitsPerSecond).toBeGreaterThan(0);
+    expect(status.etaSeconds).not.toBeNull();
+  });
+
+  it('requeues stalled (no lock), failed and chosen shards', async () => {
+    const stalled = await requeue(ctx, run, { kind: 'stalled' });
+    expect(stalled.requeued).toEqual([{ round: 1, shard: 3, from: 'active' }]);
+    expect(stalled.skipped).toEqual([
+      { round: 1, shard: 2, state: 'active', why: 'its worker holds the lock' },
+    ]);
+    expect(await ctx.shards.getJobState(shardJobId(run, 1, 3))).toBe('waiting');
+
+    const failed = await requeue(ctx, run, { kind: 'failed' });
+    expect(failed.requeued).toEqual([{ round: 1, shard: 1, from: 'failed' }]);
+    expect(await ctx.shards.getJobState(shardJobId(run, 1, 1))).toBe('waiting');
+
+    const done = await requeue(ctx, run, { kind: 'shard', shard: 0 });
+    expect(done).toEqual({
+      requeued: [{ round: 1, shard: 0, from: 'completed' }],
+      skipped: [],
+      reextract: [],
+    });
+    const missing = await requeue(ctx, run, { kind: 'shard', shard: 5 }, { round: 1 });
+    expect(missing.requeued).toEqual([{ round: 1, shard: 5, from: 'missing' }]);
+    const waiting = await requeue(ctx, run, { kind: 'shard', shard: 4 });
+    expect(waiting.skipped).toEqual([
+      { round: 1, shard: 4, state: 'waiting', why: 'already waiting' },
+    ]);
+    await expect(requeue(ctx, run, { kind: 'shard', shard: 99 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    const after = await getRunStatus(ctx, run);
+    expect(after.shards).toMatchObject({ waiting: 5, active: 1, failed: 0, missing: 0 });
+  });
+});

@@ -1,0 +1,193 @@
+import { ShardJobResultSchema, shardJobId, type RoundManifest } from '@rstar-fleet/protocol';
+import { SHARD_QUEUE, queueKey } from '@rstar-fleet/queue';
+import type { FleetContext } from './context';
+import { readManifest } from './manifest';
+import { requireRunState, type RunState } from './run-state';
+import { parseShardProgress } from './shard-progress';
+import { SHARD_STATES, type RunStatus, type ShardFailure, type ShardState } from './types';
+
+/** One shard job as Redis has it, read in one pipelined batch for the whole round. */
+export interface ShardSnapshot {
+  round: number;
+  phase: number;
+  shard: number;
+  state: ShardState;
+  /** Units finished (from progress, or the result when completed). */
+  units: number;
+  /** Problems solved (from the result when completed, else progress). */
+  solved: number;
+  failedReason: string | null;
+  attempts: number;
+}
+
+/**
+ * Reads the state of every shard job of a round with one pipeline: ZMSCORE against the
+ * completed/failed/delayed/prioritized/waiting-children sets, the active list, and one HMGET per
+ * job hash (progress, result, failedReason, attempts). A job hash without a set is waiting.
+ */
+export async function snapshotShards(
+  ctx: Pick<FleetContext, 'redis' | 'prefix'>,
+  manifest: RoundManifest,
+): Promise<ShardSnapshot[]> {
+  const shards: { shard: number; phase: number; trees: number; id: string }[] = [];
+  for (const p of manifest.phases) {
+    for (let s = p.firstShard; s < p.firstShard + p.shards; s++) {
+      shards.push({
+        shard: s,
+        phase: p.phase,
+        trees: p.trees,
+        id: shardJobId(manifest.run, manifest.round, s),
+      });
+    }
+  }
+  if (shards.length === 0) return [];
+  const key = (suffix: string): string => queueKey(ctx.prefix, SHARD_QUEUE, suffix);
+  const ids = shards.map((s) => s.id);
+  const sets = ['completed', 'failed', 'delayed', 'prioritized', 'waiting-children'] as const;
+  const pipeline = ctx.redis.pipeline();
+  for (const set of sets) pipeline.zmscore(key(set), ...ids);
+  pipeline.lrange(key('active'), 0, -1);
+  for (const id of ids)
+    pipeline.hmget(key(id), 'progress', 'returnvalue', 'failedReason', 'atm', 'data');
+  const replies = (await pipeline.exec()) ?? [];
+  const value = (i: number): unknown => {
+    const [err, v] = replies[i] ?? [null, null];
+    if (err) throw err;
+    return v;
+  };
+  const scores = sets.map((_, i) => value(i) as (string | null)[]);
+  const active = new Set(value(sets.length) as string[]);
+  return shards.map((s, i) => {
+    const fields = value(sets.length + 1 + i) as (string | null)[];
+    const [progressText, resultText, failedReason, atm, data] = fields;
+    const inSet = (j: number): boolean => scores[j]?.[i] !== null && scores[j]?.[i] !== undefined;
+    const state: ShardState = inSet(0)
+      ? 'completed'
+      : inSet(1)
+        ? 'failed'
+        : inSet(2)
+          ? 'delayed'
+          : active.has(s.id)
+            ? 'active'
+            : inSet(3) || inSet(4) || data !== null
+              ? 'waiting'
+              : 'missing';
+    let units = 0;
+    let solved = 0;
+    const progress = parseShardProgress(safeJson(progressText));
+    if (progress !== null) {
+      units = progress.units;
+      solved = progress.solved ?? 0;
+    }
+    const result = ShardJobResultSchema.safeParse(safeJson(resultText));
+    if (state === 'completed' && result.success) {
+      units = Math.max(units, result.data.written + result.data.skipped);
+      solved = result.data.solved;
+    }
+    return {
+      round: manifest.round,
+      phase: s.phase,
+      shard: s.shard,
+      state,
+      units,
+      solved,
+      failedReason: state === 'failed' ? (failedReason ?? 'unknown') : null,
+      attempts: Number(atm ?? 0) || 0,
+    };
+  });
+}
+
+function safeJson(text: string | null | undefined): unknown {
+  if (text === null || text === undefined) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** `rstar-fleet status --json`: where the run is, from run.json and the shard jobs in Redis. */
+export async function getRunStatus(ctx: FleetContext, run: string): Promise<RunStatus> {
+  const state = await requireRunState(ctx.store, run);
+  const current =
+    state.rounds.find((r) => r.status !== 'done' && r.status !== 'pending') ??
+    [...state.rounds].reverse().find((r) => r.status !== 'pending') ??
+    null;
+  const manifest = current === null ? null : await readManifest(ctx.store, run, current.round);
+  const snaps = manifest === null ? [] : await snapshotShards(ctx, manifest);
+  const shards = Object.fromEntries(SHARD_STATES.map((s) => [s, 0])) as RunStatus['shards'];
+  shards.total = snaps.length;
+  for (const s of snaps) shards[s.state]++;
+  const phase = manifest?.phases.at(-1) ?? null;
+  const phaseSnaps = phase === null ? [] : snaps.filter((s) => s.phase === phase.phase);
+  const unitsTotal = phase === null ? 0 : phase.problems * phase.trees;
+  const unitsDone = Math.min(unitsTotal, sum(phaseSnaps.map((s) => s.units)));
+  const trees = phase?.trees ?? 1;
+  const problemsTotal = manifest?.phases[0]?.problems ?? 0;
+  const phaseState = current?.phases.find((p) => p.phase === phase?.phase);
+  const since = phaseState?.startedAt ?? current?.startedAt ?? null;
+  const elapsed = since === null ? 0 : Math.max(0, (Date.now() - Date.parse(since)) / 1000);
+  const unitRate = elapsed > 0 ? unitsDone / elapsed : 0;
+  const finishedRound = current?.status === 'done';
+  const failures: ShardFailure[] = snaps
+    .filter((s) => s.state === 'failed')
+    .map((s) => ({
+      round: s.round,
+      phase: s.phase,
+      shard: s.shard,
+      reason: s.failedReason ?? 'unknown',
+      attempts: s.attempts,
+    }));
+  const solvedSoFar =
+    current?.summary?.solved ?? sum(snaps.filter((s) => s.phase === 0).map((s) => s.solved));
+  return {
+    run,
+    status: state.status,
+    error: state.error,
+    round: current?.round ?? null,
+    roundStatus: current?.status ?? null,
+    phase: phase?.phase ?? null,
+    rounds: state.rounds.length,
+    shards,
+    problems: {
+      total: problemsTotal,
+      done: finishedRound ? problemsTotal : Math.floor(unitsDone / trees),
+      solved: solvedSoFar,
+    },
+    units: { total: unitsTotal, done: finishedRound ? unitsTotal : unitsDone },
+    rates: {
+      problemsPerSecond: unitRate / trees,
+      unitsPerSecond: unitRate,
+      elapsedSeconds: Math.round(elapsed),
+    },
+    etaSeconds:
+      finishedRound || state.status === 'done'
+        ? 0
+        : unitRate > 0
+          ? Math.round((unitsTotal - unitsDone) / unitRate)
+          : null,
+    failures,
+    rejects: {
+      total: state.ingest?.rejects ?? 0,
+      byReason: state.ingest?.rejectsByReason ?? {},
+    },
+    duplicates: state.ingest?.duplicates ?? 0,
+    history: history(state),
+  };
+}
+
+function history(state: RunState): RunStatus['history'] {
+  return state.rounds.map((r) => ({
+    round: r.round,
+    status: r.status,
+    problems: r.summary?.problems ?? null,
+    solved: r.summary?.solved ?? null,
+    sftRows: r.summary?.sftRows ?? null,
+    pairs: r.summary?.pairs ?? null,
+    failedShards: r.failedShards.length,
+  }));
+}
+
+function sum(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}

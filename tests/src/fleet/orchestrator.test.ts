@@ -1,0 +1,287 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { parsePlan } from '@rstar-fleet/config';
+import { createExtractor } from '@rstar-fleet/mcts';
+import {
+  Orchestrator,
+  extractRound,
+  getRunStatus,
+  openFleetContext,
+  requeue,
+  type RoundStats,
+  type RunState,
+} from '@rstar-fleet/orchestration';
+import { parseRoundManifest, searchUnitKey, shardJobId } from '@rstar-fleet/protocol';
+import { SHARD_QUEUE, bullConnection } from '@rstar-fleet/queue';
+import { startRedisServer, uniquePrefix, type RedisServerHandle } from '@rstar-fleet/queue/testing';
+import { FileSystemStore, roundFile } from '@rstar-fleet/store';
+import {
+  PROBLEMS,
+  jsonl,
+  planText,
+  readAll,
+  startStandInWorker,
+  waitFor,
+} from './orchestrator-fixtures';
+
+/**
+ * The orchestrator against a real private Redis and a directory store, with command hooks run
+ * as real processes. The shard jobs are processed by a STAND-IN FOR THE ROLLOUT WORKER: a BullMQ
+ * Worker in this test process that searches with the in-process simulator ports (createSimPorts
+ * + createMcts + toRecord) and appends records to the results logs exactly as the worker
+ * contract says (one record per search unit `<problem>@<seed>`, progress `{units}`). The lead
+ * switches it to the real `rstar-fleet worker` once that lands.
+ */
+
+jest.setTimeout(120_000);
+
+let redis: RedisServerHandle;
+let dir: string;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+
+afterAll(async () => {
+  await redis.stop();
+});
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rstar-orch-'));
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the orchestrator (real Redis, stand-in worker)', () => {
+  it('runs two rounds with hooks and escalation; a poison shard is listed, then requeued and extracted', async () => {
+    const prefix = uniquePrefix('orch');
+    const text = planText(dir, redis.url, prefix);
+    const plan = parsePlan(text, join(dir, 'plan.yaml'));
+    const store = new FileSystemStore(join(dir, 'store'));
+    const standIn = startStandInWorker(store, redis.url, prefix);
+    standIn.poison.add('1/1');
+    const events: string[] = [];
+    const orch = await Orchestrator.open(
+      plan,
+      { planText: text, store },
+      {
+        phaseStarted: (e) => events.push(`phase ${e.round}/${e.phase} shards=${e.shards}`),
+        roundDone: (e) => events.push(`done ${e.round}`),
+      },
+    );
+    let state: RunState;
+    try {
+      await orch.start();
+      state = await orch.done;
+    } finally {
+      await orch.close();
+    }
+    const run = orch.run;
+    expect(run).toMatch(/^orch-test-[0-9a-f]{8}$/);
+    expect(state.status).toBe('done');
+
+    // Ingest: 10 problems in shards of 4, the two malformed lines rejected with their place.
+    expect(state.ingest).toMatchObject({ problems: PROBLEMS, shards: 3, rejects: 2 });
+    const rejects = jsonl(join(dir, 'store', 'runs', run, 'rejects.jsonl')) as {
+      where: string;
+      reason: string;
+    }[];
+    expect(rejects.map((r) => r.where)).toEqual([
+      expect.stringMatching(/corpus\.jsonl:3/),
+      expect.stringMatching(/corpus\.jsonl:6/),
+    ]);
+
+    // Round 1: the poison shard is listed with BullMQ's reason; the round still completed.
+    const r1 = state.rounds[0]!;
+    expect(r1.failedShards).toEqual([{ shard: 1, phase: 0, reason: 'poison shard 1 (test)' }]);
+    const stats1 = JSON.parse(
+      readFileSync(join(dir, 'store', roundFile(run, 1, 'stats.json')), 'utf8'),
+    ) as RoundStats;
+    expect(stats1).toMatchObject({ problems: PROBLEMS, missing: 4 });
+    expect(stats1.failedShards).toEqual([{ shard: 1, phase: 0, reason: 'poison shard 1 (test)' }]);
+    expect(stats1.rejects.total).toBe(2);
+
+    // Hooks ran in order with their results (extra fields kept); round 2 uses the deploy model.
+    expect(r1.hooks.train).toMatchObject({
+      status: 'succeeded',
+      result: { policy: { model: 'policy-train-r1' } },
+    });
+    expect(r1.hooks.deploy?.result).toMatchObject({ audit: { rows: stats1.sftRows } });
+    const manifest2 = parseRoundManifest(
+      readFileSync(join(dir, 'store', 'runs', run, 'round-2', 'round.json'), 'utf8'),
+      {},
+    );
+    expect(manifest2.policy.model).toBe('policy-deploy-r1');
+    expect(readFileSync(join(dir, 'store', 'runs', run, 'hook-calls.log'), 'utf8')).toBe(
+      'train 1\ndeploy 1\ntrain 2\ndeploy 2\n',
+    );
+
+    // Round 2: escalation phase 1 holds exactly the problems phase 0 left unsolved.
+    const records2 = await readAll(store, run, 2, 10);
+    const phase0 = manifest2.phases[0]!;
+    const solved0 = new Set(
+      records2.filter((r) => r.search.seed < 1000 && r.stats.solved).map((r) => r.problemId),
+    );
+    expect(manifest2.phases).toHaveLength(2);
+    const phase1 = manifest2.phases[1]!;
+    expect(phase1).toMatchObject({ phase: 1, rollouts: 3, trees: 1, firstShard: phase0.shards });
+    expect(phase1.problems).toBe(PROBLEMS - solved0.size);
+    expect(events).toEqual(
+      expect.arrayContaining([
+        'phase 1/0 shards=3',
+        'phase 2/0 shards=3',
+        `phase 2/1 shards=${phase1.shards}`,
+        'done 2',
+      ]),
+    );
+
+    // Datasets are consistent with the results files: one record per unit, rows as extracted.
+    const stats2 = JSON.parse(
+      readFileSync(join(dir, 'store', roundFile(run, 2, 'stats.json')), 'utf8'),
+    ) as RoundStats;
+    const keys = records2.map((r) => searchUnitKey(r.problemId, r.search.seed));
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(records2).toHaveLength(PROBLEMS + phase1.problems);
+    const extractor = createExtractor();
+    const sftRows = records2.reduce((n, r) => n + extractor.extract(r).sft.length, 0);
+    expect(stats2.sftRows).toBe(sftRows);
+    expect(jsonl(join(dir, 'store', roundFile(run, 2, 'sft.jsonl')))).toHaveLength(sftRows);
+    const solvedAll = new Set(records2.filter((r) => r.stats.solved).map((r) => r.problemId));
+    expect(stats2.solved).toBe(solvedAll.size);
+    expect(jsonl(join(dir, 'store', roundFile(run, 2, 'unsolved.jsonl')))).toHaveLength(
+      PROBLEMS - solvedAll.size,
+    );
+    expect(stats2.phases.map((p) => p.records)).toEqual([PROBLEMS, phase1.problems]);
+    expect(Object.values(stats2.byDifficulty).reduce((n, g) => n + g.problems, 0)).toBe(PROBLEMS);
+
+    // Status reads the same picture; the failed shard is still reported for round 1.
+    const ctx = await openFleetContext(plan, { store });
+    try {
+      const status = await getRunStatus(ctx, run);
+      expect(status).toMatchObject({ status: 'done', round: 2, rejects: { total: 2 } });
+      expect(status.history.map((h) => h.failedShards)).toEqual([1, 0]);
+
+      // The operator fixes the cause, requeues the failed shard, then re-extracts round 1.
+      standIn.poison.clear();
+      const outcome = await requeue(ctx, run, { kind: 'failed' }, { round: 1 });
+      expect(outcome.requeued).toEqual([{ round: 1, shard: 1, from: 'failed' }]);
+      expect(outcome.reextract).toEqual([1]);
+      const queue = new Queue(SHARD_QUEUE, {
+        connection: bullConnection({ url: redis.url, role: 'producer', connectionName: 't' }),
+        prefix,
+      });
+      const job = await queue.getJob(shardJobId(run, 1, 1));
+      await waitFor(async () => (await job!.getState()) === 'completed');
+      await queue.close();
+      const fixed = await extractRound(ctx, run, 1);
+      expect(fixed).toMatchObject({ problems: PROBLEMS, missing: 0, failedShards: [] });
+      expect(fixed.records).toBe(PROBLEMS);
+    } finally {
+      await ctx.close();
+      await standIn.close();
+    }
+  });
+
+  it('resumes a run stopped mid-round, and refuses another plan under its id', async () => {
+    const prefix = uniquePrefix('orch');
+    const text = planText(dir, redis.url, prefix);
+    const plan = parsePlan(text, 'plan.yaml');
+    const store = new FileSystemStore(join(dir, 'store'));
+
+    // First orchestrator: ingests and enqueues round 1, then stops before any worker runs.
+    const first = await Orchestrator.open(plan, { planText: text, store });
+    await first.start();
+    const before = await first.status();
+    expect(before).toMatchObject({
+      round: 1,
+      roundStatus: 'searching',
+      shards: { total: 3, waiting: 3 },
+    });
+    await first.close();
+
+    // Workers run while no orchestrator does; a second orchestrator resumes and finishes.
+    const standIn = startStandInWorker(store, redis.url, prefix);
+    const phases: string[] = [];
+    const second = await Orchestrator.open(
+      plan,
+      { planText: text, store },
+      { phaseStarted: (e) => phases.push(`${e.round}/${e.phase}${e.resumed ? ' resumed' : ''}`) },
+    );
+    let state: RunState;
+    try {
+      await second.start();
+      state = await second.done;
+    } finally {
+      await second.close();
+      await standIn.close();
+    }
+    expect(second.run).toBe(first.run);
+    expect(phases[0]).toBe('1/0 resumed');
+    expect(state.status).toBe('done');
+    const records1 = await readAll(store, first.run, 1, 3);
+    expect(records1).toHaveLength(PROBLEMS);
+    expect(new Set(records1.map((r) => r.problemId)).size).toBe(PROBLEMS);
+
+    // A finished run started again is simply done.
+    const again = await Orchestrator.open(plan, { planText: text, store });
+    await again.start();
+    await expect(again.done).resolves.toMatchObject({ status: 'done' });
+    await again.close();
+
+    // Another plan under the same run id is refused, naming both.
+    const other = `${text}\n# changed\n`;
+    const refused = await Orchestrator.open(parsePlan(other, 'other.yaml'), {
+      planText: other,
+      store,
+      run: first.run,
+    });
+    await expect(refused.start()).rejects.toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      message: expect.stringMatching(/plan\.yaml.*other\.yaml/),
+    });
+    await refused.close();
+  });
+
+  it('fails the run when a hook fails, keeps the outcome, and retries the hook on the next run', async () => {
+    const prefix = uniquePrefix('orch');
+    const text = planText(dir, redis.url, prefix);
+    const plan = parsePlan(text, 'plan.yaml');
+    const store = new FileSystemStore(join(dir, 'store'));
+    const standIn = startStandInWorker(store, redis.url, prefix);
+    writeFileSync(join(dir, 'fail-hook'), '');
+    try {
+      const first = await Orchestrator.open(plan, { planText: text, store });
+      await first.start();
+      await expect(first.done).rejects.toMatchObject({
+        code: 'FAILED_PRECONDITION',
+        message: expect.stringMatching(/round 1 train hook failed: exited with 2/),
+      });
+      await first.close();
+      const failed = JSON.parse(
+        readFileSync(join(dir, 'store', 'runs', first.run, 'run.json'), 'utf8'),
+      ) as RunState;
+      expect(failed.status).toBe('failed');
+      expect(failed.rounds[0]?.status).toBe('training');
+      expect(failed.rounds[0]?.hooks.train).toMatchObject({
+        status: 'failed',
+        exitCode: 2,
+        stderrTail: 'trainer crashed\n',
+      });
+
+      rmSync(join(dir, 'fail-hook'));
+      const second = await Orchestrator.open(plan, { planText: text, store });
+      await second.start();
+      await expect(second.done).resolves.toMatchObject({ status: 'done', error: null });
+      await second.close();
+      expect(readFileSync(join(dir, 'store', 'runs', first.run, 'hook-calls.log'), 'utf8')).toBe(
+        'train 1\ndeploy 1\ntrain 2\ndeploy 2\n',
+      );
+    } finally {
+      await standIn.close();
+    }
+  });
+});
