@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { InvalidInputError } from '@rstar-fleet/protocol';
@@ -7,6 +7,7 @@ import { auditDatasets } from './audit';
 import { DEFAULT_CHECKPOINT, loadCheckpoint, type Checkpoint } from './checkpoint';
 import { readPairsFile, readSftFile } from './datasets';
 import { realSleep } from './latency';
+import { loadCommand } from './load-command';
 import { createSimServer } from './server';
 import { SimState } from './state';
 import { trainCheckpoint } from './train';
@@ -40,7 +41,8 @@ const readCheckpoint = (path: string | undefined): Promise<Checkpoint> =>
 
 /**
  * `rstar-fleet model-sim`: serves the SIMULATED policy + PPM (vLLM dialect) until SIGINT or
- * SIGTERM; `model-sim train` and `model-sim audit` work on round datasets.
+ * SIGTERM; `model-sim train` and `model-sim audit` work on round datasets, `model-sim load`
+ * deploys a checkpoint to a running simulator.
  */
 export function modelSimCommand(io: SimIO): Command {
   const command = new Command('model-sim')
@@ -54,6 +56,9 @@ export function modelSimCommand(io: SimIO): Command {
       '--max-num-seqs <n>',
       'sequences decoded at once; more queue (overrides the checkpoint)',
     )
+    // The serve flags end at a subcommand's name: `train --checkpoint X` and `load --checkpoint
+    // X` must reach the subcommand, not the server's own --checkpoint.
+    .enablePositionalOptions()
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
       writeErr: (s) => void io.stderr.write(s),
@@ -83,6 +88,7 @@ export function modelSimCommand(io: SimIO): Command {
     });
   command.addCommand(trainCommand(io));
   command.addCommand(auditCommand(io));
+  command.addCommand(loadCommand(io));
   return command;
 }
 
@@ -93,6 +99,7 @@ const trainFlags = z.object({
   out: z.string().min(1),
   name: z.string().min(1).optional(),
   problems: z.coerce.number().int().min(1).optional(),
+  stats: z.string().min(1).optional(),
 });
 
 function trainCommand(io: SimIO): Command {
@@ -105,7 +112,11 @@ function trainCommand(io: SimIO): Command {
     .option('--name <name>', 'name of the new checkpoint (default: r<N+1>)')
     .option(
       '--problems <N>',
-      'problems searched in the round (default: distinct problems in the data)',
+      'problems searched in the round (default: --stats, else distinct problems in the data)',
+    )
+    .option(
+      '--stats <stats.json>',
+      "the round's stats.json (the orchestrator writes it before the train hook): its `problems`",
     )
     .action(async (raw: Record<string, unknown>) => {
       const flags = flagsOf(trainFlags, raw);
@@ -114,7 +125,7 @@ function trainCommand(io: SimIO): Command {
       const [sft, pairs] = await Promise.all([readSftFile(flags.sft), readPairsFile(flags.pairs)]);
       const result = trainCheckpoint(before, sft, pairs, protocol, {
         name: flags.name,
-        problems: flags.problems,
+        problems: flags.problems ?? (await problemsOfStats(flags.stats)),
       });
       await writeFile(flags.out, `${JSON.stringify(result.checkpoint, null, 2)}\n`);
       io.stdout.write(
@@ -127,6 +138,25 @@ function trainCommand(io: SimIO): Command {
         })}\n`,
       );
     });
+}
+
+/**
+ * `problems` of a round's stats.json: training scales coverage per problem searched, so a plan's
+ * train hook passes `--stats {out}/stats.json` (no hook variable holds the count itself).
+ */
+async function problemsOfStats(path: string | undefined): Promise<number | undefined> {
+  if (path === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, 'utf8'));
+  } catch (err) {
+    throw new InvalidInputError('cannot read it as JSON', { source: path }, { cause: err });
+  }
+  const problems = (value as { problems?: unknown } | null)?.problems;
+  if (typeof problems !== 'number' || !Number.isInteger(problems) || problems < 1) {
+    throw new InvalidInputError('expected a positive integer', { source: path, field: 'problems' });
+  }
+  return problems;
 }
 
 const auditFlags = z.object({ sft: z.string().min(1), pairs: z.string().min(1) });

@@ -51,9 +51,14 @@ export async function handleCompletions(
   const all = results.flatMap((r) => r.choices);
   const promptTokens = results.reduce((s, r) => s + r.promptTokens, 0);
   const completionTokens = all.reduce((s, c) => s + c.completionTokens, 0);
-  const longest = all.reduce((m, c) => Math.max(m, c.completionTokens), 0);
   const perSeq = Math.ceil((promptTokens + completionTokens) / Math.max(1, all.length));
-  await state.scheduler.run(all.length, perSeq, longest, signal);
+  // Each sequence frees its slot when it ends (continuous batching); the response waits for all.
+  await state.scheduler.run(
+    all.length,
+    perSeq,
+    all.map((c) => c.completionTokens),
+    signal,
+  );
   state.metrics.recordCompletion(
     promptTokens,
     completionTokens,

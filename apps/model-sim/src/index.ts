@@ -27,7 +27,7 @@ export type { AuditReport, PairExample, SftExample } from './audit';
 export { trainCheckpoint } from './train';
 export type { TrainOptions, TrainResult } from './train';
 export { Scheduler, realSleep } from './latency';
-export type { LatencyModel, SchedulerSnapshot, Sleep } from './latency';
+export type { Clock, LatencyModel, SchedulerIntegrals, SchedulerSnapshot, Sleep } from './latency';
 export { SimState } from './state';
 export { createSimServer } from './server';
 export type { SimServer } from './server';

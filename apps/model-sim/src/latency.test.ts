@@ -56,9 +56,58 @@ describe('latency model and queueing', () => {
     await wide;
   });
 
+  it('frees each sequence at its own end when given every choice length', async () => {
+    const clock = manualSleep();
+    const scheduler = new Scheduler({ ttftMs: 10, perTokenMs: 1, maxNumSeqs: 3 }, clock.sleep);
+    let wideDone = false;
+    const wide = scheduler.run(3, 10, [50, 5, 50]).then(() => (wideDone = true));
+    const next = scheduler.run(1, 10, 7);
+    await tick();
+    expect(scheduler.snapshot()).toEqual({ running: 3, waiting: 1, kvTokens: 30 });
+    expect(clock.pending()).toBe(2); // one sleep per distinct length: 15 ms and 60 ms
+    clock.release(); // the 5-token choice ends: its slot goes to the queued request
+    await tick();
+    expect(scheduler.snapshot()).toEqual({ running: 3, waiting: 0, kvTokens: 30 });
+    expect(wideDone).toBe(false);
+    clock.release(); // the two 50-token choices end
+    await wide;
+    expect(scheduler.snapshot()).toEqual({ running: 1, waiting: 0, kvTokens: 10 });
+    clock.release();
+    await next;
+    expect(scheduler.snapshot()).toEqual({ running: 0, waiting: 0, kvTokens: 0 });
+  });
+
   it('takes no time with a zero latency model', async () => {
     const scheduler = new Scheduler({ ttftMs: 0, perTokenMs: 0, maxNumSeqs: 1 });
     await Promise.all(Array.from({ length: 50 }, () => scheduler.run(1, 10, 100)));
     expect(scheduler.snapshot()).toEqual({ running: 0, waiting: 0, kvTokens: 0 });
+  });
+});
+
+describe('utilisation integrals', () => {
+  it('integrates running, capacity and queued sequences over (injected) time', async () => {
+    const clock = manualSleep();
+    let now = 0;
+    const scheduler = new Scheduler(
+      { ttftMs: 0, perTokenMs: 1, maxNumSeqs: 4 },
+      clock.sleep,
+      () => now,
+    );
+    const a = scheduler.run(3, 1, 1);
+    const b = scheduler.run(2, 1, 1);
+    await tick();
+    now = 2000; // 2 s: 3 running, 2 waiting, capacity 4
+    clock.release();
+    await a;
+    await tick();
+    now = 3000; // 1 s: 2 running (b admitted), none waiting
+    clock.release();
+    await b;
+    now = 4000; // 1 s idle
+    expect(scheduler.integrals()).toEqual({
+      busySeqSeconds: 3 * 2 + 2 * 1,
+      capacitySeqSeconds: 4 * 4,
+      waitingSeqSeconds: 2 * 2,
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { SchedulerSnapshot } from './latency';
+import type { SchedulerIntegrals, SchedulerSnapshot } from './latency';
 
 /**
  * vLLM's Prometheus names (docs/design/metrics.md), so that dashboards and the client's adaptive
@@ -14,7 +14,12 @@ export class SimMetrics {
   private readonly success: Counter<'model_name' | 'finished_reason'>;
   private modelName: string;
 
-  constructor(snapshot: () => SchedulerSnapshot, kvCapacity: () => number, modelName: string) {
+  constructor(
+    snapshot: () => SchedulerSnapshot,
+    kvCapacity: () => number,
+    modelName: string,
+    integrals?: () => SchedulerIntegrals,
+  ) {
     this.modelName = modelName;
     const registers = [this.registry];
     const labelNames = ['model_name'] as const;
@@ -46,6 +51,35 @@ export class SimMetrics {
       labelNames,
       registers,
     });
+    if (integrals !== undefined) {
+      // Not vLLM metrics: exact utilisation for benchmarks (Δbusy ÷ Δcapacity over a window).
+      const integral = (name: string, help: string, key: keyof SchedulerIntegrals): void => {
+        new Counter({
+          name,
+          help,
+          registers,
+          collect: function (this: Counter) {
+            this.reset();
+            this.inc(integrals()[key]);
+          },
+        });
+      };
+      integral(
+        'rstar_sim_busy_sequence_seconds_total',
+        'Integral of running sequences over time (simulated GPU busy time, sequence-seconds).',
+        'busySeqSeconds',
+      );
+      integral(
+        'rstar_sim_capacity_sequence_seconds_total',
+        'Integral of max-num-seqs over time (simulated GPU capacity, sequence-seconds).',
+        'capacitySeqSeconds',
+      );
+      integral(
+        'rstar_sim_waiting_sequence_seconds_total',
+        'Integral of queued sequences over time (demand beyond capacity, sequence-seconds).',
+        'waitingSeqSeconds',
+      );
+    }
     this.promptTokens = new Counter({
       name: 'vllm:prompt_tokens_total',
       help: 'Prompt tokens processed.',

@@ -167,6 +167,21 @@ describe('simulated vLLM server', () => {
     );
   });
 
+  it('exports the scheduler utilisation integrals (busy never above capacity)', async () => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    const value = (name: string): number => {
+      const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+      if (m === null) throw new Error(`${name} missing from /metrics`);
+      return Number(m[1]);
+    };
+    const busy = value('rstar_sim_busy_sequence_seconds_total');
+    const capacity = value('rstar_sim_capacity_sequence_seconds_total');
+    expect(capacity).toBeGreaterThan(0);
+    expect(busy).toBeGreaterThanOrEqual(0);
+    expect(busy).toBeLessThanOrEqual(capacity);
+    expect(value('rstar_sim_waiting_sequence_seconds_total')).toBeGreaterThanOrEqual(0);
+  });
+
   it('switches checkpoints at run time with POST /admin/load', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sim-'));
     const file = join(dir, 'r1.json');

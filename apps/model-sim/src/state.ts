@@ -29,6 +29,7 @@ export class SimState {
       () => this.scheduler.snapshot(),
       () => this.current.latency.kvCacheTokens,
       policyModelId(checkpoint),
+      () => this.scheduler.integrals(),
     );
   }
 
