@@ -1,26 +1,35 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import type { PairRow, SftRow } from '@rstar-fleet/mcts';
-import { parseSearchRecordJson } from '@rstar-fleet/protocol';
+import type { RunState } from '@rstar-fleet/orchestration';
+import { expectConsistentRound, readRoundFiles } from './fleet/harness';
 
 const run = promisify(execFile);
 const repoRoot = join(__dirname, '..', '..');
+const cli = join(repoRoot, 'apps', 'orchestrator', 'bin', 'rstar-fleet.js');
+const env = { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin` };
 
-const lines = async (path: string): Promise<string[]> =>
-  (await readFile(path, 'utf8')).split('\n').filter((l) => l !== '');
+jest.setTimeout(300_000);
 
-interface RoundStats {
-  round: number;
-  solved: number;
-  problems: number;
-  sftRows: number;
-  pairs: number;
+/** Processes running in `dir` (the demo starts every service with the store as its cwd). */
+function processesIn(dir: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readlinkSync(`/proc/${pid}/cwd`) === dir) {
+        found.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
+      }
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
 }
 
-describe('rstar-fleet demo (installed bin, real process)', () => {
+describe('rstar-fleet demo (the fleet as child processes of the real CLI)', () => {
   let out: string;
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), 'rstar-demo-'));
@@ -29,59 +38,82 @@ describe('rstar-fleet demo (installed bin, real process)', () => {
     await rm(out, { recursive: true, force: true });
   });
 
-  it('runs four rounds and leaves records, datasets and checkpoints per round', async () => {
-    const problems = 24;
+  it('runs the rounds through the fleet and leaves the store layout, table and logs', async () => {
+    const problems = 6;
+    const rounds = 3;
     const { stdout, stderr } = await run(
-      'npx',
-      ['--no-install', 'rstar-fleet', 'demo', '--problems', String(problems), '--out', out],
-      { cwd: repoRoot },
+      process.execPath,
+      [cli, 'demo', '--problems', String(problems), '--rounds', String(rounds), '--out', out],
+      { cwd: repoRoot, env, timeout: 280_000 },
     );
     expect(stderr).toContain('SIMULATED policy and PPM, not a model');
-    const [runId] = await readdir(out);
+    const [runId = ''] = await readdir(join(out, 'runs'));
     expect(runId).toMatch(/^demo-\d{14}-[0-9a-f]{4}$/);
-    const runDir = join(out, runId ?? '');
-    expect((await readdir(runDir)).sort()).toEqual(['round-1', 'round-2', 'round-3', 'round-4']);
+    const runDir = join(out, 'runs', runId);
+    expect((await readdir(runDir)).sort()).toEqual(
+      expect.arrayContaining(['demo', 'plan.yaml', 'run.json', 'round-1', 'round-2', 'round-3']),
+    );
+    // The services are gone with the demo.
+    expect(processesIn(out)).toEqual([]);
+    // Every service's log, the corpus and the plan stay with the run; Redis's data does not.
+    expect((await readdir(join(runDir, 'demo'))).sort()).toEqual([
+      'corpus.jsonl',
+      'logs',
+      'plan.yaml',
+    ]);
+    expect((await readdir(join(runDir, 'demo', 'logs'))).sort()).toEqual(
+      expect.arrayContaining(['model-sim.log', 'orchestrator.log', 'sandbox.log', 'worker-1.log']),
+    );
 
-    const checkpoints: string[] = [];
-    for (const round of [1, 2, 3, 4]) {
-      const dir = join(runDir, `round-${round}`);
-      const trees = round === 4 ? 2 : 1;
-      const records = (await lines(join(dir, 'results', '0.jsonl'))).map((l, i) =>
-        parseSearchRecordJson(l, { source: `round-${round}/results/0.jsonl`, line: i + 1 }),
+    const state = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8')) as RunState;
+    expect(state.status).toBe('done');
+    for (let round = 1; round <= rounds; round++) {
+      const files = await readRoundFiles(join(runDir, `round-${round}`));
+      expectConsistentRound(files, problems);
+      // A row per round with the audit of the datasets the train hook read.
+      const row = new RegExp(
+        `^${round}\\s+(terminal|ppm) Q, \\d+x\\d+.*\\s+sim-policy-r${round - 1}\\s+` +
+          `${files.stats.solvedPercent.toFixed(1)}%.*\\s${files.stats.sftRows}\\s+\\d+\\.\\d%\\s+` +
+          `${files.stats.pairs}\\s`,
+        'm',
       );
-      expect(records).toHaveLength(problems * trees);
-      expect(new Set(records.map((r) => r.problemId)).size).toBe(problems);
-
-      const stats = JSON.parse(await readFile(join(dir, 'stats.json'), 'utf8')) as RoundStats;
-      expect(stats).toMatchObject({ round, problems });
-      const solvedIds = new Set(records.filter((r) => r.stats.solved).map((r) => r.problemId));
-      expect(stats.solved).toBe(solvedIds.size);
-
-      const sft = (await lines(join(dir, 'sft.jsonl'))).map((l) => JSON.parse(l) as SftRow);
-      const pairs = (await lines(join(dir, 'ppm_pairs.jsonl'))).map(
-        (l) => JSON.parse(l) as PairRow,
-      );
-      expect(sft).toHaveLength(stats.sftRows);
-      expect(pairs).toHaveLength(stats.pairs);
-      // Top-2 correct trajectories per tree, only from solved problems; pairs prefer higher Q.
-      expect(sft.length).toBeLessThanOrEqual(2 * trees * stats.solved);
-      for (const row of sft) expect(solvedIds.has(row.problem_id)).toBe(true);
-      for (const pair of pairs) expect(pair.chosen_q).toBeGreaterThan(pair.rejected_q);
-
-      const checkpoint = JSON.parse(await readFile(join(dir, 'checkpoint.json'), 'utf8')) as {
-        name: string;
-      };
-      checkpoints.push(checkpoint.name);
-      expect(stdout).toMatch(new RegExp(`^${round}\\s+(terminal|ppm) Q, `, 'm'));
+      expect(stdout).toMatch(row);
+      const train = state.rounds[round - 1]?.hooks.train;
+      expect(train?.status).toBe('succeeded');
+      expect(train?.result).toMatchObject({ audit: { sft: { rows: files.stats.sftRows } } });
     }
-    // Every round trains a new checkpoint that the next round serves.
-    expect(new Set(checkpoints).size).toBe(4);
+    expect(stdout).toContain('SIMULATED: the policy and PPM are apps/model-sim');
     expect(stdout).toContain(`outputs: ${runDir}/`);
   });
 
-  it('rejects a bad flag with a message naming it and a data-error exit code', async () => {
-    const failure = await run('npx', ['--no-install', 'rstar-fleet', 'demo', '--rounds', '9'], {
+  it('stops the whole fleet on Ctrl-C, bounded, and exits 130', async () => {
+    const dir = await mkdtemp(join(out, 'interrupted-'));
+    const child = spawn(process.execPath, [cli, 'demo', '--problems', '200', '--out', dir], {
       cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const searching = new Promise<void>((resolve) =>
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('round 1')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await searching;
+    // Redis, the sandbox, the simulator and two workers run in the store directory.
+    expect(processesIn(dir).length).toBeGreaterThanOrEqual(5);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('interrupted');
+    expect(processesIn(dir)).toEqual([]);
+  });
+
+  it('rejects a bad flag with a message naming it and a data-error exit code', async () => {
+    const failure = await run(process.execPath, [cli, 'demo', '--rounds', '9'], {
+      cwd: repoRoot,
+      env,
     }).catch((err: unknown) => err as { code: number; stderr: string });
     expect(failure).toMatchObject({ code: 65 });
     expect((failure as { stderr: string }).stderr).toContain('field --rounds');

@@ -16,6 +16,13 @@ try {
   }
   throw err;
 }
+// `rstar-fleet … | head` closes the pipe early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
 cli.main(process.argv).then(
   (code) => {
     process.exitCode = code;

@@ -17,6 +17,9 @@ export function buildProgram(io: CliIO = processIO): Command {
         'step-level Q-values, process preference model, four rounds of retraining.',
     )
     .version(version)
+    // Options belong to the command they follow: `model-sim train --checkpoint X` reaches
+    // `train`, not the `model-sim` server's own --checkpoint.
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),

@@ -1,81 +1,98 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
-import { SingleBar, Presets } from 'cli-progress';
 import type { CliIO } from '../cli-io';
-import { parseDemoOptions } from '../demo/demo-options';
+import { killAllChildServices } from '../demo/child-service';
+import { DEFAULT_DEMO_PROBLEMS, parseDemoOptions } from '../demo/demo-options';
+import { demoProgress } from '../demo/demo-progress';
 import { formatDemoTable } from '../demo/demo-table';
-import { runSelfEvolutionDemo, type DemoProgress } from '../demo/run-self-evolution';
+import { runFleetDemo } from '../demo/run-self-evolution';
+import { CLI_SCRIPT } from '../fleet/plan-input';
 
 const int = (value: string): number => Number(value);
+
+const HELP_AFTER = `
+What runs, all on this machine (child processes of this command, stopped when it ends):
+  redis-server     private, on a free port (or the Redis at $REDIS_URL, with a private prefix)
+  sandbox          the gRPC Python sandbox (rstar-fleet sandbox)
+  model-sim        the SIMULATED policy + PPM server (not a model; rstar-fleet model-sim)
+  worker x N       rollout workers (rstar-fleet worker)
+  orchestrator     in this process: examples/local-sim.yaml with those addresses, rounds of
+                   search -> datasets -> train hook (model-sim train) -> deploy hook
+                   (model-sim load) -> next round
+Outputs: <out>/runs/<run id>/ in the store layout (plan.yaml, run.json, round-<r>/{shards,
+results,sft.jsonl,ppm_pairs.jsonl,unsolved.jsonl,stats.json,hooks}), plus demo/ with the
+corpus, the plan and every service's log. Ctrl-C stops the fleet (bounded) and keeps outputs.
+`;
 
 export function demoCommand(io: CliIO): Command {
   return new Command('demo')
     .description(
       "Run the main job on built-in defaults: rStar-Math's four rounds of self-evolution " +
-        '(search -> extract SFT rows and PPM pairs -> train -> next round) in process, on the ' +
-        'SIMULATED policy and PPM (apps/model-sim, not a model) over synthetic problems. Writes ' +
-        'search records, datasets and trained checkpoints to <out>/<run id>/round-<r>/ and ' +
-        "prints a per-round table with the simulator's audit of every dataset.",
+        '(search -> extract SFT rows and PPM pairs -> train -> deploy -> next round) through the ' +
+        'whole fleet (Redis, sandbox, rollout workers, orchestrator) on the SIMULATED policy and ' +
+        'PPM (apps/model-sim, not a model) over synthetic problems, and print a per-round table ' +
+        "with the simulator's audit of every dataset.",
     )
     .addOption(
-      new Option('--problems <n>', 'synthetic problems per round').argParser(int).default(300),
+      new Option('--problems <n>', 'synthetic problems (each round searches all)')
+        .argParser(int)
+        .default(DEFAULT_DEMO_PROBLEMS),
     )
     .addOption(new Option('--rounds <n>', 'rounds to run (1-4)').argParser(int).default(4))
+    .addOption(new Option('--workers <n>', 'rollout worker processes').argParser(int).default(2))
     .addOption(new Option('--seed <n>', 'problem family and search seed').argParser(int).default(1))
-    .addOption(new Option('--out <dir>', 'output directory').default('runs'))
-    .addHelpText(
-      'after',
-      '\nThe fleet (orchestrator, workers, sandbox, Redis) will run the same loop as separate\n' +
-        'services; until then this runs it in one process.',
+    .addOption(
+      new Option(
+        '--out <dir>',
+        'artifact store directory (the run lands in <dir>/runs/<id>/)',
+      ).default('.'),
     )
+    .addHelpText('after', HELP_AFTER)
     .action(async (raw: Record<string, unknown>) => {
       const options = parseDemoOptions(raw);
       const stamp = new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '');
       const runId = `demo-${stamp}-${randomBytes(2).toString('hex')}`;
+      // The process edge: the only place the demo reads the environment.
+      // eslint-disable-next-line no-restricted-properties -- REDIS_URL, PATH and HOME at the edge
+      const { REDIS_URL: redisUrl, PATH, HOME } = process.env;
+      const progress = demoProgress(io.stderr);
       io.stderr.write(
-        `rstar-fleet demo: ${options.rounds} round(s) over ${options.problems} synthetic problems, ` +
-          `run ${runId} (SIMULATED policy and PPM, not a model)\n`,
+        `rstar-fleet demo: ${options.rounds} round(s) over ${options.problems} synthetic problems ` +
+          `with ${options.workers} worker(s), run ${runId} (SIMULATED policy and PPM, not a model)\n`,
       );
-      const rounds = await runSelfEvolutionDemo(options, runId, progressBar(io));
-      io.stdout.write(`${formatDemoTable(rounds)}\n`);
-      io.stdout.write(`outputs: ${join(options.out, runId)}/\n`);
+      const abort = new AbortController();
+      const onSignal = (signal: NodeJS.Signals): void => {
+        if (abort.signal.aborted) {
+          // A second Ctrl-C: no more waiting.
+          killAllChildServices();
+          process.exit(130);
+        }
+        io.stderr.write(`\nrstar-fleet demo: ${signal}, stopping (Ctrl-C again to force)\n`);
+        abort.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      // The services are in their own process groups: should this process die anyway, they go.
+      process.on('exit', killAllChildServices);
+      try {
+        const result = await runFleetDemo(options, runId, {
+          cliScript: CLI_SCRIPT,
+          env: {
+            PATH: [dirname(process.execPath), PATH].filter((p) => p !== undefined).join(':'),
+            ...(HOME === undefined ? {} : { HOME }),
+          },
+          ...(redisUrl === undefined || redisUrl === '' ? {} : { redisUrl }),
+          signal: abort.signal,
+          progress,
+        });
+        io.stdout.write(`${formatDemoTable(result.rounds)}\n`);
+        io.stdout.write(`wall time: ${result.wallSeconds.toFixed(0)} s\n`);
+        io.stdout.write(`outputs: ${result.runDir}/\n`);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        process.off('exit', killAllChildServices);
+      }
     });
-}
-
-/** A progress bar per round on a terminal; one line per finished round otherwise (CI logs). */
-function progressBar(io: CliIO): DemoProgress {
-  const tty = (io.stderr as NodeJS.WriteStream).isTTY === true;
-  let bar: SingleBar | null = null;
-  let round = 0;
-  let done = 0;
-  let total = 0;
-  return {
-    start(r, n) {
-      round = r;
-      done = 0;
-      total = n;
-      if (!tty) return;
-      bar = new SingleBar(
-        {
-          stream: io.stderr,
-          format: `round ${r} [{bar}] {value}/{total} trees | {duration}s`,
-          hideCursor: true,
-        },
-        Presets.shades_classic,
-      );
-      bar.start(n, 0);
-    },
-    advance() {
-      done += 1;
-      bar?.update(done);
-    },
-    stop() {
-      if (round === 0) return;
-      if (bar !== null) bar.stop();
-      else io.stderr.write(`  round ${round}: searched ${done}/${total} trees\n`);
-      bar = null;
-      round = 0;
-    },
-  };
 }

@@ -1,11 +1,16 @@
 import type { Command } from 'commander';
 import { modelSimCommand } from '@rstar-fleet/model-sim';
+import { workerCommand } from '@rstar-fleet/rollout-worker';
 import { sandboxCommand } from '@rstar-fleet/sandbox';
 import type { CliIO } from '../cli-io';
 import { corpusCommand } from './corpus';
 import { demoCommand } from './demo';
 import { gradeCommand } from './grade';
+import { extractCommand } from './extract';
 import { planCommand } from './plan';
+import { requeueCommand } from './requeue';
+import { runCommand } from './run';
+import { statusCommand } from './status';
 
 /** Every subcommand of `rstar-fleet`; each feature adds its factory here. */
 export const commandFactories: ReadonlyArray<(io: CliIO) => Command> = [
@@ -13,6 +18,11 @@ export const commandFactories: ReadonlyArray<(io: CliIO) => Command> = [
   corpusCommand,
   gradeCommand,
   planCommand,
+  runCommand,
+  statusCommand,
+  requeueCommand,
+  extractCommand,
   sandboxCommand,
   modelSimCommand,
+  workerCommand,
 ];

@@ -1,93 +1,220 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import {
-  ROUND_PLAN,
-  runSimRounds,
-  type Checkpoint,
-  type RoundOutcome,
-} from '@rstar-fleet/model-sim';
+import { randomInt } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parsePlan } from '@rstar-fleet/config';
+import { writeSynthCorpus } from '@rstar-fleet/corpus';
+import { Orchestrator, type FleetLogger, type RunState } from '@rstar-fleet/orchestration';
+import { RstarError } from '@rstar-fleet/protocol';
+import type { ChildService } from './child-service';
 import type { DemoOptions } from './demo-options';
-import { JsonlWriter } from './jsonl-writer';
+import type { DemoProgress } from './demo-progress';
+import { demoRows } from './demo-rows';
+import type { DemoRound } from './demo-table';
+import {
+  freePort,
+  startPrivateRedis,
+  startSandbox,
+  startSimulator,
+  startWorker,
+  type LaunchContext,
+} from './fleet-services';
+import { LOCAL_SIM_PLAN, renderLocalPlan } from './local-plan';
 
-/** One round as the demo reports it: the loop's outcome plus the checkpoint it trained. */
-export interface DemoRound {
-  outcome: RoundOutcome;
-  trained: Checkpoint;
-  dir: string;
+/** What the command hands the demo from the process edge. */
+export interface DemoEnvironment {
+  /** This installation's CLI script (services and hooks run it with this Node). */
+  cliScript: string;
+  /** Environment of the service processes (PATH, HOME). */
+  env: Record<string, string | undefined>;
+  /** REDIS_URL when the user has a Redis; else a private redis-server is started. */
+  redisUrl?: string;
+  /** Ctrl-C: stop the run and tear everything down (bounded). */
+  signal: AbortSignal;
+  progress: DemoProgress;
 }
 
-export interface DemoProgress {
-  start(round: number, total: number): void;
-  advance(): void;
-  stop(): void;
+export interface DemoResult {
+  rounds: DemoRound[];
+  runDir: string;
+  state: RunState;
+  wallSeconds: number;
+}
+
+/** Graces of the teardown: each service gets this long after SIGTERM, then SIGKILL. */
+const STOP_GRACE_MS = { orchestrator: 10_000, worker: 10_000, server: 5_000 } as const;
+
+/**
+ * Problems per shard: the plan's 256, or fewer so that every worker has several shards to take
+ * (a phase's tail is then shared instead of waiting on one worker's last shard).
+ */
+function demoShardSize(problems: number, workers: number): number {
+  return Math.max(1, Math.min(256, Math.ceil(problems / (4 * workers))));
 }
 
 /**
- * The main job on built-in defaults, until the fleet runs it: rStar-Math's four rounds of
- * self-evolution in process, on the SIMULATED policy and PPM (apps/model-sim) over the synthetic
- * problem family — search every problem (rounds 1–2 terminal-guided Q, 3–4 PPM-augmented),
- * extract SFT rows and preference pairs, train the next simulated checkpoint on them, repeat.
- * Every tree's search record, the datasets and each trained checkpoint are written under
- * `<out>/<run id>/round-<r>/` in the store's layout (one shard per round).
+ * The main job on built-in defaults, through the whole fleet: a private Redis (or REDIS_URL),
+ * the gRPC sandbox, the SIMULATED model server and N rollout workers as child processes of this
+ * CLI; a synthetic corpus; examples/local-sim.yaml with those addresses substituted; and the
+ * orchestrator in this process, for `options.rounds` rounds of search, datasets, simulated
+ * training (train hook) and deploy (deploy hook, `model-sim load`). Everything lands in
+ * `<out>/runs/<run id>/` in the store layout; the demo's own files (corpus, plan, service logs)
+ * in its `demo/` folder.
  */
-export async function runSelfEvolutionDemo(
+export async function runFleetDemo(
   options: DemoOptions,
   runId: string,
-  progress: DemoProgress,
-): Promise<DemoRound[]> {
-  const plan = ROUND_PLAN.slice(0, options.rounds);
-  const runDir = join(options.out, runId);
-  const rounds: DemoRound[] = [];
-  let results: JsonlWriter | null = null;
-  let current = 0;
-
-  const openRound = async (round: number): Promise<void> => {
-    current = round;
-    await mkdir(join(runDir, `round-${round}`, 'results'), { recursive: true });
-    results = new JsonlWriter(join(runDir, `round-${round}`, 'results', '0.jsonl'));
-    const trees = plan[round - 1]?.trees ?? 1;
-    progress.start(round, options.problems * trees);
+  environment: DemoEnvironment,
+): Promise<DemoResult> {
+  const started = Date.now();
+  const { progress, signal } = environment;
+  const storeDir = resolve(options.out);
+  const runDir = join(storeDir, 'runs', runId);
+  const demoDir = join(runDir, 'demo');
+  const logDir = join(demoDir, 'logs');
+  await mkdir(logDir, { recursive: true });
+  const logs = new Map<string, WriteStream>();
+  const logTo = (service: string, line: string): void => {
+    let stream = logs.get(service);
+    if (stream === undefined) {
+      stream = createWriteStream(join(logDir, `${service}.log`), { flags: 'a' });
+      logs.set(service, stream);
+    }
+    stream.write(`${line}\n`);
   };
+  const ctx: LaunchContext = {
+    cliScript: environment.cliScript,
+    cwd: storeDir,
+    env: environment.env,
+    onLine: logTo,
+    readyTimeoutMs: 60_000,
+  };
+  const services: ChildService<unknown>[] = [];
+  const servers: ChildService<unknown>[] = [];
+  let orchestrator: Orchestrator | null = null;
+  const cancelled = (): never => {
+    throw new RstarError('CANCELLED', `demo ${runId} interrupted; partial outputs in ${runDir}`);
+  };
+  const aborted = new Promise<never>((_, reject) => {
+    const onAbort = (): void => reject(new RstarError('CANCELLED', `demo ${runId} interrupted`));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => undefined);
+  /** Waits for a step, or for Ctrl-C. */
+  const step = <T>(work: Promise<T>): Promise<T> => Promise.race([work, aborted]);
 
   try {
-    await runSimRounds({
-      problems: options.problems,
+    let redisUrl = environment.redisUrl;
+    if (redisUrl === undefined) {
+      const redis = await step(startPrivateRedis(ctx, join(demoDir, 'redis')));
+      servers.push(redis);
+      redisUrl = redis.url;
+      progress.note(`  redis: private redis-server on ${redis.url}`);
+    } else {
+      progress.note(`  redis: ${redisUrl} (REDIS_URL), queue prefix {${runId}}`);
+    }
+    const simPort = await freePort();
+    const [sandbox, sim] = await step(
+      Promise.all([
+        // A uid range of its own: another sandbox on this host (a second demo, a test) may hold
+        // the default one.
+        startSandbox(ctx, { workers: 2, uidBase: 64_000 + 8 * randomInt(0, 250) }),
+        startSimulator(ctx, simPort),
+      ]),
+    );
+    servers.push(sandbox, sim);
+    progress.note(`  sandbox: gRPC ${sandbox.address}; simulator: ${sim.url} (SIMULATED)`);
+
+    const corpusPath = join(demoDir, 'corpus.jsonl');
+    await step(writeSynthCorpus(corpusPath, options.problems, options.seed));
+    const planText = renderLocalPlan(await readFile(LOCAL_SIM_PLAN, 'utf8'), {
+      corpusPath,
+      storeDir,
+      redisUrl,
+      redisPrefix: `{${runId}}`,
+      sandboxAddresses: [sandbox.address],
+      simUrl: sim.url,
+      name: 'demo',
       seed: options.seed,
-      plan,
-      observer: {
-        async searched(round, record) {
-          if (round !== current) await openRound(round);
-          await results?.write(record);
-          progress.advance();
-        },
-        async roundDone(outcome, data) {
-          progress.stop();
-          await results?.close();
-          results = null;
-          const dir = join(runDir, `round-${outcome.round}`);
-          await Promise.all([
-            writeJsonl(join(dir, 'sft.jsonl'), data.sft),
-            writeJsonl(join(dir, 'ppm_pairs.jsonl'), data.pairs),
-            writeJson(join(dir, 'stats.json'), outcome),
-            writeJson(join(dir, 'checkpoint.json'), data.trained),
-          ]);
-          rounds.push({ outcome, trained: data.trained, dir });
-        },
-      },
+      shardSize: demoShardSize(options.problems, options.workers),
+      rounds: options.rounds,
     });
+    const planPath = join(demoDir, 'plan.yaml');
+    await writeFile(planPath, planText);
+    const plan = parsePlan(planText, planPath);
+
+    const workers = await step(
+      Promise.all(
+        Array.from({ length: options.workers }, (_, i) =>
+          startWorker(ctx, {
+            planPath,
+            name: `worker-${i + 1}`,
+            graceMs: STOP_GRACE_MS.worker,
+            // One rollout at a time per tree, as the simulator was calibrated (sequential MCTS
+            // selects with every earlier rollout's result); problems in flight keep the fleet busy.
+            treeConcurrency: 1,
+          }),
+        ),
+      ),
+    );
+    services.push(...workers);
+    progress.note(`  workers: ${workers.length} (pids ${workers.map((w) => w.pid).join(', ')})`);
+
+    orchestrator = await Orchestrator.open(
+      plan,
+      {
+        planText,
+        run: runId,
+        cliScript: environment.cliScript,
+        hookEnv: environment.env,
+        closeGraceMs: STOP_GRACE_MS.orchestrator,
+        logger: fileLogger((line) => logTo('orchestrator', line)),
+      },
+      progress,
+    );
+    const orch = orchestrator;
+    // A worker that dies would leave its shards to stall detection; the demo says so at once.
+    const workerDied = Promise.race(
+      workers.map((w) =>
+        w.exited.then((how) => {
+          throw new RstarError(
+            'UNAVAILABLE',
+            `${w.name} exited (${how.signal ?? `code ${how.code}`}); its log: ${join(logDir, `${w.name}.log`)}`,
+          );
+        }),
+      ),
+    );
+    const state = await Promise.race([step(orch.start().then(() => orch.done)), workerDied]);
+    const policies = new Map(state.rounds.map((r) => [r.round, r.models.policy.model]));
+    return {
+      rounds: demoRows(progress.rounds, plan.rounds, policies),
+      runDir,
+      state,
+      wallSeconds: (Date.now() - started) / 1000,
+    };
+  } catch (err) {
+    if (signal.aborted) cancelled();
+    throw err;
   } finally {
     progress.stop();
-    await (results as JsonlWriter | null)?.close();
+    if (signal.aborted) progress.note('  stopping the fleet...');
+    // Bounded, in order: the orchestrator (stops taking round jobs), the workers (release their
+    // shards), then the servers. Each stop is SIGTERM, a grace, then SIGKILL of its group.
+    await orchestrator?.close().catch(() => undefined);
+    await Promise.all(services.map((s) => s.stop(STOP_GRACE_MS.worker)));
+    await Promise.all(servers.map((s) => s.stop(STOP_GRACE_MS.server)));
+    // Redis held only coordination state; the run's outputs are all in the store.
+    await rm(join(demoDir, 'redis'), { recursive: true, force: true });
+    await Promise.all(
+      [...logs.values()].map((s) => new Promise<void>((done) => s.end(() => done()))),
+    );
   }
-  return rounds;
 }
 
-async function writeJsonl(path: string, rows: readonly unknown[]): Promise<void> {
-  const writer = new JsonlWriter(path);
-  await writer.write(...rows);
-  await writer.close();
-}
-
-async function writeJson(path: string, value: unknown): Promise<void> {
-  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
+/** The in-process orchestrator's log, as JSON lines in the demo's log folder. */
+function fileLogger(write: (line: string) => void): FleetLogger {
+  const line = (level: string) => (fields: object, msg: string) =>
+    write(JSON.stringify({ level, time: Date.now(), ...fields, msg }));
+  return { info: line('info'), warn: line('warn'), error: line('error') };
 }

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { expandHook, parsePlan } from '@rstar-fleet/config';
+import { LOCAL_SIM_PLAN, renderLocalPlan, type LocalPlanSettings } from './local-plan';
+
+const template = readFileSync(LOCAL_SIM_PLAN, 'utf8');
+const local: LocalPlanSettings = {
+  corpusPath: '/tmp/x/corpus.jsonl',
+  storeDir: '/tmp/x/store',
+  redisUrl: 'redis://127.0.0.1:6390',
+  redisPrefix: '{demo-1}',
+  sandboxAddresses: ['127.0.0.1:50999'],
+  simUrl: 'http://127.0.0.1:18001',
+};
+
+describe('renderLocalPlan', () => {
+  it('points examples/local-sim.yaml at a local fleet and keeps its rounds', () => {
+    const plan = parsePlan(renderLocalPlan(template, local), 'rendered.yaml');
+    expect(plan.corpus.path).toBe('/tmp/x/corpus.jsonl');
+    expect(plan.store).toEqual({ kind: 'dir', dir: '/tmp/x/store' });
+    expect(plan.redis).toMatchObject({ url: 'redis://127.0.0.1:6390', prefix: '{demo-1}' });
+    expect(plan.sandbox.addresses).toEqual(['127.0.0.1:50999']);
+    expect(plan.rounds.map((r) => [r.search.rollouts, r.search.candidates])).toEqual([
+      [8, 5],
+      [16, 8],
+      [16, 8],
+      [16, 16],
+    ]);
+    for (const round of plan.rounds) {
+      expect(round.policy.endpoints.map((e) => e.url)).toEqual(['http://127.0.0.1:18001']);
+      expect(round.ppm?.endpoints.map((e) => e.url)).toEqual(['http://127.0.0.1:18001']);
+      const deploy = round.hooks.deploy;
+      if (deploy?.kind !== 'command') throw new Error('expected a command deploy hook');
+      expect(expandHook(deploy, { out: '/o' })).toEqual([
+        'rstar-fleet',
+        'model-sim',
+        'load',
+        '--checkpoint',
+        '/o/checkpoint.json',
+        '--url',
+        'http://127.0.0.1:18001',
+      ]);
+    }
+  });
+
+  it('sets seed, shard size, name, a cut of the rounds and smaller budgets', () => {
+    const text = renderLocalPlan(template, {
+      ...local,
+      name: 'fleet-test',
+      seed: 7,
+      shardSize: 5,
+      rounds: 4,
+      budgets: [
+        { rollouts: 2, candidates: 2 },
+        undefined,
+        { rollouts: 3 },
+        { rollouts: 2, candidates: 3, trees: 2, escalation: [4] },
+      ],
+    });
+    const plan = parsePlan(text, 'rendered.yaml');
+    expect(plan.name).toBe('fleet-test');
+    expect(plan.rounds.map((r) => r.shardSize)).toEqual([5, 5, 5, 5]);
+    expect(plan.rounds.map((r) => r.search.seed)).toEqual([7, 7, 7, 7]);
+    expect(
+      plan.rounds.map((r) => [r.search.rollouts, r.search.candidates, r.search.trees]),
+    ).toEqual([
+      [2, 2, 1],
+      [16, 8, 1],
+      [3, 8, 1],
+      [2, 3, 2],
+    ]);
+    expect(plan.rounds[3]?.search.escalation).toEqual([4]);
+    // Round 1 keeps its own train hook (no {prev_out}).
+    const train = plan.rounds[0]?.hooks.train;
+    expect(train?.kind === 'command' && train.argv.join(' ')).not.toContain('prev_out');
+
+    const two = parsePlan(renderLocalPlan(template, { ...local, rounds: 2 }), 'two.yaml');
+    expect(two.rounds).toHaveLength(2);
+  });
+
+  it('fails loudly when the example lost an anchor', () => {
+    expect(() => renderLocalPlan(template.replace(/^ {2}addresses: .*$/m, ''), local)).toThrow(
+      /sandbox addresses/,
+    );
+  });
+});

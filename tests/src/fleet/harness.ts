@@ -1,0 +1,486 @@
+import { execFile } from 'node:child_process';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { writeSynthCorpus } from '@rstar-fleet/corpus';
+import type { PairRow, SftRow } from '@rstar-fleet/mcts';
+import type { RoundStats, RunState, RunStatus } from '@rstar-fleet/orchestration';
+import {
+  LOCAL_SIM_PLAN,
+  jsonLine,
+  renderLocalPlan,
+  startChildService,
+  startSandbox,
+  startSimulator,
+  startWorker,
+  type ChildExit,
+  type ChildService,
+  type LaunchContext,
+  type RoundBudget,
+  type SandboxService,
+  type SimulatorService,
+  type WorkerLaunch,
+  type WorkerService,
+} from '@rstar-fleet/orchestrator';
+import { parseSearchRecordJson, type SearchRecord } from '@rstar-fleet/protocol';
+import {
+  freePort,
+  startRedisServer,
+  uniquePrefix,
+  type RedisServerHandle,
+} from '@rstar-fleet/queue/testing';
+import { testUidBase } from '@rstar-fleet/sandbox/testing';
+
+/**
+ * The whole fleet for a cross-process test, every service a separate process started through
+ * the installed CLI exactly as an operator would: a private Redis (or REDIS_URL with a unique
+ * prefix), the gRPC sandbox, the SIMULATED model server on a fixed free port (so it can be
+ * stopped and started again where the plan points), N rollout workers, and the orchestrator
+ * (`rstar-fleet run`). The plan is examples/local-sim.yaml with the addresses, store, prefix and
+ * small budgets substituted. Teardown is bounded and reaches every process group, also when a
+ * test fails half-way.
+ */
+
+const execFileAsync = promisify(execFile);
+export const repoRoot = join(__dirname, '..', '..', '..');
+export const cliScript = join(repoRoot, 'apps', 'orchestrator', 'bin', 'rstar-fleet.js');
+
+/** Budgets small enough for a test: a few seconds of search per round on 2 cores. */
+export const SMALL_BUDGETS: readonly RoundBudget[] = [
+  { rollouts: 2, candidates: 2 },
+  { rollouts: 2, candidates: 3 },
+  { rollouts: 2, candidates: 3 },
+  { rollouts: 2, candidates: 3, trees: 2, escalation: [3] },
+];
+
+export interface FleetTestOptions {
+  /** Synthetic problems in the corpus. Default 12. */
+  problems?: number;
+  /** Synthetic family seed (and search seed). Default 1. */
+  seed?: number;
+  /** Raw lines appended to the corpus (malformed records, duplicates). */
+  extraCorpusLines?: readonly string[];
+  /** Rollout workers started with the fleet. Default 2. */
+  workers?: number;
+  /** Flags of every worker. */
+  worker?: Partial<Omit<WorkerLaunch, 'planPath' | 'name'>>;
+  /** Problems per shard. Default 3. */
+  shardSize?: number;
+  /** Rounds of the plan (1–4). Default 4. */
+  rounds?: number;
+  budgets?: readonly (RoundBudget | undefined)[];
+  /** Always start a private redis-server (tests that restart Redis). Default: REDIS_URL if set. */
+  privateRedis?: boolean;
+  /** Run id passed to `rstar-fleet run`. Default `fleet-<random>`. */
+  run?: string;
+}
+
+export interface OrchestratorProcess extends ChildService<{ httpPort: number }> {
+  /** Everything it wrote, for assertions on its final line. */
+  readonly output: () => string;
+}
+
+export interface RoundFiles {
+  dir: string;
+  records: SearchRecord[];
+  /** Result files by shard index (the raw lines, to check exactly-once). */
+  resultLines: Map<number, string[]>;
+  sft: SftRow[];
+  sftLines: string[];
+  pairs: PairRow[];
+  pairLines: string[];
+  unsolved: unknown[];
+  stats: RoundStats;
+}
+
+export interface TestFleet {
+  readonly dir: string;
+  readonly storeDir: string;
+  readonly runDir: string;
+  readonly corpusPath: string;
+  readonly planPath: string;
+  readonly prefix: string;
+  readonly run: string;
+  readonly redisUrl: string;
+  readonly sandbox: SandboxService;
+  /** The running simulator, or null while stopped. */
+  readonly sim: SimulatorService | null;
+  readonly simUrl: string;
+  /** Workers started so far (killed ones included; see `running()`). */
+  readonly workers: WorkerService[];
+  /** One more worker (`worker-<n>`). */
+  addWorker(): Promise<WorkerService>;
+  /** `kill -9` of a worker process. */
+  killWorker(index: number): Promise<ChildExit>;
+  /** Restarts the private Redis (AOF replay brings the queues back). */
+  restartRedis(how?: 'SIGTERM' | 'SIGKILL', downMs?: number): Promise<void>;
+  stopSimulator(): Promise<void>;
+  startSimulator(): Promise<void>;
+  /** `rstar-fleet run --plan ... --run ... --no-progress --http-port 0`, once it is ready. */
+  startOrchestrator(): Promise<OrchestratorProcess>;
+  /** Starts the orchestrator and waits for it to exit; rejects on a non-zero exit. */
+  runToCompletion(timeoutMs?: number): Promise<OrchestratorProcess>;
+  /** `rstar-fleet status --json` (a separate process, as an operator runs it). */
+  status(): Promise<RunStatus>;
+  runState(): RunState;
+  readRound(round: number): Promise<RoundFiles>;
+  /** Every line a service wrote, per service, for failure messages. */
+  logTail(lines?: number): string;
+  teardown(): Promise<void>;
+}
+
+/** Every live fleet, so a crashed test still tears down at exit. */
+const live = new Set<ChildService<unknown>>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // Last resort (jest killing the worker, an uncaught error): no process may outlive the test.
+  process.once('exit', () => {
+    for (const service of live) {
+      try {
+        process.kill(-service.pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+  });
+}
+
+function track<T extends ChildService<unknown>>(service: T): T {
+  live.add(service);
+  void service.exited.then(() => live.delete(service));
+  return service;
+}
+
+/** REDIS_URL when the environment gives one (CI with a Redis service), else undefined. */
+function redisUrlFromEnv(): string | undefined {
+  // eslint-disable-next-line no-restricted-properties -- test edge: CI may provide a Redis
+  const url = process.env.REDIS_URL;
+  return url === undefined || url === '' ? undefined : url;
+}
+
+export async function startFleet(options: FleetTestOptions = {}): Promise<TestFleet> {
+  installExitHook();
+  const dir = mkdtempSync(join(tmpdir(), 'rstar-fleet-'));
+  const storeDir = join(dir, 'store');
+  const logPath = join(dir, 'services.log');
+  const run = options.run ?? `fleet-${Math.random().toString(16).slice(2, 10)}`;
+  const prefix = uniquePrefix('fleet');
+  const lines: string[] = [];
+  const ctx: LaunchContext = {
+    cliScript,
+    cwd: dir,
+    env: { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, HOME: dir },
+    readyTimeoutMs: 60_000,
+    onLine: (service, line) => {
+      const entry = `${service}: ${line}`;
+      lines.push(entry);
+      if (lines.length > 5000) lines.splice(0, lines.length - 5000);
+      appendFileSync(logPath, `${entry}\n`);
+    },
+  };
+  const cleanups: (() => Promise<unknown>)[] = [];
+  let redis: RedisServerHandle | null = null;
+  let sim: SimulatorService | null = null;
+  const workers: WorkerService[] = [];
+  const orchestrators: OrchestratorProcess[] = [];
+
+  const teardown = async (): Promise<void> => {
+    // Orchestrators and workers first (they hold Redis connections), then the servers.
+    const stopAll = (services: ChildService<unknown>[], graceMs: number): Promise<unknown> =>
+      Promise.all(services.map((s) => s.stop(graceMs)));
+    await stopAll(orchestrators, 5_000);
+    await stopAll(workers, 5_000);
+    await Promise.all([sim?.stop(3_000), ...cleanups.map((c) => c())]);
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    const redisEnv = options.privateRedis === true ? undefined : redisUrlFromEnv();
+    if (redisEnv === undefined) redis = await startRedisServer();
+    const redisUrl = redisEnv ?? redis?.url ?? '';
+
+    const corpusPath = join(dir, 'corpus.jsonl');
+    await writeSynthCorpus(corpusPath, options.problems ?? 12, options.seed ?? 1);
+    if (options.extraCorpusLines !== undefined) {
+      appendFileSync(corpusPath, options.extraCorpusLines.map((l) => `${l}\n`).join(''));
+    }
+
+    const sandbox = track(await startSandbox(ctx, { workers: 2, uidBase: testUidBase() }));
+    cleanups.push(() => sandbox.stop(5_000));
+    const simPort = await freePort();
+    const simUrl = `http://127.0.0.1:${simPort}`;
+    sim = track(await startSimulator(ctx, simPort));
+
+    const planText = renderLocalPlan(readFileSync(LOCAL_SIM_PLAN, 'utf8'), {
+      corpusPath,
+      storeDir,
+      redisUrl,
+      redisPrefix: prefix,
+      sandboxAddresses: [sandbox.address],
+      simUrl,
+      name: 'fleet-test',
+      seed: options.seed ?? 1,
+      shardSize: options.shardSize ?? 3,
+      rounds: options.rounds ?? 4,
+      budgets: options.budgets ?? SMALL_BUDGETS,
+    });
+    const planPath = join(dir, 'plan.yaml');
+    writeFileSync(planPath, planText);
+
+    const addWorker = async (): Promise<WorkerService> => {
+      const worker = track(
+        await startWorker(ctx, {
+          planPath,
+          name: `worker-${workers.length + 1}`,
+          graceMs: 5_000,
+          ...options.worker,
+        }),
+      );
+      workers.push(worker);
+      return worker;
+    };
+    await Promise.all(Array.from({ length: options.workers ?? 2 }, () => addWorker()));
+
+    const startOrchestrator = async (): Promise<OrchestratorProcess> => {
+      let output = '';
+      const orch = track(
+        await startChildService({
+          name: `orchestrator-${orchestrators.length + 1}`,
+          args: [
+            cliScript,
+            'run',
+            ...['--plan', planPath, '--run', run, '--http-port', '0', '--no-progress'],
+          ],
+          cwd: dir,
+          env: ctx.env,
+          readyTimeoutMs: 60_000,
+          onLine: (line) => {
+            output += `${line}\n`;
+            ctx.onLine?.('orchestrator', line);
+          },
+          ready: (line) => {
+            const entry = jsonLine(line);
+            return entry?.msg === 'orchestrator ready' && typeof entry.httpPort === 'number'
+              ? { httpPort: entry.httpPort }
+              : undefined;
+          },
+        }),
+      );
+      const handle = Object.assign(orch, { output: () => output });
+      orchestrators.push(handle);
+      return handle;
+    };
+
+    const fleet: TestFleet = {
+      dir,
+      storeDir,
+      runDir: join(storeDir, 'runs', run),
+      corpusPath,
+      planPath,
+      prefix,
+      run,
+      redisUrl,
+      sandbox,
+      get sim() {
+        return sim;
+      },
+      simUrl,
+      workers,
+      addWorker,
+      killWorker: async (index) => {
+        const worker = workers[index];
+        if (worker === undefined) throw new Error(`no worker ${index}`);
+        return worker.kill('SIGKILL');
+      },
+      restartRedis: async (how = 'SIGKILL', downMs = 1_000) => {
+        if (redis === null) throw new Error('Redis is REDIS_URL, not private: cannot restart it');
+        await redis.restart(how, downMs);
+      },
+      stopSimulator: async () => {
+        await sim?.stop(3_000);
+        sim = null;
+      },
+      startSimulator: async () => {
+        if (sim?.running() === true) return;
+        // As a restarted inference server comes back with the model it was deployed with.
+        const deployed = deployedCheckpoint(join(storeDir, 'runs', run));
+        sim = track(
+          await startSimulator(ctx, simPort, deployed === null ? [] : ['--checkpoint', deployed]),
+        );
+      },
+      startOrchestrator,
+      runToCompletion: async (timeoutMs = 240_000) => {
+        const orch = await startOrchestrator();
+        let timer: NodeJS.Timeout | undefined;
+        const how = await Promise.race([
+          orch.exited,
+          new Promise<'timeout'>((resolve) => {
+            timer = setTimeout(() => resolve('timeout'), timeoutMs);
+          }),
+        ]);
+        clearTimeout(timer);
+        if (how === 'timeout' || how.code !== 0) {
+          throw new Error(
+            `rstar-fleet run did not finish (${how === 'timeout' ? `still running after ${timeoutMs} ms` : `exit ${how.code ?? how.signal}`}):\n` +
+              fleet.logTail(80),
+          );
+        }
+        return orch;
+      },
+      status: async () => {
+        const { stdout } = await execFileAsync(
+          process.execPath,
+          [cliScript, 'status', '--plan', planPath, '--run', run, '--json'],
+          { cwd: dir, env: ctx.env, timeout: 30_000 },
+        );
+        return JSON.parse(stdout) as RunStatus;
+      },
+      runState: () =>
+        JSON.parse(readFileSync(join(storeDir, 'runs', run, 'run.json'), 'utf8')) as RunState,
+      readRound: (round) => readRoundFiles(join(storeDir, 'runs', run, `round-${round}`)),
+      logTail: (n = 60) => lines.slice(-n).join('\n'),
+      teardown,
+    };
+    return fleet;
+  } catch (err) {
+    await teardown();
+    throw err;
+  }
+}
+
+/** The checkpoint the last succeeded deploy hook loaded (`round-<r>/checkpoint.json`), if any. */
+function deployedCheckpoint(runDir: string): string | null {
+  let state: RunState;
+  try {
+    state = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunState;
+  } catch {
+    return null;
+  }
+  const deployed = state.rounds.filter((r) => r.hooks.deploy?.status === 'succeeded');
+  const last = deployed.at(-1);
+  return last === undefined ? null : join(runDir, `round-${last.round}`, 'checkpoint.json');
+}
+
+/** Shard jobs a worker has started and not yet finished, from its log lines. */
+export function activeShards(worker: WorkerService): { round: number; shard: number }[] {
+  const active = new Map<string, { round: number; shard: number }>();
+  for (const line of worker.logs) {
+    const entry = jsonLine(line);
+    if (typeof entry?.job !== 'string') continue;
+    if (entry.msg === 'shard started') {
+      active.set(entry.job, { round: Number(entry.round), shard: Number(entry.shard) });
+    } else if (
+      typeof entry.msg === 'string' &&
+      /^shard (completed|released|failed)/.test(entry.msg)
+    ) {
+      active.delete(entry.job);
+    }
+  }
+  return [...active.values()];
+}
+
+/** Lines in a shard's results file so far (0 when it does not exist yet). */
+export function resultLineCount(runDir: string, round: number, shard: number): number {
+  try {
+    const text = readFileSync(join(runDir, `round-${round}`, 'results', `${shard}.jsonl`), 'utf8');
+    return text.split('\n').filter((l) => l !== '').length;
+  } catch {
+    return 0;
+  }
+}
+
+const jsonlLines = async (path: string): Promise<string[]> =>
+  (await readFile(path, 'utf8')).split('\n').filter((l) => l !== '');
+
+/** Reads a round directory of the store (`runs/<run>/round-<r>/`). */
+export async function readRoundFiles(dir: string): Promise<RoundFiles> {
+  const resultLines = new Map<number, string[]>();
+  const records: SearchRecord[] = [];
+  for (const name of readdirSync(join(dir, 'results')).sort()) {
+    const shard = Number(name.replace(/\.jsonl$/, ''));
+    const fileLines = await jsonlLines(join(dir, 'results', name));
+    resultLines.set(shard, fileLines);
+    fileLines.forEach((line, i) =>
+      records.push(parseSearchRecordJson(line, { source: `results/${name}`, line: i + 1 })),
+    );
+  }
+  const sftLines = await jsonlLines(join(dir, 'sft.jsonl'));
+  const pairLines = await jsonlLines(join(dir, 'ppm_pairs.jsonl'));
+  return {
+    dir,
+    records,
+    resultLines,
+    sft: sftLines.map((l) => JSON.parse(l) as SftRow),
+    sftLines,
+    pairs: pairLines.map((l) => JSON.parse(l) as PairRow),
+    pairLines,
+    unsolved: (await jsonlLines(join(dir, 'unsolved.jsonl'))).map((l) => JSON.parse(l) as unknown),
+    stats: JSON.parse(await readFile(join(dir, 'stats.json'), 'utf8')) as RoundStats,
+  };
+}
+
+/** Polls `condition` until it holds (or fails after `timeoutMs`). */
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Search units (`problemId@seed`) written in a round's results, with their counts. */
+export function unitCounts(files: RoundFiles): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const record of files.records) {
+    const key = `${record.problemId}@${record.search.seed}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Checks one round's files against each other; returns the problem ids it solved. */
+export function expectConsistentRound(files: RoundFiles, problems: number): Set<string> {
+  const { stats, records, sft, pairs, sftLines, pairLines } = files;
+  // Every search unit exactly once, every problem searched.
+  for (const [unit, count] of unitCounts(files)) expect([unit, count]).toEqual([unit, 1]);
+  expect(new Set(records.map((r) => r.problemId)).size).toBe(problems);
+  expect(stats.records).toBe(records.length);
+  expect(stats.problems).toBe(problems);
+  expect(stats.missing).toBe(0);
+  // Solved = any unit of the problem found a correct answer.
+  const solved = new Set(records.filter((r) => r.stats.solved).map((r) => r.problemId));
+  expect(stats.solved).toBe(solved.size);
+  expect(stats.unsolved).toBe(problems - solved.size);
+  expect(files.unsolved).toHaveLength(problems - solved.size);
+  // Counters are the sums over the records.
+  const sum = (pick: (r: (typeof records)[number]) => number): number =>
+    records.reduce((s, r) => s + pick(r), 0);
+  expect(stats.rollouts).toBe(sum((r) => r.stats.rollouts));
+  expect(stats.expansions).toBe(sum((r) => r.stats.expansions));
+  expect(stats.sandboxExecutions).toBe(sum((r) => r.stats.executions));
+  // Datasets: counted in stats, no duplicate rows, only from solved problems.
+  expect(sft).toHaveLength(stats.sftRows);
+  expect(pairs).toHaveLength(stats.pairs);
+  expect(new Set(sftLines).size).toBe(sftLines.length);
+  expect(new Set(pairLines).size).toBe(pairLines.length);
+  for (const row of sft) expect(solved.has(row.problem_id)).toBe(true);
+  for (const pair of pairs) expect(pair.chosen_q).toBeGreaterThan(pair.rejected_q);
+  return solved;
+}
