@@ -107,6 +107,14 @@ export class SandboxMetrics {
         this.set(stats().queued);
       },
     });
+    new Gauge({
+      name: 'rstar_sandbox_queue_limit',
+      help: 'Executions that may wait for a fork-server before calls are refused (RESOURCE_EXHAUSTED).',
+      registers,
+      collect() {
+        this.set(stats().queueLimit);
+      },
+    });
   }
 
   executed(result: ExecutionResult, queueWaitMs: number): void {

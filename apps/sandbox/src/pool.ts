@@ -46,6 +46,8 @@ export interface PoolStats {
   ready: number;
   busy: number;
   queued: number;
+  /** Executions that may wait beyond the idle fork-servers before calls are refused. */
+  queueLimit: number;
 }
 
 interface Job {
@@ -106,6 +108,7 @@ export class Pool {
       ready: this.slots.filter((s) => s.ready).length,
       busy: this.slots.filter((s) => s.job !== undefined).length,
       queued: this.queue.length,
+      queueLimit: this.options.queueLimit,
     };
   }
 

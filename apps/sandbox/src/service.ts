@@ -97,7 +97,14 @@ export async function startSandboxService(
 ): Promise<SandboxService> {
   const started: { pool?: Pool; health?: HealthImplementation; stopping?: boolean } = {};
   const metrics = new SandboxMetrics(
-    () => started.pool?.stats() ?? { size: config.workers, ready: 0, busy: 0, queued: 0 },
+    () =>
+      started.pool?.stats() ?? {
+        size: config.workers,
+        ready: 0,
+        busy: 0,
+        queued: 0,
+        queueLimit: config.queueLimit,
+      },
   );
   // Health follows capacity: NOT_SERVING while every fork-server is being replaced.
   const onCapacityChange = (ready: number): void => {
