@@ -106,6 +106,9 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
       name,
       concurrency: config.concurrency,
       lockDuration: config.lockDurationMs,
+      // A dead worker's shard comes back once its lock has expired and a stall check has run:
+      // checking every half lock (at most BullMQ's 30 s default) bounds that to 1.5 locks.
+      stalledInterval: Math.min(30_000, Math.ceil(config.lockDurationMs / 2)),
       maxStalledCount: WORKER_DEFAULTS.maxStalledCount,
       autorun: false,
     },

@@ -285,6 +285,14 @@ export class RoundEngine {
         throw new UnrecoverableError(why);
       }
     }
+    // Observers hear of this round before the next one starts; the state still says `done`
+    // only after the next round is started, so a retried round job (a Redis blip in
+    // startRound) starts it again instead of finding this round done and stopping there.
+    this.d.observer.roundDone?.({
+      round,
+      stats,
+      hooks: { ...roundOf(this.d.state.get().rounds, round).hooks },
+    });
     if (round < plan.rounds.length) await this.startRound(round + 1);
     const final = round >= plan.rounds.length;
     await this.d.state.update((s) => {
@@ -298,8 +306,6 @@ export class RoundEngine {
       }
     });
     this.d.observer.roundStatus?.(round, 'done');
-    const r = roundOf(this.d.state.get().rounds, round);
-    this.d.observer.roundDone?.({ round, stats, hooks: { ...r.hooks } });
     if (final) this.d.onRunDone();
   }
 
