@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
-import pino, { type DestinationStream, type Logger } from 'pino';
+import pino, { type DestinationStream } from 'pino';
 import { loadPlan } from '@rstar-fleet/config';
 import { InvalidInputError } from '@rstar-fleet/protocol';
+import { waitForStopSignal } from '@rstar-fleet/telemetry';
 import { LOG_LEVELS, WORKER_DEFAULTS, parseWorkerConfig } from './config';
 import { startWorkerService } from './service';
 
@@ -11,23 +12,6 @@ export interface WorkerCliIO {
   stderr: NodeJS.WritableStream;
   /** Default: process.env. Only the plan's `redis.passwordEnv` is read from it. */
   env?: Readonly<Record<string, string | undefined>>;
-}
-
-/** Resolves on the first SIGINT or SIGTERM. */
-function waitForStopSignal(log: Logger): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      // Further signals during the (bounded) shutdown are only logged.
-      const again = (s: NodeJS.Signals): void => log.warn({ signal: s }, 'already shutting down');
-      process.on('SIGINT', again);
-      process.on('SIGTERM', again);
-      resolve(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
 }
 
 /** `rstar-fleet worker`: the rollout worker service. */
@@ -101,7 +85,9 @@ export function workerCommand(io: WorkerCliIO): Command {
         });
       }
       const service = await startWorkerService({ config, plan, redisPassword, log });
-      const signal = await waitForStopSignal(log);
+      const signal = await waitForStopSignal((signal) =>
+        log.warn({ signal }, 'already shutting down'),
+      );
       log.info({ signal }, 'stop signal received');
       await service.shutdown();
       // Everything is closed; should a library still hold a handle, the exit stays bounded.

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { RunPlan } from '@rstar-fleet/config';
 import { startTelemetryServer, type TelemetryServer } from '@rstar-fleet/telemetry';
 import { SHARD_QUEUE, bullConnection, createRedis } from '@rstar-fleet/queue';
+import { openStore } from '@rstar-fleet/store';
 import {
   FleetPorts,
   ManifestCache,
@@ -15,7 +16,6 @@ import type { WorkerConfig } from './config';
 import { WORKER_DEFAULTS } from './config';
 import { WorkerMetrics } from './metrics';
 import { createShardProcessor } from './processor';
-import { openStore } from './store';
 
 /** After the grace period, cancelled jobs get this long to go back to the queue. */
 const RELEASE_MS = 10_000;
@@ -59,7 +59,7 @@ function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
 export async function startWorkerService(options: WorkerServiceOptions): Promise<WorkerService> {
   const { config, plan, log } = options;
   const name = config.name ?? `${hostname()}-${process.pid}`;
-  const store = openStore(plan.store);
+  const store = await openStore(plan.store);
   const stats = new RolloutStats();
   const metrics = new WorkerMetrics(stats);
   const ports = new FleetPorts({

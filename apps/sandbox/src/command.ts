@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import pino, { type DestinationStream, type Logger } from 'pino';
+import pino, { type DestinationStream } from 'pino';
+import { waitForStopSignal } from '@rstar-fleet/telemetry';
 import {
   DEFAULTS,
   ISOLATION_LAYERS,
@@ -148,23 +149,6 @@ const OPTIONS: Option[] = [
   opt('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')}`, DEFAULTS.logLevel),
 ];
 
-/** Resolves on the first SIGINT or SIGTERM. */
-function waitForStopSignal(log: Logger): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      // Further signals during the (bounded) shutdown are only logged.
-      const again = (s: NodeJS.Signals): void => log.warn({ signal: s }, 'already shutting down');
-      process.on('SIGINT', again);
-      process.on('SIGTERM', again);
-      resolve(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
-}
-
 /** `rstar-fleet sandbox`: the gRPC sandbox service. */
 export function sandboxCommand(io: SandboxCliIO): Command {
   const command = new Command('sandbox')
@@ -195,7 +179,9 @@ export function sandboxCommand(io: SandboxCliIO): Command {
     }
     const log = pino({ level: config.logLevel, base: { service: 'sandbox' } }, destination);
     const service = await startSandboxService(config, log);
-    const signal = await waitForStopSignal(log);
+    const signal = await waitForStopSignal((signal) =>
+      log.warn({ signal }, 'already shutting down'),
+    );
     log.info({ signal }, 'stop signal received');
     await service.shutdown();
   });

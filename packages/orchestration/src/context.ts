@@ -3,8 +3,7 @@ import type { Redis } from 'ioredis';
 import type { RunPlan } from '@rstar-fleet/config';
 import { RstarError } from '@rstar-fleet/protocol';
 import { bullConnection, createRedis, ROUND_QUEUE, SHARD_QUEUE } from '@rstar-fleet/queue';
-import type { ArtifactStore } from '@rstar-fleet/store';
-import { openStore } from './open-store';
+import { openStore, type ArtifactStore } from '@rstar-fleet/store';
 
 export interface FleetContextOptions {
   redisPassword?: string;

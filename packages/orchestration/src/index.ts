@@ -16,7 +16,7 @@
  */
 export { Orchestrator, runFleet, type OrchestratorHandle } from './orchestrator';
 export { defaultRunId, planHash, resolveRunId } from './run-id';
-export { openStore, type OpenStoreOptions } from './open-store';
+export { openStore, type OpenStoreOptions } from '@rstar-fleet/store';
 export { openFleetContext, type FleetContext, type FleetContextOptions } from './context';
 export { ingestCorpus, reshardRound, type IngestResult } from './ingest';
 export { extractRound, type ExtractOptions } from './extract-round';

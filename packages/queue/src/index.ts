@@ -8,3 +8,4 @@ export { bullConnection, createRedis, reconnectDelayMs, redisOptions } from './r
 export type { RedisConnectionOptions, RedisRole } from './redis';
 export { DEFAULT_QUEUE_PREFIX, ROUND_QUEUE, SHARD_QUEUE, queueKey } from './names';
 export { roundJobOptions, shardJobOptions, type ShardRetryOptions } from './job-options';
+export { findRedisServer, freePort, privateRedisArgs } from './local-redis';

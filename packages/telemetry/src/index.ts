@@ -12,3 +12,4 @@ export {
   type TelemetryServerOptions,
 } from './http-server';
 export { cachedRead } from './cached';
+export { waitForStopSignal } from './stop-signal';

@@ -1,10 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RstarError } from '@rstar-fleet/protocol';
+import { findRedisServer, freePort, privateRedisArgs } from '@rstar-fleet/queue';
 import { jsonLine, startChildService, type ChildService } from './child-service';
+
+export { findRedisServer, freePort };
 
 /** How every fleet service is started: this Node, this checkout's CLI. */
 export interface LaunchContext {
@@ -16,18 +17,6 @@ export interface LaunchContext {
   /** Every line a service writes, e.g. to a log file. */
   onLine?: (service: string, line: string) => void;
   readyTimeoutMs?: number;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function cli<T>(
@@ -54,13 +43,6 @@ export interface RedisService extends ChildService<{ port: number }> {
   readonly dir: string;
 }
 
-/** The redis-server on PATH, or null. */
-export function findRedisServer(): string | null {
-  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
-  const path = found.stdout.trim();
-  return found.status === 0 && path !== '' ? path : null;
-}
-
 /**
  * A private redis-server on a free port with its data in `dir`: AOF (`everysec`) and
  * `noeviction`, as the fleet wants Redis run.
@@ -81,11 +63,7 @@ export async function startPrivateRedis(
   const service = await startChildService({
     name: 'redis',
     command: binary,
-    args: [
-      ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir],
-      ...['--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec'],
-      ...['--maxmemory-policy', 'noeviction', '--daemonize', 'no', '--loglevel', 'notice'],
-    ],
+    args: [...privateRedisArgs(port, dir), '--loglevel', 'notice'],
     env: ctx.env,
     ready: (line) => (line.includes('Ready to accept connections') ? { port } : undefined),
     readyTimeoutMs: ctx.readyTimeoutMs,

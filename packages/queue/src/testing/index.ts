@@ -1,5 +1,5 @@
+export { freePort } from '../local-redis';
 export {
-  freePort,
   redisServerBinary,
   startRedisServer,
   uniquePrefix,

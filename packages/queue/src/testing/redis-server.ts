@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findRedisServer, freePort, privateRedisArgs } from '../local-redis';
 
 /**
  * A private `redis-server` for a test (or the demo): a free port, its own directory, AOF on
@@ -22,26 +23,13 @@ export interface RedisServerHandle {
 }
 
 export function redisServerBinary(): string {
-  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
-  const path = found.stdout.trim();
-  if (found.status !== 0 || path === '') {
+  const path = findRedisServer();
+  if (path === null) {
     throw new Error(
       'redis-server is not installed (apt-get install redis-server), and REDIS_URL is not set',
     );
   }
   return path;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPing(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -75,30 +63,9 @@ export async function startRedisServer(): Promise<RedisServerHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'rstar-redis-'));
   let child: ChildProcess;
   const launch = async (): Promise<void> => {
-    child = spawn(
-      binary,
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--dir',
-        dir,
-        '--save',
-        '',
-        '--appendonly',
-        'yes',
-        '--appendfsync',
-        'everysec',
-        '--maxmemory-policy',
-        'noeviction',
-        '--daemonize',
-        'no',
-        '--loglevel',
-        'warning',
-      ],
-      { stdio: 'ignore' },
-    );
+    child = spawn(binary, [...privateRedisArgs(port, dir), '--loglevel', 'warning'], {
+      stdio: 'ignore',
+    });
     await waitForPing(port, child, 10_000);
   };
   const kill = async (signal: 'SIGTERM' | 'SIGKILL'): Promise<void> => {
