@@ -74,7 +74,7 @@ export function workerCommand(io: WorkerCliIO): Command {
       const log = pino({ level: config.logLevel, base: { service: 'worker' } }, destination);
       const plan = await loadPlan(config.plan);
       // The edge of the process: the only place the environment is read.
-      // eslint-disable-next-line no-restricted-properties
+      // eslint-disable-next-line no-restricted-properties -- the app edge: the plan names the password variable
       const env = io.env ?? process.env;
       const passwordEnv = plan.redis.passwordEnv;
       const redisPassword = passwordEnv === null ? undefined : env[passwordEnv];
