@@ -170,15 +170,10 @@ function redisUrlFromEnv(): string | undefined {
   return url === undefined || url === '' ? undefined : url;
 }
 
-export async function startFleet(options: FleetTestOptions = {}): Promise<TestFleet> {
-  installExitHook();
-  const dir = mkdtempSync(join(tmpdir(), 'rstar-fleet-'));
-  const storeDir = join(dir, 'store');
+/** How the harness starts services: this checkout's CLI, a minimal env, every line kept. */
+function launchContext(dir: string, lines: string[]): LaunchContext {
   const logPath = join(dir, 'services.log');
-  const run = options.run ?? `fleet-${Math.random().toString(16).slice(2, 10)}`;
-  const prefix = uniquePrefix('fleet');
-  const lines: string[] = [];
-  const ctx: LaunchContext = {
+  return {
     cliScript,
     cwd: dir,
     env: { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, HOME: dir },
@@ -190,6 +185,16 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
       appendFileSync(logPath, `${entry}\n`);
     },
   };
+}
+
+export async function startFleet(options: FleetTestOptions = {}): Promise<TestFleet> {
+  installExitHook();
+  const dir = mkdtempSync(join(tmpdir(), 'rstar-fleet-'));
+  const storeDir = join(dir, 'store');
+  const run = options.run ?? `fleet-${Math.random().toString(16).slice(2, 10)}`;
+  const prefix = uniquePrefix('fleet');
+  const lines: string[] = [];
+  const ctx = launchContext(dir, lines);
   const cleanups: (() => Promise<unknown>)[] = [];
   let redis: RedisServerHandle | null = null;
   let sim: SimulatorService | null = null;
@@ -240,11 +245,14 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
     const planPath = join(dir, 'plan.yaml');
     writeFileSync(planPath, planText);
 
+    let named = 0;
     const addWorker = async (): Promise<WorkerService> => {
+      // Numbered before the first await, so workers started together get distinct names.
+      const name = `worker-${++named}`;
       const worker = track(
         await startWorker(ctx, {
           planPath,
-          name: `worker-${workers.length + 1}`,
+          name,
           graceMs: 5_000,
           ...options.worker,
         }),
@@ -355,6 +363,116 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
       teardown,
     };
     return fleet;
+  } catch (err) {
+    await teardown();
+    throw err;
+  }
+}
+
+export interface FleetServices {
+  /** Scratch directory of the services (their cwd and log); removed by teardown. */
+  readonly dir: string;
+  readonly redisUrl: string;
+  readonly sandbox: SandboxService;
+  /** The running simulator (throws while it is stopped). */
+  readonly sim: SimulatorService;
+  /** Where the simulator serves (a fixed port, also while it is stopped). */
+  readonly simUrl: string;
+  /** Stops the simulator (an inference outage for the workers). */
+  stopSimulator(): Promise<void>;
+  /** Starts it again on the same port, on its base checkpoint. */
+  startSimulator(): Promise<void>;
+  /** Workers started so far (stopped ones included). */
+  readonly workers: WorkerService[];
+  /** `count` more `rstar-fleet worker --plan planPath` processes, once they are ready. */
+  startWorkers(
+    planPath: string,
+    count: number,
+    launch?: Partial<Omit<WorkerLaunch, 'planPath' | 'name'>>,
+  ): Promise<WorkerService[]>;
+  /** SIGTERM (then SIGKILL after the grace) to every running worker. */
+  stopWorkers(graceMs?: number): Promise<void>;
+  /** Every line a service wrote, for failure messages. */
+  logTail(lines?: number): string;
+  teardown(): Promise<void>;
+}
+
+/**
+ * The fleet's services without a plan of the harness's making, for suites that write their own
+ * plan (and may drive the orchestrator in process): Redis (private, or REDIS_URL), the gRPC
+ * sandbox and the SIMULATED model server as processes, and `rstar-fleet worker` processes on
+ * demand for whatever plan file the test wrote. Teardown is bounded like startFleet's.
+ */
+export async function startFleetServices(
+  options: Pick<FleetTestOptions, 'privateRedis'> = {},
+): Promise<FleetServices> {
+  installExitHook();
+  const dir = mkdtempSync(join(tmpdir(), 'rstar-services-'));
+  const lines: string[] = [];
+  const ctx = launchContext(dir, lines);
+  const workers: WorkerService[] = [];
+  let started = 0;
+  let redis: RedisServerHandle | null = null;
+  let sandbox: SandboxService | null = null;
+  let sim: SimulatorService | null = null;
+  const stopWorkers = async (graceMs = 5_000): Promise<void> => {
+    await Promise.all(workers.map((w) => w.stop(graceMs)));
+  };
+  const teardown = async (): Promise<void> => {
+    await stopWorkers();
+    await Promise.all([sim?.stop(3_000), sandbox?.stop(5_000)]);
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const redisEnv = options.privateRedis === true ? undefined : redisUrlFromEnv();
+    if (redisEnv === undefined) redis = await startRedisServer();
+    const redisUrl = redisEnv ?? redis?.url ?? '';
+    const simPort = await freePort();
+    [sandbox, sim] = await Promise.all([
+      startSandbox(ctx, { workers: 2, uidBase: testUidBase() }).then(track),
+      startSimulator(ctx, simPort).then(track),
+    ]);
+    const services: FleetServices = {
+      dir,
+      redisUrl,
+      sandbox,
+      get sim() {
+        if (sim === null) throw new Error('the simulator is stopped');
+        return sim;
+      },
+      simUrl: `http://127.0.0.1:${simPort}`,
+      stopSimulator: async () => {
+        await sim?.stop(3_000);
+        sim = null;
+      },
+      startSimulator: async () => {
+        if (sim?.running() === true) return;
+        sim = track(await startSimulator(ctx, simPort));
+      },
+      workers,
+      startWorkers: (planPath, count, launch = {}) =>
+        Promise.all(
+          Array.from({ length: count }, async () => {
+            // Named up front: the starts run concurrently, so workers.length is not yet theirs.
+            const name = `worker-${++started}`;
+            const worker = track(
+              await startWorker(ctx, {
+                planPath,
+                name,
+                graceMs: 5_000,
+                ...launch,
+              }),
+            );
+            workers.push(worker);
+            return worker;
+          }),
+        ),
+      stopWorkers,
+      logTail: (n = 60) => lines.slice(-n).join('\n'),
+      teardown,
+    };
+    return services;
   } catch (err) {
     await teardown();
     throw err;

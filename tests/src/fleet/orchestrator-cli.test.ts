@@ -5,29 +5,26 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { shardJobId } from '@rstar-fleet/protocol';
 import { SHARD_QUEUE, bullConnection } from '@rstar-fleet/queue';
-import { startRedisServer, uniquePrefix, type RedisServerHandle } from '@rstar-fleet/queue/testing';
-import { FileSystemStore } from '@rstar-fleet/store';
-import { PROBLEMS, planText, startStandInWorker, waitFor } from './orchestrator-fixtures';
+import { uniquePrefix } from '@rstar-fleet/queue/testing';
+import { cliScript as bin, startFleetServices, type FleetServices } from './harness';
+import { PROBLEMS, planText, waitFor } from './orchestrator-fixtures';
 
 /**
  * `rstar-fleet run | status | requeue | extract` as operators run them (the built CLI as child
- * processes) against a private Redis. Shard jobs are processed by the test's STAND-IN for the
- * rollout worker (orchestrator-fixtures.ts) until the real worker replaces it.
+ * processes) against the real fleet of harness.ts: a private Redis, the gRPC sandbox, the
+ * simulator over HTTP and `rstar-fleet worker` processes.
  */
 
 jest.setTimeout(120_000);
 
-const repoRoot = join(__dirname, '..', '..', '..');
-const bin = join(repoRoot, 'apps', 'orchestrator', 'bin', 'rstar-fleet.js');
-
-let redis: RedisServerHandle;
+let services: FleetServices;
 let dir: string;
 beforeAll(async () => {
-  redis = await startRedisServer();
+  services = await startFleetServices();
   dir = mkdtempSync(join(tmpdir(), 'rstar-orch-cli-'));
 });
 afterAll(async () => {
-  await redis.stop();
+  await services?.teardown();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -64,7 +61,18 @@ describe('rstar-fleet run / status / requeue / extract (child processes)', () =>
   it('serves status over HTTP, stops on SIGTERM, resumes, and requeues + extracts a shard', async () => {
     const prefix = uniquePrefix('orchcli');
     const plan = join(dir, 'plan.yaml');
-    writeFileSync(plan, planText(dir, redis.url, prefix));
+    writeFileSync(
+      plan,
+      planText(
+        dir,
+        {
+          redisUrl: services.redisUrl,
+          sandbox: services.sandbox.address,
+          simUrl: services.simUrl,
+        },
+        prefix,
+      ),
+    );
 
     // No worker yet: the run ingests, enqueues round 1 and waits.
     const first = start([
@@ -115,9 +123,8 @@ describe('rstar-fleet run / status / requeue / extract (child processes)', () =>
     expect(stopped.code).toBe(130);
     expect(stopped.stderr).toContain('run again to resume');
 
-    // With a worker, running the same plan again resumes and finishes the run.
-    const store = new FileSystemStore(join(dir, 'store'));
-    const standIn = startStandInWorker(store, redis.url, prefix);
+    // With workers, running the same plan again resumes and finishes the run.
+    await services.startWorkers(plan, 2);
     try {
       const second = await cli('run', '--plan', plan, '--http-port', '0', '--no-progress');
       expect(second.stderr).toBe('');
@@ -133,7 +140,11 @@ describe('rstar-fleet run / status / requeue / extract (child processes)', () =>
         `rstar-fleet extract --plan ${plan} --run ${run} --round 1`,
       );
       const queue = new Queue(SHARD_QUEUE, {
-        connection: bullConnection({ url: redis.url, role: 'producer', connectionName: 't' }),
+        connection: bullConnection({
+          url: services.redisUrl,
+          role: 'producer',
+          connectionName: 't',
+        }),
         prefix,
       });
       try {
@@ -150,7 +161,7 @@ describe('rstar-fleet run / status / requeue / extract (child processes)', () =>
       expect(extracted.code).toBe(0);
       expect(extracted.stdout).toMatch(/^round 1: \d+\/10 solved/);
     } finally {
-      await standIn.close();
+      await services.stopWorkers();
     }
 
     // Usage and lookup errors map to exit codes.

@@ -1,28 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { equalRational, parseRational, synthRecord, type ProblemRecord } from '@rstar-fleet/corpus';
-import { compileStepProtocol, createMcts, toRecord } from '@rstar-fleet/mcts';
-import { DEFAULT_CHECKPOINT, createSimPorts } from '@rstar-fleet/model-sim';
-import {
-  parseRoundManifest,
-  searchUnitKey,
-  searchUnitSeed,
-  type SearchRecord,
-  type ShardJobData,
-  type ShardJobResult,
-} from '@rstar-fleet/protocol';
-import { SHARD_QUEUE, bullConnection } from '@rstar-fleet/queue';
-import { openShardResults, readShardResults, type ArtifactStore } from '@rstar-fleet/store';
+import { synthRecord } from '@rstar-fleet/corpus';
+import { DEFAULT_CHECKPOINT } from '@rstar-fleet/model-sim';
+import type { SearchRecord } from '@rstar-fleet/protocol';
+import { readShardResults, type ArtifactStore } from '@rstar-fleet/store';
 
 /**
- * Fixtures of the orchestrator suites: a small corpus with malformed lines, a node hook script,
- * a two-round plan, and a STAND-IN FOR THE ROLLOUT WORKER — a BullMQ Worker in the test process
- * that searches with the in-process simulator ports (createSimPorts + createMcts + toRecord) and
- * appends records to the results logs exactly as the worker contract says (one record per search
- * unit `<problem>@<seed>`, progress `{done, total, solved, written, skipped}` like
- * packages/rollout, a ShardJobResult). The lead switches the suites to
- * the real `rstar-fleet worker` once that lands.
+ * Fixtures of the orchestrator suites: a small corpus with malformed lines, a node hook script
+ * whose deploy step loads a checkpoint into the real simulator over HTTP, and a two-round plan
+ * pointing at the fleet services of harness.ts (real sandbox, real simulator, real
+ * `rstar-fleet worker` processes).
  */
 
 export const PROBLEMS = 10;
@@ -46,29 +33,68 @@ export function writeCorpus(dir: string): string {
 }
 
 /**
- * The train/deploy hook: logs its call next to the round directories, prints a log line, then
- * the result line (a model named after the hook and round, plus an audit). It fails while a file
- * `fail-hook` exists in `dir`.
+ * The train/deploy hook: logs its call next to the round directories and prints a log line,
+ * then the result line (a model named after the hook and round, plus an audit). The deploy step
+ * really deploys: it loads the base checkpoint renamed `deploy-r<round>` into the simulator
+ * (`POST /admin/load`), so the next round's policy model `sim-policy-deploy-r<round>` is one the
+ * simulator serves. It fails while a file `fail-hook` exists in `dir`.
  */
 export function writeHookScript(dir: string): string {
+  const base = join(dir, 'base-checkpoint.json');
+  writeFileSync(base, JSON.stringify(DEFAULT_CHECKPOINT));
   const path = join(dir, 'hook.js');
   writeFileSync(
     path,
     [
-      'const [kind, round, sft, out] = process.argv.slice(2);',
+      'const [kind, round, sft, out, simUrl] = process.argv.slice(2);',
       "const fs = require('node:fs');",
       `if (fs.existsSync(${JSON.stringify(join(dir, 'fail-hook'))})) { console.error('trainer crashed'); process.exit(2); }`,
       "const rows = fs.readFileSync(sft, 'utf8').split('\\n').filter(Boolean).length;",
       "fs.appendFileSync(out + '/../hook-calls.log', kind + ' ' + round + '\\n');",
       "console.log('training on ' + rows + ' rows');",
-      "console.log(JSON.stringify({ policy: { model: 'policy-' + kind + '-r' + round }, audit: { rows } }));",
+      "const name = kind + '-r' + round;",
+      "const done = () => console.log(JSON.stringify({ policy: { model: 'sim-policy-' + name }, audit: { rows } }));",
+      "if (kind !== 'deploy') { done(); } else {",
+      `  const checkpoint = { ...JSON.parse(fs.readFileSync(${JSON.stringify(base)}, 'utf8')), name };`,
+      "  fetch(simUrl + '/admin/load', { method: 'POST', headers: { 'content-type': 'application/json' },",
+      '    body: JSON.stringify({ checkpoint }), signal: AbortSignal.timeout(10000) })',
+      "    .then((res) => { if (!res.ok) throw new Error('load: HTTP ' + res.status); done(); })",
+      '    .catch((err) => { console.error(String(err)); process.exit(3); });',
+      '}',
     ].join('\n'),
   );
   return path;
 }
 
-/** Two rounds: round 2 escalates unsolved problems (maxDepth 3 leaves plenty unsolved). */
-export function planText(dir: string, redisUrl: string, prefix: string): string {
+/** Puts the simulator back on the base checkpoint (`sim-policy-r0`), as a fresh deployment. */
+export async function resetSimulator(simUrl: string): Promise<void> {
+  const res = await fetch(`${simUrl}/admin/load`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ checkpoint: DEFAULT_CHECKPOINT }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!res.ok) throw new Error(`resetting the simulator: HTTP ${res.status}`);
+}
+
+/** Where the plan's services are (harness.ts FleetServices). */
+export interface PlanServices {
+  redisUrl: string;
+  /** gRPC address of the sandbox. */
+  sandbox: string;
+  simUrl: string;
+}
+
+/**
+ * Two rounds: round 2 escalates unsolved problems (maxDepth 8 solves some, leaves most). `services`
+ * is where the fleet runs; a bare Redis URL is for suites that run no worker (no sandbox, and a
+ * policy endpoint nothing listens on).
+ */
+export function planText(dir: string, services: PlanServices | string, prefix: string): string {
+  const { redisUrl, sandbox, simUrl } =
+    typeof services === 'string'
+      ? { redisUrl: services, sandbox: undefined, simUrl: 'http://127.0.0.1:9' }
+      : services;
   const corpus = writeCorpus(dir);
   const hook = writeHookScript(dir);
   return `
@@ -76,112 +102,36 @@ name: orch-test
 corpus: { path: ${corpus} }
 store: { dir: ${join(dir, 'store')} }
 redis: { url: ${redisUrl}, prefix: '${prefix}' }
-defaults:
-  policy: { endpoints: ['http://127.0.0.1:9'], model: sim-policy-r0 }
+${sandbox === undefined ? '' : `sandbox: { addresses: ['${sandbox}'] }\n`}defaults:
+  policy: { endpoints: ['${simUrl}'], model: sim-policy-r0 }
   qRule: terminal
   candidates: 2
-  maxDepth: 3
+  maxDepth: 8
   shardSize: 4
   hooks:
-    train: { command: [node, ${hook}, train, '{round}', '{sft}', '{out}'] }
-    deploy: { command: [node, ${hook}, deploy, '{round}', '{sft}', '{out}'] }
+    train: { command: [node, ${hook}, train, '{round}', '{sft}', '{out}', '${simUrl}'] }
+    deploy: { command: [node, ${hook}, deploy, '{round}', '{sft}', '{out}', '${simUrl}'] }
 rounds:
   - { rollouts: 2 }
   - { rollouts: 1, escalation: [3] }
 `;
 }
 
-const grader = {
-  equal(pred: string, ref: string): boolean {
-    const a = parseRational(pred);
-    const b = parseRational(ref);
-    return a !== null && b !== null && equalRational(a, b);
-  },
-};
-
-export interface StandIn {
-  worker: Worker;
-  /** `round/shard` keys that fail for good (UnrecoverableError) while present. */
-  poison: Set<string>;
-  close(): Promise<void>;
-}
-
-/** STAND-IN for the rollout worker (see the file comment). */
-export function startStandInWorker(
-  store: ArtifactStore,
-  redisUrl: string,
-  prefix: string,
-): StandIn {
-  const protocol = compileStepProtocol();
-  const sim = createSimPorts(() => DEFAULT_CHECKPOINT, protocol);
-  const ports = { policy: sim.policy, executor: sim.executor, reward: sim.reward, grader };
-  const poison = new Set<string>();
-  const worker = new Worker(
-    SHARD_QUEUE,
-    async (job: Job<ShardJobData>): Promise<ShardJobResult> => {
-      const data = job.data;
-      if (poison.has(`${data.round}/${data.shard}`)) {
-        throw new UnrecoverableError(`poison shard ${data.shard} (test)`);
-      }
-      const manifest = parseRoundManifest((await store.read(data.manifest)).toString(), {
-        source: data.manifest,
-      });
-      const phase = manifest.phases.find((p) => p.phase === data.phase);
-      if (phase === undefined) throw new Error(`no phase ${data.phase}`);
-      const problems: ProblemRecord[] = [];
-      for await (const line of store.lines(data.input)) {
-        if (line.text !== '') problems.push(JSON.parse(line.text) as ProblemRecord);
-      }
-      const log = await openShardResults(store, data.run, data.round, data.shard);
-      let written = 0;
-      let skipped = 0;
-      let solved = 0;
-      try {
-        for (const p of problems) {
-          let hit = false;
-          for (let t = 0; t < phase.trees; t++) {
-            const seed = searchUnitSeed(manifest.search.seed, data.phase, t);
-            if (log.has(searchUnitKey(p.id, seed))) {
-              skipped++;
-              continue;
-            }
-            const engine = createMcts(ports, {
-              qRule: manifest.search.qRule,
-              rollouts: phase.rollouts,
-              candidates: manifest.search.candidates,
-              maxDepth: manifest.search.maxDepth,
-              seed,
-              yieldEvery: 0,
-            });
-            const record = toRecord(
-              await engine.search({ id: p.id, question: p.problem, reference: p.answer }),
-            );
-            hit ||= record.stats.solved;
-            if ((await log.append(record)) === 'written') written++;
-            else skipped++;
-            await job.updateProgress({
-              done: written + skipped,
-              total: problems.length * phase.trees,
-              solved,
-              written,
-              skipped,
-            });
-          }
-          if (hit) solved++;
-        }
-      } finally {
-        await log.close();
-      }
-      return { written, skipped, solved, problems: problems.length };
-    },
-    {
-      connection: bullConnection({ url: redisUrl, role: 'worker', connectionName: 'stand-in' }),
-      prefix,
-      concurrency: 2,
-    },
-  );
-  worker.on('error', () => {});
-  return { worker, poison, close: () => worker.close() };
+/**
+ * Damages a shard's input file in the store (a line that is not JSON after the first record),
+ * so the worker fails the shard for good naming `file:line`; returns a function that repairs it.
+ */
+export function breakShardInput(
+  storeDir: string,
+  run: string,
+  round: number,
+  shard: number,
+): () => void {
+  const path = join(storeDir, 'runs', run, `round-${round}`, 'shards', `${shard}.jsonl`);
+  const original = readFileSync(path, 'utf8');
+  const [first, ...rest] = original.split('\n');
+  writeFileSync(path, [first, '{"id": "damaged', ...rest].join('\n'));
+  return () => writeFileSync(path, original);
 }
 
 /** Every record of shards [0, shards) of a round (a shard that never ran has none). */
@@ -209,9 +159,11 @@ export function jsonl(path: string): unknown[] {
     .map((l) => JSON.parse(l) as unknown);
 }
 
-export async function waitFor(check: () => Promise<boolean>): Promise<void> {
-  for (;;) {
-    if (await check()) return;
+/** Polls `check` until it holds; fails after `timeoutMs` (so a hung step fails, not the suite). */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

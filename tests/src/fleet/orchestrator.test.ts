@@ -15,55 +15,71 @@ import {
 } from '@rstar-fleet/orchestration';
 import { parseRoundManifest, searchUnitKey, shardJobId } from '@rstar-fleet/protocol';
 import { SHARD_QUEUE, bullConnection } from '@rstar-fleet/queue';
-import { startRedisServer, uniquePrefix, type RedisServerHandle } from '@rstar-fleet/queue/testing';
+import { uniquePrefix } from '@rstar-fleet/queue/testing';
 import { FileSystemStore, roundFile } from '@rstar-fleet/store';
+import { startFleetServices, waitFor as waitUntil, type FleetServices } from './harness';
 import {
   PROBLEMS,
+  breakShardInput,
   jsonl,
   planText,
   readAll,
-  startStandInWorker,
+  resetSimulator,
   waitFor,
 } from './orchestrator-fixtures';
 
 /**
- * The orchestrator against a real private Redis and a directory store, with command hooks run
- * as real processes. The shard jobs are processed by a STAND-IN FOR THE ROLLOUT WORKER: a BullMQ
- * Worker in this test process that searches with the in-process simulator ports (createSimPorts
- * + createMcts + toRecord) and appends records to the results logs exactly as the worker
- * contract says (one record per search unit `<problem>@<seed>`, progress `{units}`). The lead
- * switches it to the real `rstar-fleet worker` once that lands.
+ * The orchestrator (driven in process) against the real fleet: a private Redis, the gRPC sandbox,
+ * the simulator over HTTP and `rstar-fleet worker` processes (harness.ts), a directory store,
+ * and command hooks run as real processes (the deploy hook loads a checkpoint into the
+ * simulator). Each test writes its own plan under a unique queue prefix and starts its own
+ * workers for it; the simulator is put back on its base checkpoint first.
  */
 
 jest.setTimeout(120_000);
 
-let redis: RedisServerHandle;
+let services: FleetServices;
 let dir: string;
 
 beforeAll(async () => {
-  redis = await startRedisServer();
+  services = await startFleetServices();
 });
 
 afterAll(async () => {
-  await redis.stop();
+  await services?.teardown();
 });
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rstar-orch-'));
+  await resetSimulator(services.simUrl);
 });
 
-afterEach(() => {
+afterEach(async () => {
+  await services.stopWorkers();
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('the orchestrator (real Redis, stand-in worker)', () => {
+/** The services as the plan names them. */
+const where = (): { redisUrl: string; sandbox: string; simUrl: string } => ({
+  redisUrl: services.redisUrl,
+  sandbox: services.sandbox.address,
+  simUrl: services.simUrl,
+});
+
+/** Writes the plan where the workers read it; returns its text and path. */
+function writePlan(prefix: string): { text: string; path: string } {
+  const text = planText(dir, where(), prefix);
+  const path = join(dir, 'plan.yaml');
+  writeFileSync(path, text);
+  return { text, path };
+}
+
+describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)', () => {
   it('runs two rounds with hooks and escalation; a poison shard is listed, then requeued and extracted', async () => {
     const prefix = uniquePrefix('orch');
-    const text = planText(dir, redis.url, prefix);
-    const plan = parsePlan(text, join(dir, 'plan.yaml'));
+    const { text, path } = writePlan(prefix);
+    const plan = parsePlan(text, path);
     const store = new FileSystemStore(join(dir, 'store'));
-    const standIn = startStandInWorker(store, redis.url, prefix);
-    standIn.poison.add('1/1');
     const events: string[] = [];
     const orch = await Orchestrator.open(
       plan,
@@ -75,10 +91,38 @@ describe('the orchestrator (real Redis, stand-in worker)', () => {
     );
     let state: RunState;
     try {
+      // Ingest enqueues round 1 with no worker running yet; shard 1's input is damaged before
+      // the workers start, so they fail it for good naming the file and line.
+      // The orchestrator reads the shard files too (extraction, resharding), so the file is
+      // repaired as soon as the shard failed; the simulator is down meanwhile, so the other
+      // shards (outage: retried after a pause) cannot complete the round before that.
       await orch.start();
+      const repair = breakShardInput(join(dir, 'store'), orch.run, 1, 1);
+      await services.stopSimulator();
+      await services.startWorkers(path, 2);
+      const queue = new Queue(SHARD_QUEUE, {
+        connection: bullConnection({
+          url: services.redisUrl,
+          role: 'producer',
+          connectionName: 't',
+        }),
+        prefix,
+      });
+      try {
+        await waitUntil(
+          async () => (await queue.getJobState(shardJobId(orch.run, 1, 1))) === 'failed',
+          60_000,
+          'shard 1 of round 1 failing for good',
+        );
+      } finally {
+        await queue.close();
+      }
+      repair();
+      await services.startSimulator();
       state = await orch.done;
     } finally {
       await orch.close();
+      await services.startSimulator(); // no-op unless the test failed while it was down
     }
     const run = orch.run;
     expect(run).toMatch(/^orch-test-[0-9a-f]{8}$/);
@@ -95,27 +139,32 @@ describe('the orchestrator (real Redis, stand-in worker)', () => {
       expect.stringMatching(/corpus\.jsonl:6/),
     ]);
 
-    // Round 1: the poison shard is listed with BullMQ's reason; the round still completed.
+    // Round 1: the poison shard is listed with the worker's reason; the round still completed.
     const r1 = state.rounds[0]!;
-    expect(r1.failedShards).toEqual([{ shard: 1, phase: 0, reason: 'poison shard 1 (test)' }]);
+    const poison = {
+      shard: 1,
+      phase: 0,
+      reason: expect.stringMatching(/round-1\/shards\/1\.jsonl:2.*not valid JSON/),
+    };
+    expect(r1.failedShards).toEqual([poison]);
     const stats1 = JSON.parse(
       readFileSync(join(dir, 'store', roundFile(run, 1, 'stats.json')), 'utf8'),
     ) as RoundStats;
     expect(stats1).toMatchObject({ problems: PROBLEMS, missing: 4 });
-    expect(stats1.failedShards).toEqual([{ shard: 1, phase: 0, reason: 'poison shard 1 (test)' }]);
+    expect(stats1.failedShards).toEqual([poison]);
     expect(stats1.rejects.total).toBe(2);
 
     // Hooks ran in order with their results (extra fields kept); round 2 uses the deploy model.
     expect(r1.hooks.train).toMatchObject({
       status: 'succeeded',
-      result: { policy: { model: 'policy-train-r1' } },
+      result: { policy: { model: 'sim-policy-train-r1' } },
     });
     expect(r1.hooks.deploy?.result).toMatchObject({ audit: { rows: stats1.sftRows } });
     const manifest2 = parseRoundManifest(
       readFileSync(join(dir, 'store', 'runs', run, 'round-2', 'round.json'), 'utf8'),
       {},
     );
-    expect(manifest2.policy.model).toBe('policy-deploy-r1');
+    expect(manifest2.policy.model).toBe('sim-policy-deploy-r1');
     expect(readFileSync(join(dir, 'store', 'runs', run, 'hook-calls.log'), 'utf8')).toBe(
       'train 1\ndeploy 1\ntrain 2\ndeploy 2\n',
     );
@@ -165,13 +214,19 @@ describe('the orchestrator (real Redis, stand-in worker)', () => {
       expect(status).toMatchObject({ status: 'done', round: 2, rejects: { total: 2 } });
       expect(status.history.map((h) => h.failedShards)).toEqual([1, 0]);
 
-      // The operator fixes the cause, requeues the failed shard, then re-extracts round 1.
-      standIn.poison.clear();
+      // The cause was fixed (the file repaired above): the operator requeues the failed shard,
+      // then re-extracts round 1.
+      // Round 2's deploy moved the simulator on; round 1's shard needs round 1's model back.
+      await resetSimulator(services.simUrl);
       const outcome = await requeue(ctx, run, { kind: 'failed' }, { round: 1 });
       expect(outcome.requeued).toEqual([{ round: 1, shard: 1, from: 'failed' }]);
       expect(outcome.reextract).toEqual([1]);
       const queue = new Queue(SHARD_QUEUE, {
-        connection: bullConnection({ url: redis.url, role: 'producer', connectionName: 't' }),
+        connection: bullConnection({
+          url: services.redisUrl,
+          role: 'producer',
+          connectionName: 't',
+        }),
         prefix,
       });
       const job = await queue.getJob(shardJobId(run, 1, 1));
@@ -182,13 +237,12 @@ describe('the orchestrator (real Redis, stand-in worker)', () => {
       expect(fixed.records).toBe(PROBLEMS);
     } finally {
       await ctx.close();
-      await standIn.close();
     }
   });
 
   it('resumes a run stopped mid-round, and refuses another plan under its id', async () => {
     const prefix = uniquePrefix('orch');
-    const text = planText(dir, redis.url, prefix);
+    const { text, path } = writePlan(prefix);
     const plan = parsePlan(text, 'plan.yaml');
     const store = new FileSystemStore(join(dir, 'store'));
 
@@ -204,7 +258,7 @@ describe('the orchestrator (real Redis, stand-in worker)', () => {
     await first.close();
 
     // Workers run while no orchestrator does; a second orchestrator resumes and finishes.
-    const standIn = startStandInWorker(store, redis.url, prefix);
+    await services.startWorkers(path, 2);
     const phases: string[] = [];
     const second = await Orchestrator.open(
       plan,
@@ -217,7 +271,6 @@ describe('the orchestrator (real Redis, stand-in worker)', () => {
       state = await second.done;
     } finally {
       await second.close();
-      await standIn.close();
     }
     expect(second.run).toBe(first.run);
     expect(phases[0]).toBe('1/0 resumed');
@@ -248,40 +301,36 @@ describe('the orchestrator (real Redis, stand-in worker)', () => {
 
   it('fails the run when a hook fails, keeps the outcome, and retries the hook on the next run', async () => {
     const prefix = uniquePrefix('orch');
-    const text = planText(dir, redis.url, prefix);
+    const { text, path } = writePlan(prefix);
     const plan = parsePlan(text, 'plan.yaml');
     const store = new FileSystemStore(join(dir, 'store'));
-    const standIn = startStandInWorker(store, redis.url, prefix);
+    await services.startWorkers(path, 2);
     writeFileSync(join(dir, 'fail-hook'), '');
-    try {
-      const first = await Orchestrator.open(plan, { planText: text, store });
-      await first.start();
-      await expect(first.done).rejects.toMatchObject({
-        code: 'FAILED_PRECONDITION',
-        message: expect.stringMatching(/round 1 train hook failed: exited with 2/),
-      });
-      await first.close();
-      const failed = JSON.parse(
-        readFileSync(join(dir, 'store', 'runs', first.run, 'run.json'), 'utf8'),
-      ) as RunState;
-      expect(failed.status).toBe('failed');
-      expect(failed.rounds[0]?.status).toBe('training');
-      expect(failed.rounds[0]?.hooks.train).toMatchObject({
-        status: 'failed',
-        exitCode: 2,
-        stderrTail: 'trainer crashed\n',
-      });
+    const first = await Orchestrator.open(plan, { planText: text, store });
+    await first.start();
+    await expect(first.done).rejects.toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      message: expect.stringMatching(/round 1 train hook failed: exited with 2/),
+    });
+    await first.close();
+    const failed = JSON.parse(
+      readFileSync(join(dir, 'store', 'runs', first.run, 'run.json'), 'utf8'),
+    ) as RunState;
+    expect(failed.status).toBe('failed');
+    expect(failed.rounds[0]?.status).toBe('training');
+    expect(failed.rounds[0]?.hooks.train).toMatchObject({
+      status: 'failed',
+      exitCode: 2,
+      stderrTail: 'trainer crashed\n',
+    });
 
-      rmSync(join(dir, 'fail-hook'));
-      const second = await Orchestrator.open(plan, { planText: text, store });
-      await second.start();
-      await expect(second.done).resolves.toMatchObject({ status: 'done', error: null });
-      await second.close();
-      expect(readFileSync(join(dir, 'store', 'runs', first.run, 'hook-calls.log'), 'utf8')).toBe(
-        'train 1\ndeploy 1\ntrain 2\ndeploy 2\n',
-      );
-    } finally {
-      await standIn.close();
-    }
+    rmSync(join(dir, 'fail-hook'));
+    const second = await Orchestrator.open(plan, { planText: text, store });
+    await second.start();
+    await expect(second.done).resolves.toMatchObject({ status: 'done', error: null });
+    await second.close();
+    expect(readFileSync(join(dir, 'store', 'runs', first.run, 'hook-calls.log'), 'utf8')).toBe(
+      'train 1\ndeploy 1\ntrain 2\ndeploy 2\n',
+    );
   });
 });
