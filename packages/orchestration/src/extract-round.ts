@@ -6,9 +6,14 @@ import {
   type RoundManifest,
   type SearchRecord,
 } from '@rstar-fleet/protocol';
-import { readShardResults, roundFile, shardInput, type ArtifactStore } from '@rstar-fleet/store';
+import {
+  readShardProblems,
+  readShardResults,
+  roundFile,
+  shardInput,
+  type ArtifactStore,
+} from '@rstar-fleet/store';
 import type { FleetContext } from './context';
-import { readShardProblems } from './ingest';
 import { readManifest } from './manifest';
 import { readRunState, type FailedShard } from './run-state';
 import { group, percent, type RoundStats } from './stats';

@@ -1,7 +1,9 @@
 import type { RunPlan } from '@rstar-fleet/config';
 import { readCorpus, type ProblemRecord } from '@rstar-fleet/corpus';
 import { RstarError, formatLocation } from '@rstar-fleet/protocol';
-import { shardInput, type ArtifactStore } from '@rstar-fleet/store';
+import { readShardProblems, shardInput, type ArtifactStore } from '@rstar-fleet/store';
+
+export { readShardProblems };
 import { rejectsKey, type IngestSummary } from './run-state';
 import type { IngestProgress } from './types';
 
@@ -128,16 +130,4 @@ export async function reshardRound(
 
 export function toJsonl(rows: readonly unknown[]): string {
   return rows.length === 0 ? '' : `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
-}
-
-/** Reads a shard file's problems. */
-export async function readShardProblems(
-  store: ArtifactStore,
-  key: string,
-): Promise<ProblemRecord[]> {
-  const out: ProblemRecord[] = [];
-  for await (const line of store.lines(key)) {
-    if (line.text.trim() !== '') out.push(JSON.parse(line.text) as ProblemRecord);
-  }
-  return out;
 }

@@ -8,7 +8,6 @@
 export { runShard, type ShardDeps, type ShardHooks } from './run-shard';
 export type { ShardProgress } from './progress';
 export { ManifestCache } from './manifests';
-export { readShardProblems } from './shard-input';
 export { FleetPorts, fleetGrader, type FleetPortsOptions, type PortsProvider } from './fleet-ports';
 export {
   sandboxExecutorFor,

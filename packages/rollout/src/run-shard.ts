@@ -11,6 +11,7 @@ import {
 } from '@rstar-fleet/protocol';
 import {
   openShardResults,
+  readShardProblems,
   readShardResults,
   shardResults,
   type ArtifactStore,
@@ -23,7 +24,6 @@ import { checkPhase, type ManifestCache } from './manifests';
 import { ROLLOUT_DEFAULTS, type CompiledRolloutOptions } from './options';
 import { realClock, retryThroughOutages, type Clock, type OutageEvent } from './outage';
 import { ProgressThrottle, type ShardProgress } from './progress';
-import { readShardProblems } from './shard-input';
 import { RolloutStats } from './stats';
 
 /** What runShard needs from its host; one set serves every job of a worker. */

@@ -1,11 +1,12 @@
 import { ProblemRecordSchema, type ProblemRecord } from '@rstar-fleet/corpus';
 import { InvalidInputError } from '@rstar-fleet/protocol';
-import type { ArtifactStore } from '@rstar-fleet/store';
+import type { ArtifactStore } from './artifact-store';
 
 /**
- * Streams a shard file (ProblemRecord JSONL). The orchestrator wrote it from validated records,
- * so a malformed line means a damaged or foreign file: InvalidInputError naming `key:line`,
- * which the host treats as a poison shard. Blank lines are allowed; ids must be distinct.
+ * Reads a shard's problems (ProblemRecord JSONL, `runs/<run>/round-<r>/shards/<i>.jsonl`). The
+ * orchestrator wrote it from validated records, so a malformed line means a damaged or foreign
+ * file: InvalidInputError naming `key:line` (a worker treats it as a poison shard; the
+ * orchestrator reports it). Blank lines are allowed; ids must be distinct.
  */
 export async function readShardProblems(
   store: ArtifactStore,
