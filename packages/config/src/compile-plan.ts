@@ -3,6 +3,7 @@ import type {
   RewardDialectName,
   RewardTransformName,
 } from '@rstar-fleet/inference';
+import type { StoreLocation } from '@rstar-fleet/store';
 import { PlanError, dottedPath, type PlanIssue } from './plan-error';
 import {
   HOOK_VARIABLE_PATTERN,
@@ -79,16 +80,8 @@ export interface RoundPlan {
   readonly hooks: { readonly train: HookPlan | null; readonly deploy: HookPlan | null };
 }
 
-export type StorePlan =
-  | { readonly kind: 'dir'; readonly dir: string }
-  | {
-      readonly kind: 's3';
-      readonly bucket: string;
-      readonly prefix: string;
-      readonly endpoint: string | null;
-      readonly region: string;
-      readonly forcePathStyle: boolean;
-    };
+/** Where the artifact store lives (the store package's own description of it). */
+export type StorePlan = StoreLocation;
 
 export interface RunPlan {
   /** Where the plan came from (file path), for messages. */

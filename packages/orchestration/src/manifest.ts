@@ -6,7 +6,7 @@ import {
   ROUND_MANIFEST_VERSION,
   type RoundManifest,
 } from '@rstar-fleet/protocol';
-import { roundDir, type ArtifactStore } from '@rstar-fleet/store';
+import { readIfExists, roundDir, type ArtifactStore } from '@rstar-fleet/store';
 import type { HookOutcome, RoundModels } from './run-state';
 
 export function manifestKey(run: string, round: number): string {
@@ -122,13 +122,9 @@ export async function readManifest(
   round: number,
 ): Promise<RoundManifest | null> {
   const key = manifestKey(run, round);
-  let text: string;
-  try {
-    text = (await store.read(key)).toString('utf8');
-  } catch (err) {
-    if (err instanceof NotFoundError) return null;
-    throw err;
-  }
+  const data = await readIfExists(store, key);
+  if (data === null) return null;
+  const text = data.toString('utf8');
   return parseRoundManifest(text, { source: key });
 }
 

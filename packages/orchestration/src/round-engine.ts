@@ -6,6 +6,7 @@ import {
   RoundJobDataSchema,
   RstarError,
   type RoundManifest,
+  type RoundPhase,
 } from '@rstar-fleet/protocol';
 import { roundDir, roundFile, shardInput } from '@rstar-fleet/store';
 import type { FleetContext } from './context';
@@ -183,32 +184,18 @@ export class RoundEngine {
     }
     await flush();
     if (unsolvedCount === 0) return false;
-    const next: RoundManifest = {
-      ...manifest,
-      phases: [
-        ...manifest.phases,
-        {
-          phase: phase + 1,
-          rollouts: budget,
-          trees: 1,
-          firstShard,
-          shards,
-          problems: unsolvedCount,
-        },
-      ],
+    const planned: RoundPhase = {
+      phase: phase + 1,
+      rollouts: budget,
+      trees: 1,
+      firstShard,
+      shards,
+      problems: unsolvedCount,
     };
+    const next: RoundManifest = { ...manifest, phases: [...manifest.phases, planned] };
     await writeManifest(ctx.store, next);
     await this.setStatus(manifest.round, 'escalating', (r) => {
-      r.phases.push({
-        phase: phase + 1,
-        rollouts: budget,
-        trees: 1,
-        firstShard,
-        shards,
-        problems: unsolvedCount,
-        startedAt: new Date().toISOString(),
-        finishedAt: null,
-      });
+      r.phases.push({ ...planned, startedAt: new Date().toISOString(), finishedAt: null });
     });
     this.d.logger.info(
       { run, round: manifest.round, phase: phase + 1, unsolved: unsolvedCount, rollouts: budget },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InvalidInputError, NotFoundError, RstarError } from '@rstar-fleet/protocol';
-import { runDir, type ArtifactStore } from '@rstar-fleet/store';
+import { readIfExists, runDir, type ArtifactStore } from '@rstar-fleet/store';
 
 /**
  * `runs/<run>/run.json`: what the orchestrator has done so far, so a restarted orchestrator
@@ -136,13 +136,9 @@ export function rejectsKey(run: string): string {
 /** Reads run.json; null when the run has none yet. */
 export async function readRunState(store: ArtifactStore, run: string): Promise<RunState | null> {
   const key = runStateKey(run);
-  let text: string;
-  try {
-    text = (await store.read(key)).toString('utf8');
-  } catch (err) {
-    if (err instanceof NotFoundError) return null;
-    throw err;
-  }
+  const data = await readIfExists(store, key);
+  if (data === null) return null;
+  const text = data.toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);

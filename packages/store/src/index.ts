@@ -3,6 +3,7 @@ export { writeFileAtomic } from './atomic-write';
 export { LockLostError, ShardLockedError } from './errors';
 export { FileResultLog, lockPathFor, type FileResultLogOptions } from './file-result-log';
 export { FileSystemStore } from './fs-store';
+export { readIfExists } from './read-if-exists';
 export { readShardProblems } from './shard-input';
 export { openStore, type OpenStoreOptions, type StoreLocation } from './open-store';
 export { openFileWriter, type ObjectWriter } from './object-writer';

@@ -170,6 +170,19 @@ function redisUrlFromEnv(): string | undefined {
   return url === undefined || url === '' ? undefined : url;
 }
 
+/**
+ * The Redis a fleet uses: REDIS_URL when given (and a private one is not required), else a
+ * private redis-server (returned, so the caller can restart and stop it).
+ */
+async function resolveRedis(
+  privateRedis: boolean | undefined,
+): Promise<{ url: string; server: RedisServerHandle | null }> {
+  const given = privateRedis === true ? undefined : redisUrlFromEnv();
+  if (given !== undefined) return { url: given, server: null };
+  const server = await startRedisServer();
+  return { url: server.url, server };
+}
+
 /** How the harness starts services: this checkout's CLI, a minimal env, every line kept. */
 function launchContext(dir: string, lines: string[]): LaunchContext {
   const logPath = join(dir, 'services.log');
@@ -213,9 +226,9 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
   };
 
   try {
-    const redisEnv = options.privateRedis === true ? undefined : redisUrlFromEnv();
-    if (redisEnv === undefined) redis = await startRedisServer();
-    const redisUrl = redisEnv ?? redis?.url ?? '';
+    const resolved = await resolveRedis(options.privateRedis);
+    redis = resolved.server;
+    const redisUrl = resolved.url;
 
     const corpusPath = join(dir, 'corpus.jsonl');
     await writeSynthCorpus(corpusPath, options.problems ?? 12, options.seed ?? 1);
@@ -425,9 +438,9 @@ export async function startFleetServices(
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const redisEnv = options.privateRedis === true ? undefined : redisUrlFromEnv();
-    if (redisEnv === undefined) redis = await startRedisServer();
-    const redisUrl = redisEnv ?? redis?.url ?? '';
+    const resolved = await resolveRedis(options.privateRedis);
+    redis = resolved.server;
+    const redisUrl = resolved.url;
     const simPort = await freePort();
     [sandbox, sim] = await Promise.all([
       startSandbox(ctx, { workers: 2, uidBase: testUidBase() }).then(track),
