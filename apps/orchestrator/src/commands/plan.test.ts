@@ -1,6 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runCli, type CliRun } from '../testing/run-cli';
 
 const EXAMPLES = join(__dirname, '../../../../examples');
@@ -18,7 +18,8 @@ describe('rstar-fleet plan check', () => {
 
   it('prints the compiled plan with one row per round', async () => {
     const file = join(EXAMPLES, 'local-sim.yaml');
-    const { code, stdout, stderr } = await run('check', file);
+    // Its corpus is written by `corpus synth` where the services run, not here.
+    const { code, stdout, stderr } = await run('check', '--no-check-files', file);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toContain(`${file}: ok, run "local-sim", 4 round(s)\n`);
     expect(stdout).toContain('  store    dir ./runs\n');
@@ -65,6 +66,43 @@ describe('rstar-fleet plan check', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('exits 66 naming the plan line and the resolved path when the corpus is missing', async () => {
+    const file = join(dir, 'no-corpus.yaml');
+    await writeFile(
+      file,
+      [
+        'name: x',
+        'corpus:',
+        '  path: no-such-dir/c.jsonl',
+        'defaults:',
+        "  policy: { endpoints: ['http://p:8000'], model: p }",
+        'rounds: 2',
+      ].join('\n'),
+    );
+    const { code, stdout, stderr } = await run('check', file);
+    expect({ code, stdout }).toEqual({ code: 66, stdout: '' });
+    expect(stderr).toBe(
+      `rstar-fleet: ${file}:3, field corpus.path: cannot read corpus ` +
+        `${resolve('no-such-dir/c.jsonl')} (no-such-dir/c.jsonl from ${process.cwd()}): no such file\n`,
+    );
+    // A directory is not a corpus either; an existing file passes.
+    const corpusDir = join(dir, 'corpus-dir');
+    await mkdir(corpusDir);
+    await writeFile(
+      file,
+      `corpus: { path: ${corpusDir} }\ndefaults: { policy: { endpoints: ['http://p:8000'], model: p } }\nrounds: 2\n`,
+    );
+    expect((await run('check', file)).stderr).toContain(
+      `${file}:1, field corpus.path: cannot read corpus ${corpusDir}: not a regular file`,
+    );
+    await writeFile(join(corpusDir, 'c.jsonl'), '{"problem": "1+1?", "answer": "2"}\n');
+    await writeFile(
+      file,
+      `corpus: { path: 'file://${corpusDir}/c.jsonl' }\ndefaults: { policy: { endpoints: ['http://p:8000'], model: p } }\nrounds: 2\n`,
+    );
+    expect((await run('check', file)).code).toBe(0);
   });
 
   it('exits 66 when the file is missing', async () => {
