@@ -37,7 +37,13 @@ export async function startsWithJsonArray(path: string): Promise<boolean> {
   const handle = await openFile(path);
   try {
     const head = Buffer.alloc(ARRAY_SNIFF_BYTES);
-    const { bytesRead } = await handle.read(head, 0, ARRAY_SNIFF_BYTES, 0);
+    const { bytesRead } = await handle.read(head, 0, ARRAY_SNIFF_BYTES, 0).catch((err: unknown) => {
+      throw new InvalidInputError(
+        `cannot read ${path}: ${describe(err)}`,
+        { source: path },
+        { cause: err },
+      );
+    });
     const text = head
       .subarray(0, bytesRead)
       .toString('utf8')

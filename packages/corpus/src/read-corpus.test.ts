@@ -186,6 +186,7 @@ describe('adapter choice', () => {
 
   it('reports a directory as bad input', async () => {
     await expect(collect(FIXTURES)).rejects.toThrow(InvalidInputError);
+    await expect(collect(FIXTURES, { format: 'jsonl' })).rejects.toThrow(InvalidInputError);
   });
 
   it('reports a missing file as NOT_FOUND', async () => {
