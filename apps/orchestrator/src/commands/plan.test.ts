@@ -105,6 +105,21 @@ describe('rstar-fleet plan check', () => {
     expect((await run('check', file)).code).toBe(0);
   });
 
+  it('is checked by `run` too, before Redis is opened', async () => {
+    const file = join(dir, 'run-no-corpus.yaml');
+    // Nothing listens on port 9: a run that opened Redis would fail otherwise (or hang).
+    await writeFile(
+      file,
+      `corpus: { path: ${join(dir, 'absent.jsonl')} }\nredis: { url: 'redis://127.0.0.1:9' }\n` +
+        "defaults: { policy: { endpoints: ['http://p:8000'], model: p } }\nrounds: 2\n",
+    );
+    const { code, stderr } = await runCli('run', '--plan', file, '--http-port', '0');
+    expect(code).toBe(66);
+    expect(stderr).toBe(
+      `rstar-fleet: ${file}:1, field corpus.path: cannot read corpus ${join(dir, 'absent.jsonl')}: no such file\n`,
+    );
+  });
+
   it('exits 66 when the file is missing', async () => {
     const { code, stderr } = await run('check', join(dir, 'missing.yaml'));
     expect(code).toBe(66);
