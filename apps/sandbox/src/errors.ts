@@ -43,6 +43,22 @@ export class ForkServerFaultError extends RstarError {
   }
 }
 
+/**
+ * The fork-server running an execution died without the supervisor ordering it (a crash, the
+ * OOM killer, an operator's kill): the sandbox failed, the program did not, and its result is
+ * unknown. UNAVAILABLE, so a caller retries it as an outage (the pool replaces the fork-server)
+ * instead of recording the program as erroneous.
+ */
+export class ForkServerLostError extends RstarError {
+  constructor(slot: number, how: string) {
+    super(
+      'UNAVAILABLE',
+      `fork-server ${slot} died while running the program (${how}); the execution did not ` +
+        'finish and says nothing about the program: retry',
+    );
+  }
+}
+
 /** A layer named in --require-layer is not active on this host. */
 export class IsolationRequirementError extends RstarError {
   constructor(missing: ReadonlyArray<{ layer: string; detail: string }>) {

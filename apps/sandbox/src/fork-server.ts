@@ -1,7 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Logger } from 'pino';
 import type { ExecutionStatus } from '@rstar-fleet/protocol/sandbox';
-import { ExecutionCancelledError, ForkServerFaultError, ForkServerStartError } from './errors';
+import {
+  ExecutionCancelledError,
+  ForkServerFaultError,
+  ForkServerLostError,
+  ForkServerStartError,
+} from './errors';
 import {
   type ExecMessage,
   type ForkServerBootConfig,
@@ -172,7 +177,8 @@ export class ForkServer {
 
   /**
    * Runs one program. Resolves with its result (a failing program is a result); rejects only when
-   * the caller cancels, or with ForkServerFaultError on a sandbox fault.
+   * the caller cancels, with ForkServerFaultError on a sandbox fault, or with ForkServerLostError
+   * when the fork-server dies under the program without the supervisor killing it.
    */
   execute(
     spec: ExecutionSpec,
@@ -337,12 +343,19 @@ export class ForkServer {
       });
     } else if (info.killedFor === 'close') {
       pending.reject(new ForkServerFaultError(this.slot, 'stopped by shutdown'));
+    } else if (this.hello?.layers.uid?.active === true) {
+      // The program runs under another uid and cannot signal its fork-server (nor the launcher
+      // outside its PID namespace); a program killing itself or its own children is reported by
+      // the fork-server as its result. A death here is the sandbox's failure, never the
+      // program's: an infrastructure failure must not become a "code error" in the data.
+      pending.reject(new ForkServerLostError(this.slot, describeExit(info)));
     } else {
-      // Treated as the program's failure: it is the only code that ran since the last hello.
+      // Without the uid layer the program can signal its fork-server, so it may have killed it:
+      // the only code that ran since the last hello is the program's.
       pending.resolve({
         status: 'ERROR',
         stdout: '',
-        stderr: `[sandbox] the fork-server running this program died (${describeExit(info)}); it was replaced\n`,
+        stderr: `[sandbox] the fork-server running this program died (${describeExit(info)}); it was replaced (without the uid layer the program may have killed it)\n`,
         durationMs,
         truncated: false,
         exitCode: info.signal === null ? (info.code ?? -1) : -9,

@@ -28,6 +28,7 @@ import type { ExecutionResult } from './fork-server';
 import type { SandboxMetrics } from './metrics';
 import type { Pool } from './pool';
 import { type ExecutionSpec, type RequestLimits, resolveRequest } from './request';
+import { ShuttingDownError } from './errors';
 
 export interface HandlerDeps {
   pool: Pool;
@@ -102,7 +103,9 @@ function countRefusal(deps: HandlerDeps, err: unknown): void {
   const code = errorCodeOf(err);
   if (code === 'INVALID_ARGUMENT') deps.metrics.refused('invalid');
   else if (code === 'RESOURCE_EXHAUSTED') deps.metrics.refused('queue_full');
-  else if (code === 'UNAVAILABLE') deps.metrics.refused('shutting_down');
+  // A fork-server lost mid-execution is UNAVAILABLE too, but not a refusal: the restart counter
+  // counts it.
+  else if (err instanceof ShuttingDownError) deps.metrics.refused('shutting_down');
 }
 
 /** Handlers of rstar.sandbox.v1.Sandbox. */

@@ -18,6 +18,7 @@ export {
   type SearchPlan,
   type StorePlan,
 } from './compile-plan';
+export { PlanFilesError, checkPlanFiles } from './check-files';
 export { loadPlan, parsePlan, parsePlanFile, type Locate, type ParsedPlanFile } from './load-plan';
 export { PlanError, formatIssue, type PlanIssue } from './plan-error';
 export {

@@ -24,6 +24,36 @@ export async function sniffFormat(path: string): Promise<CorpusFormat> {
   }
 }
 
+/** How far `startsWithJsonArray` looks for the first non-space character. */
+const ARRAY_SNIFF_BYTES = 64 * 1024;
+
+/**
+ * Whether a text file's first non-space character (after a UTF-8 BOM) is `[`: a JSON array
+ * (`[{...}, {...}]`, one line or pretty-printed) given where JSONL (one object per line) was
+ * expected. Every corpus row is an object, so a JSONL corpus never starts with `[`; the cheap
+ * look at the head of the file is enough to name the cause when such a file yields no problems.
+ */
+export async function startsWithJsonArray(path: string): Promise<boolean> {
+  const handle = await openFile(path);
+  try {
+    const head = Buffer.alloc(ARRAY_SNIFF_BYTES);
+    const { bytesRead } = await handle.read(head, 0, ARRAY_SNIFF_BYTES, 0).catch((err: unknown) => {
+      throw new InvalidInputError(
+        `cannot read ${path}: ${describe(err)}`,
+        { source: path },
+        { cause: err },
+      );
+    });
+    const text = head
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
+    return text.trimStart().startsWith('[');
+  } finally {
+    await handle.close();
+  }
+}
+
 async function openFile(path: string): Promise<Awaited<ReturnType<typeof open>>> {
   try {
     return await open(path, 'r');

@@ -13,7 +13,8 @@ export {
   type RowAt,
 } from './adapters';
 export { DETECT_SAMPLE, chooseAdapter, type SampledRow } from './choose-adapter';
-export { sniffFormat, type CorpusFormat } from './format';
+export { EmptyCorpusError, JSON_ARRAY_HINT, emptyCorpusError } from './empty';
+export { sniffFormat, startsWithJsonArray, type CorpusFormat } from './format';
 export { DigestSet } from './hash-set';
 export type { CorpusItem } from './items';
 export { readLines, type Line } from './lines';

@@ -44,6 +44,33 @@ describe('readLines', () => {
     ]);
   });
 
+  it('reports a line that is not UTF-8 with the offset of its first bad byte, and goes on', async () => {
+    const bad = Buffer.from([0x61, 0xc3, 0xa9, 0x62, 0xff, 0x63]); // a é b <0xFF> c
+    const overlong = Buffer.from([0xc0, 0xaf]); // "/" encoded in two bytes
+    const surrogate = Buffer.from([0x78, 0xed, 0xa0, 0x80]); // x then U+D800
+    const nl = Buffer.from('\n');
+    expect(
+      await lines(
+        Buffer.concat([
+          Buffer.from('ok\n'),
+          bad,
+          nl,
+          overlong,
+          nl,
+          surrogate,
+          nl,
+          Buffer.from('é'),
+        ]),
+      ),
+    ).toEqual([
+      { line: 1, text: 'ok' },
+      { line: 2, invalidUtf8: true, byte: 4 },
+      { line: 3, invalidUtf8: true, byte: 0 },
+      { line: 4, invalidUtf8: true, byte: 1 },
+      { line: 5, text: 'é' },
+    ]);
+  });
+
   it('yields nothing for an empty file', async () => {
     expect(await lines('')).toEqual([]);
   });

@@ -1,7 +1,15 @@
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
+import { firstInvalidUtf8 } from './utf8';
 
-/** One line of a text file: its text, or the fact that it was longer than the cap. */
-export type Line = { line: number; text: string } | { line: number; tooLong: true; bytes: number };
+/**
+ * One line of a text file: its text, the fact that it was longer than the cap, or the fact that
+ * it is not valid UTF-8 (with the 0-based offset of the first bad byte within the line).
+ */
+export type Line =
+  | { line: number; text: string }
+  | { line: number; tooLong: true; bytes: number }
+  | { line: number; invalidUtf8: true; byte: number };
 
 const NEWLINE = 0x0a;
 
@@ -10,7 +18,9 @@ const NEWLINE = 0x0a;
  * without a newline kept, a leading UTF-8 BOM dropped. Unlike `readline`, a line over
  * `maxLineBytes` is never held whole: its bytes are discarded as they arrive and it comes out as
  * `tooLong`, so one corrupt multi-gigabyte "line" cannot exhaust memory. Splitting on the byte
- * 0x0A is safe in UTF-8 (it never occurs inside a multi-byte character).
+ * 0x0A is safe in UTF-8 (it never occurs inside a multi-byte character). A line that is not
+ * valid UTF-8 comes out as `invalidUtf8`, never decoded with U+FFFD replacements: a silently
+ * changed problem text would be searched and graded as if it were the source's.
  */
 export async function* readLines(path: string, maxLineBytes: number): AsyncGenerator<Line> {
   let pieces: Buffer[] = [];
@@ -26,10 +36,11 @@ export async function* readLines(path: string, maxLineBytes: number): AsyncGener
       dropped = 0;
       return out;
     }
-    const text = decodeLine(Buffer.concat(pieces, pending), lineNo === 1);
+    const bytes = Buffer.concat(pieces, pending);
     pieces = [];
     pending = 0;
-    return { line: lineNo, text };
+    if (!isUtf8(bytes)) return { line: lineNo, invalidUtf8: true, byte: firstInvalidUtf8(bytes) };
+    return { line: lineNo, text: decodeLine(bytes, lineNo === 1) };
   };
   for await (const chunk of createReadStream(path, {
     highWaterMark: 1 << 20,

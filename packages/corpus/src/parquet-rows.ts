@@ -1,10 +1,28 @@
 import type { FileMetaData } from 'hyparquet' with { 'resolution-mode': 'import' };
+import { isUtf8 } from 'node:buffer';
 import { InvalidInputError } from '@rstar-fleet/protocol';
+import { firstInvalidUtf8 } from './utf8';
 
 /** One row of a Parquet file with its 1-based row number (reported as the "line"). */
 export interface ParquetRowAt {
   line: number;
   row: Record<string, unknown>;
+}
+
+/**
+ * A string column value whose bytes are not valid UTF-8, in place of the string hyparquet would
+ * have decoded with U+FFFD replacements; the row reader turns it into an `invalid-utf8` reject.
+ */
+export class InvalidUtf8Value {
+  constructor(readonly byte: number) {}
+}
+
+const utf8 = new TextDecoder();
+
+/** hyparquet's string parser, strict: a bad value becomes an InvalidUtf8Value, not a repair. */
+function stringFromBytes(bytes: Uint8Array | undefined): string | InvalidUtf8Value | undefined {
+  if (bytes === undefined || bytes === null) return bytes;
+  return isUtf8(bytes) ? utf8.decode(bytes) : new InvalidUtf8Value(firstInvalidUtf8(bytes));
 }
 
 /** Top-level columns worth decoding: everything any adapter reads; nested chat logs are not. */
@@ -29,7 +47,14 @@ export async function* readParquetRows(
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);
     const rows = await unreadable(path, rowStart + 1, () =>
-      parquetReadObjects({ file, metadata, columns, rowStart, rowEnd }),
+      parquetReadObjects({
+        file,
+        metadata,
+        columns,
+        rowStart,
+        rowEnd,
+        parsers: { stringFromBytes },
+      }),
     );
     for (let i = 0; i < rows.length; i++) {
       yield { line: rowStart + i + 1, row: rows[i] as Record<string, unknown> };

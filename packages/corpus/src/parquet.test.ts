@@ -74,4 +74,24 @@ describe('Parquet corpus files', () => {
       parquet.records.map((r) => r.id),
     );
   });
+
+  it('rejects a row whose string column is not UTF-8, naming row and column', async () => {
+    const { parquetWriteBuffer } = await import('hyparquet-writer');
+    const bytes = (text: string): Uint8Array => new Uint8Array(Buffer.from(text));
+    const problems = [bytes('What is 1+1?'), bytes('Was ist 2+2?'), bytes('What is 3+3?')];
+    problems[1] = new Uint8Array([...bytes('Was ist 2'), 0xfe, ...bytes('2?')]);
+    const buffer = parquetWriteBuffer({
+      columnData: [
+        { name: 'problem', data: problems, type: 'BYTE_ARRAY' },
+        { name: 'answer', data: ['2', '4', '6'], type: 'STRING' },
+      ],
+    });
+    const path = tempFile('latin.parquet', Buffer.from(buffer));
+    const { records, rejects, stats } = await collect(path);
+    expect(records.map((r) => r.problem)).toEqual(['What is 1+1?', 'What is 3+3?']);
+    expect(rejects).toEqual([
+      `${path}:2, field problem: not valid UTF-8 (first bad byte at offset 9 of the string); skipped, not repaired`,
+    ]);
+    expect(stats.rejectedByReason['invalid-utf8']).toBe(1);
+  });
 });

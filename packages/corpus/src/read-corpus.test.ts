@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { InvalidInputError, NotFoundError } from '@rstar-fleet/protocol';
 import { FIXTURES, collect, tempFile } from './test-helpers';
 import { DETECT_SAMPLE } from './choose-adapter';
+import { EmptyCorpusError, emptyCorpusError } from './empty';
 import { readCorpus } from './read-corpus';
 
 const numina = join(FIXTURES, 'numina.jsonl');
@@ -185,6 +186,7 @@ describe('adapter choice', () => {
 
   it('reports a directory as bad input', async () => {
     await expect(collect(FIXTURES)).rejects.toThrow(InvalidInputError);
+    await expect(collect(FIXTURES, { format: 'jsonl' })).rejects.toThrow(InvalidInputError);
   });
 
   it('reports a missing file as NOT_FOUND', async () => {
@@ -206,7 +208,82 @@ describe('JSONL edge cases', () => {
     ]);
     expect(stats.rejectedByReason['line-too-long']).toBe(1);
   });
+
+  it('rejects a line of invalid UTF-8 with file:line instead of repairing its text', async () => {
+    const ok = (p: string): Buffer =>
+      Buffer.from(`${JSON.stringify({ problem: p, answer: '1' })}\n`);
+    // "caf\xe9" in Latin-1: a lone 0xE9 byte (at offset 18 of the line) is not UTF-8.
+    const bad = Buffer.concat([
+      Buffer.from('{"problem":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from(' au lait?","answer":"2"}\n'),
+    ]);
+    const path = tempFile('latin1.jsonl', Buffer.concat([ok('a?'), bad, ok('b é?')]));
+    const { records, rejects, stats } = await collect(path);
+    expect(records.map((r) => r.problem)).toEqual(['a?', 'b é?']);
+    expect(rejects).toEqual([
+      `${path}:2: not valid UTF-8 (first bad byte at offset 15 of the line); skipped, not repaired`,
+    ]);
+    expect(stats).toMatchObject({ read: 3, accepted: 2, rejected: 1 });
+    expect(stats.rejectedByReason['invalid-utf8']).toBe(1);
+  });
 });
+
+describe('a corpus with no valid problem', () => {
+  const rows = [
+    { problem: 'What is 1+1?', answer: '2' },
+    { problem: 'What is 2+2?', answer: '4' },
+  ];
+
+  it.each([
+    ['on one line', JSON.stringify(rows)],
+    ['pretty-printed', JSON.stringify(rows, null, 2)],
+    ['with a BOM and leading blank lines', `\ufeff\n\n  ${JSON.stringify(rows)}`],
+  ])('names a JSON array (%s) as the cause', async (_, content) => {
+    const path = tempFile('array.jsonl', content);
+    const { stats } = await collect(path);
+    expect(stats).toMatchObject({ accepted: 0, jsonArray: true });
+    const error = emptyCorpusError(stats);
+    expect(error).toBeInstanceOf(EmptyCorpusError);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error?.message).toMatch(
+      new RegExp(`^${escape(path)}: corpus has no valid problems: \\d+ row\\(s\\) read`),
+    );
+    expect(error?.message).toContain('a JSON array, not JSONL');
+  });
+
+  it('names a JSON array as the cause when a line of it parses as an object no adapter knows', async () => {
+    const path = tempFile(
+      'array.jsonl',
+      '[\n  {"q": "What is 1+1?", "a": "2"},\n  {"q": "What is 2+2?", "a": "4"}\n]\n',
+    );
+    await expect(collect(path)).rejects.toThrow(
+      new RegExp(
+        `^${escape(path)}:3: no adapter recognises .*; the file is a JSON array, not JSONL`,
+      ),
+    );
+  });
+
+  it('says what was rejected, and nothing about arrays, for JSONL of bad lines', async () => {
+    const path = tempFile('bad.jsonl', 'nope\n{"problem": "x", "answer": ""}\n');
+    const { stats } = await collect(path);
+    expect(stats.jsonArray).toBe(false);
+    expect(emptyCorpusError(stats)?.message).toBe(
+      `${path}: corpus has no valid problems: 2 row(s) read, 2 rejected (invalid-json 1, empty-field 1)`,
+    );
+  });
+
+  it('is an error for an empty file, and none for a corpus with a valid problem', async () => {
+    const empty = await collect(tempFile('empty.jsonl', ''));
+    expect(emptyCorpusError(empty.stats)?.message).toContain('0 row(s) read');
+    const one = await collect(tempFile('one.jsonl', JSON.stringify(rows[0])));
+    expect(emptyCorpusError(one.stats)).toBeNull();
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 describe('a corpus stream', () => {
   it('can be read once (a second pass would double its totals)', async () => {

@@ -1,8 +1,9 @@
 import { basename } from 'node:path';
-import { InvalidInputError, RstarError } from '@rstar-fleet/protocol';
+import { InvalidInputError, RstarError, formatLocation } from '@rstar-fleet/protocol';
 import { ADAPTER_NAMES, type Adapter, adapterNamed } from './adapters';
 import { DETECT_SAMPLE, type SampledRow, chooseAdapter } from './choose-adapter';
-import { type CorpusFormat, sniffFormat } from './format';
+import { type CorpusFormat, sniffFormat, startsWithJsonArray } from './format';
+import { JSON_ARRAY_HINT } from './empty';
 import { DigestSet } from './hash-set';
 import type { CorpusItem } from './items';
 import { toRecord } from './to-record';
@@ -60,6 +61,7 @@ export class CorpusStream implements AsyncIterable<CorpusItem> {
         ? await sniffFormat(this.path)
         : this.options.format;
     this.stats.format = format;
+    if (format === 'jsonl') this.stats.jsonArray = await startsWithJsonArray(this.path);
     const rows = readRows(this.path, format, this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
     const classify = this.classifier();
     // Rows are held (at most DETECT_SAMPLE objects) until the adapter is chosen, then flow.
@@ -88,7 +90,16 @@ export class CorpusStream implements AsyncIterable<CorpusItem> {
   }
 
   private choose(sample: readonly SampledRow[]): Adapter {
-    const adapter = chooseAdapter(sample, this.adapterName, this.path);
+    let adapter: Adapter;
+    try {
+      adapter = chooseAdapter(sample, this.adapterName, this.path);
+    } catch (err) {
+      // Lines of a pretty-printed array can parse as objects no adapter knows: name the cause.
+      if (!this.stats.jsonArray || !(err instanceof InvalidInputError)) throw err;
+      const place = `${formatLocation(err.where)}: `;
+      const message = err.message.startsWith(place) ? err.message.slice(place.length) : err.message;
+      throw new InvalidInputError(`${message}; ${JSON_ARRAY_HINT}`, err.where, { cause: err });
+    }
     this.stats.adapter = adapter.name;
     return adapter;
   }

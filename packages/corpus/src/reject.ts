@@ -5,6 +5,7 @@ export const REJECT_REASONS = [
   'invalid-json',
   'not-an-object',
   'line-too-long',
+  'invalid-utf8',
   'missing-field',
   'wrong-type',
   'empty-field',

@@ -2,7 +2,7 @@ import type { Row } from './adapters';
 import { KNOWN_FIELDS } from './adapters';
 import type { CorpusFormat } from './format';
 import { readLines } from './lines';
-import { readParquetRows } from './parquet-rows';
+import { InvalidUtf8Value, readParquetRows } from './parquet-rows';
 import { CorpusRecordError } from './reject';
 
 /** A decoded row with its place, a row that could not be decoded, or a blank line. */
@@ -22,7 +22,17 @@ export function readRows(
 
 async function* parquetRows(path: string): AsyncGenerator<RawRow> {
   const pick = (names: readonly string[]): string[] => names.filter((n) => KNOWN_FIELDS.has(n));
-  yield* readParquetRows(path, pick);
+  for await (const r of readParquetRows(path, pick)) {
+    const bad = Object.entries(r.row).find(([, v]) => v instanceof InvalidUtf8Value);
+    if (bad === undefined) {
+      yield r;
+      continue;
+    }
+    const [field, value] = bad as [string, InvalidUtf8Value];
+    const where = { source: path, line: r.line, field };
+    const message = `not valid UTF-8 (first bad byte at offset ${value.byte} of the string); skipped, not repaired`;
+    yield { line: r.line, error: new CorpusRecordError('invalid-utf8', message, where) };
+  }
 }
 
 async function* jsonlRows(path: string, maxLineBytes: number): AsyncGenerator<RawRow> {
@@ -31,6 +41,11 @@ async function* jsonlRows(path: string, maxLineBytes: number): AsyncGenerator<Ra
     if ('tooLong' in l) {
       const message = `line of ${l.bytes} bytes is over the ${maxLineBytes}-byte limit`;
       yield { line: l.line, error: new CorpusRecordError('line-too-long', message, where) };
+      continue;
+    }
+    if ('invalidUtf8' in l) {
+      const message = `not valid UTF-8 (first bad byte at offset ${l.byte} of the line); skipped, not repaired`;
+      yield { line: l.line, error: new CorpusRecordError('invalid-utf8', message, where) };
       continue;
     }
     if (l.text.trim() === '') {

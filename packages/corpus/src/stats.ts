@@ -26,6 +26,8 @@ export interface CorpusStats {
   duplicateSamples: Sample[];
   /** Accepted records by `source`. */
   bySource: Record<string, number>;
+  /** A JSONL file whose first non-space character is `[`: a JSON array, not JSONL. */
+  jsonArray: boolean;
 }
 
 export function emptyStats(file: string): CorpusStats {
@@ -46,6 +48,7 @@ export function emptyStats(file: string): CorpusStats {
     duplicates: 0,
     duplicateSamples: [],
     bySource: {},
+    jsonArray: false,
   };
 }
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePlan } from '@rstar-fleet/config';
+import { EmptyCorpusError } from '@rstar-fleet/corpus';
 import { FileSystemStore, shardInput } from '@rstar-fleet/store';
 import { ingestCorpus, readShardProblems, reshardRound } from './ingest';
 import { rejectsKey } from './run-state';
@@ -71,5 +72,27 @@ describe('ingest', () => {
     // A later round re-shards the same problems with its own shard size.
     expect(await reshardRound(store, 'r1', 2, 2, 3)).toEqual({ shards: 2, problems: 4 });
     expect(await readShardProblems(store, shardInput('r1', 2, 1))).toHaveLength(1);
+  });
+
+  it.each([
+    ['a JSON array', JSON.stringify([{ problem: 'What is 1+1?', answer: '2' }]), true],
+    ['nothing but bad lines', 'nope\n{"problem": "x", "answer": ""}\n', false],
+  ])('stops with an error naming the file when the corpus is %s', async (_, content, array) => {
+    const corpus = join(dir, 'c.jsonl');
+    writeFileSync(corpus, content);
+    const store = new FileSystemStore(join(dir, 'store'));
+    const ingest = ingestCorpus(store, plan(corpus, 2), 'r1');
+    await expect(ingest).rejects.toThrow(EmptyCorpusError);
+    await expect(ingestCorpus(store, plan(corpus, 2), 'r1')).rejects.toThrow(
+      `${corpus}: corpus has no valid problems`,
+    );
+    const message = await ingestCorpus(store, plan(corpus, 2), 'r1').then(
+      () => 'ingested',
+      (err: Error) => err.message,
+    );
+    expect(message.includes('a JSON array, not JSONL')).toBe(array);
+    expect(await store.exists(shardInput('r1', 1, 0))).toBe(false);
+    // The rejects are written all the same: they say which lines failed and why.
+    expect((await store.read(rejectsKey('r1'))).toString()).toContain(`"file":"${corpus}"`);
   });
 });

@@ -1,5 +1,5 @@
 import type { RunPlan } from '@rstar-fleet/config';
-import { readCorpus, type ProblemRecord } from '@rstar-fleet/corpus';
+import { emptyCorpusError, readCorpus, type ProblemRecord } from '@rstar-fleet/corpus';
 import { RstarError, formatLocation } from '@rstar-fleet/protocol';
 import { readShardProblems, shardInput, type ArtifactStore } from '@rstar-fleet/store';
 
@@ -17,7 +17,8 @@ const PROGRESS_EVERY = 1000;
 /**
  * Streams the corpus once into round 1's shard files (`shardSize` problems each, in corpus
  * order) and `runs/<run>/rejects.jsonl` (one line per reject or duplicate: file, line, field,
- * reason, message). Deterministic, so an interrupted ingest is simply run again.
+ * reason, message). Deterministic, so an interrupted ingest is simply run again. A corpus with
+ * no valid problem is an EmptyCorpusError (naming the file, and a JSON array given as JSONL).
  */
 export async function ingestCorpus(
   store: ArtifactStore,
@@ -84,6 +85,10 @@ export async function ingestCorpus(
   await flush();
   await store.write(rejectsKey(run), rejects.length === 0 ? '' : `${rejects.join('\n')}\n`);
   onProgress({ ...progress });
+  // Nothing to search means nothing to train on: stop here, naming the file and the cause (the
+  // rejects written above say which lines failed and why).
+  const empty = emptyCorpusError(stream.stats);
+  if (empty !== null) throw empty;
   return {
     summary: {
       problems: progress.records,

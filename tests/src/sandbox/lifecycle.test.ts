@@ -221,6 +221,47 @@ describe('rstar-fleet sandbox: supervision and shutdown', () => {
     }
   });
 
+  it('fails a call UNAVAILABLE, never an ERROR result, when its fork-server is killed under the program; the next call runs', async () => {
+    const sbx = await startSandboxProcess({ workers: 1 });
+    try {
+      const children = (pid: number): number[] =>
+        readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+          .trim()
+          .split(/\s+/)
+          .filter(Boolean)
+          .map(Number);
+      const call = callError(
+        sbx.client.execute({ code: 'import time\ntime.sleep(30)', timeoutMs: 60_000 }),
+      );
+      // The fork-server (PID 1 of its launcher's namespace), once it runs the program.
+      let forkServer: number | undefined;
+      await eventually(() => {
+        const [launcher] = children(sbx.child.pid!);
+        const [inner] = launcher === undefined ? [] : children(launcher);
+        if (inner === undefined || children(inner).length === 0) return false;
+        forkServer = inner;
+        return true;
+      }, 20_000);
+      process.kill(forkServer!, 'SIGKILL');
+      const err = await call;
+      expect(err.code).toBe('UNAVAILABLE');
+      expect(err.message).toContain('fork-server 0 died while running the program');
+      await eventually(
+        async () =>
+          (await sbx.metric('rstar_sandbox_forkserver_restarts_total', { reason: 'crashed' })) ===
+          1,
+        20_000,
+      );
+      await expect(sbx.client.execute({ code: 'print("back")' })).resolves.toMatchObject({
+        status: 'OK',
+        stdout: 'back\n',
+      });
+      expect(sbx.leftovers()).toEqual([]);
+    } finally {
+      await sbx.stop();
+    }
+  });
+
   it('health is NOT_SERVING while no fork-server is ready, SERVING again once replaced', async () => {
     const sbx = await startSandboxProcess({ workers: 1 });
     try {

@@ -1,5 +1,12 @@
 import { Command, Option } from 'commander';
-import { ADAPTER_NAMES, type CorpusStats, REJECT_REASONS, readCorpus } from '@rstar-fleet/corpus';
+import {
+  ADAPTER_NAMES,
+  type CorpusStats,
+  JSON_ARRAY_HINT,
+  REJECT_REASONS,
+  emptyCorpusError,
+  readCorpus,
+} from '@rstar-fleet/corpus';
 import type { CliIO } from '../cli-io';
 
 const HELP_AFTER = `
@@ -7,7 +14,10 @@ Streams FILE (JSONL, or Parquet as shipped on the Hugging Face hub) through the 
 exactly as ingestion would, and reports: rows read, records accepted, counts by source,
 duplicates (same normalised problem text, or same id) and rejects by reason with their first
 locations (FILE:LINE, field). Memory stays flat whatever the file size. Rejects do not change the
-exit code; a missing file (66), an unknown layout or a named adapter that does not fit (65) do.
+exit code; a missing file (66), an unknown layout, a named adapter that does not fit or a file
+with no valid problem at all (65; ingest would stop on it too) do. A JSONL file that starts with
+"[" is named as a JSON array, not JSONL. Lines that are not valid UTF-8 are rejected
+(invalid-utf8), never repaired.
 
 Adapters (chosen from the first 64 rows unless named):
   numina    problem, solution (last \\boxed{}), source          NuminaMath-CoT/-TIR
@@ -69,6 +79,9 @@ export function inspectCommand(io: CliIO): Command {
       }
       const out = flags.json === true ? JSON.stringify(stream.stats) : formatStats(stream.stats);
       io.stdout.write(`${out}\n`);
+      // The report first (it says what was rejected), then the error: ingest would stop here too.
+      const empty = emptyCorpusError(stream.stats);
+      if (empty !== null) throw empty;
     });
 }
 
@@ -81,6 +94,7 @@ export function formatStats(stats: CorpusStats): string {
     `  duplicates   ${stats.duplicates}`,
     `  rejected     ${stats.rejected}`,
   ];
+  if (stats.jsonArray) lines.splice(1, 0, `  warning: ${JSON_ARRAY_HINT}`);
   for (const reason of REJECT_REASONS) {
     const count = stats.rejectedByReason[reason];
     if (count === 0) continue;

@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliRun } from '../testing/run-cli';
 
@@ -54,4 +56,41 @@ describe('rstar-fleet corpus inspect', () => {
     expect(usage.code).toBe(64);
     expect(usage.stderr).toContain("argument 'nope' is invalid");
   });
+
+  it('exits 65 for a JSON array, saying so, after printing what it read', async () => {
+    const file = tempCorpus(
+      'array.jsonl',
+      JSON.stringify([{ problem: 'What is 1+1?', answer: '2' }], null, 2),
+    );
+    const { code, stdout, stderr } = await run('inspect', file);
+    expect(code).toBe(65);
+    expect(stdout).toContain('  accepted     0\n');
+    expect(stdout).toContain('  warning: the file is a JSON array, not JSONL');
+    expect(stderr).toContain(`${file}: corpus has no valid problems`);
+    expect(stderr).toContain('a JSON array, not JSONL');
+  });
+
+  it('exits 65 for a corpus with no valid problem, and counts invalid UTF-8 as a reject', async () => {
+    const file = tempCorpus(
+      'latin1.jsonl',
+      Buffer.concat([
+        Buffer.from('{"problem":"caf'),
+        Buffer.from([0xe9, 0x3f]),
+        Buffer.from('","answer":"1"}\n'),
+      ]),
+    );
+    const { code, stdout, stderr } = await run('inspect', file);
+    expect(code).toBe(65);
+    expect(stdout).toContain(`    invalid-utf8   1\n      ${file}:1: not valid UTF-8`);
+    expect(stderr).toContain(
+      `${file}: corpus has no valid problems: 1 row(s) read, 1 rejected (invalid-utf8 1)`,
+    );
+    expect(stderr).not.toContain('JSON array');
+  });
 });
+
+function tempCorpus(name: string, content: string | Buffer): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'rstar-inspect-')), name);
+  writeFileSync(path, content);
+  return path;
+}

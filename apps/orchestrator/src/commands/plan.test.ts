@@ -1,6 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runCli, type CliRun } from '../testing/run-cli';
 
 const EXAMPLES = join(__dirname, '../../../../examples');
@@ -18,7 +18,8 @@ describe('rstar-fleet plan check', () => {
 
   it('prints the compiled plan with one row per round', async () => {
     const file = join(EXAMPLES, 'local-sim.yaml');
-    const { code, stdout, stderr } = await run('check', file);
+    // Its corpus is written by `corpus synth` where the services run, not here.
+    const { code, stdout, stderr } = await run('check', '--no-check-files', file);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toContain(`${file}: ok, run "local-sim", 4 round(s)\n`);
     expect(stdout).toContain('  store    dir ./runs\n');
@@ -64,6 +65,58 @@ describe('rstar-fleet plan check', () => {
         `${file}:6, field rounds.1.rollouts: expected a positive integer, got -1`,
         '',
       ].join('\n'),
+    );
+  });
+
+  it('exits 66 naming the plan line and the resolved path when the corpus is missing', async () => {
+    const file = join(dir, 'no-corpus.yaml');
+    await writeFile(
+      file,
+      [
+        'name: x',
+        'corpus:',
+        '  path: no-such-dir/c.jsonl',
+        'defaults:',
+        "  policy: { endpoints: ['http://p:8000'], model: p }",
+        'rounds: 2',
+      ].join('\n'),
+    );
+    const { code, stdout, stderr } = await run('check', file);
+    expect({ code, stdout }).toEqual({ code: 66, stdout: '' });
+    expect(stderr).toBe(
+      `rstar-fleet: ${file}:3, field corpus.path: cannot read corpus ` +
+        `${resolve('no-such-dir/c.jsonl')} (no-such-dir/c.jsonl from ${process.cwd()}): no such file\n`,
+    );
+    // A directory is not a corpus either; an existing file passes.
+    const corpusDir = join(dir, 'corpus-dir');
+    await mkdir(corpusDir);
+    await writeFile(
+      file,
+      `corpus: { path: ${corpusDir} }\ndefaults: { policy: { endpoints: ['http://p:8000'], model: p } }\nrounds: 2\n`,
+    );
+    expect((await run('check', file)).stderr).toContain(
+      `${file}:1, field corpus.path: cannot read corpus ${corpusDir}: not a regular file`,
+    );
+    await writeFile(join(corpusDir, 'c.jsonl'), '{"problem": "1+1?", "answer": "2"}\n');
+    await writeFile(
+      file,
+      `corpus: { path: 'file://${corpusDir}/c.jsonl' }\ndefaults: { policy: { endpoints: ['http://p:8000'], model: p } }\nrounds: 2\n`,
+    );
+    expect((await run('check', file)).code).toBe(0);
+  });
+
+  it('is checked by `run` too, before Redis is opened', async () => {
+    const file = join(dir, 'run-no-corpus.yaml');
+    // Nothing listens on port 9: a run that opened Redis would fail otherwise (or hang).
+    await writeFile(
+      file,
+      `corpus: { path: ${join(dir, 'absent.jsonl')} }\nredis: { url: 'redis://127.0.0.1:9' }\n` +
+        "defaults: { policy: { endpoints: ['http://p:8000'], model: p } }\nrounds: 2\n",
+    );
+    const { code, stderr } = await runCli('run', '--plan', file, '--http-port', '0');
+    expect(code).toBe(66);
+    expect(stderr).toBe(
+      `rstar-fleet: ${file}:1, field corpus.path: cannot read corpus ${join(dir, 'absent.jsonl')}: no such file\n`,
     );
   });
 

@@ -1,12 +1,17 @@
 import { Command } from 'commander';
-import { loadPlan, type HookPlan, type RunPlan } from '@rstar-fleet/config';
+import { checkPlanFiles, type HookPlan, type RunPlan } from '@rstar-fleet/config';
 import type { CliIO } from '../cli-io';
+import { readPlanInput } from '../fleet/plan-input';
 
 const HELP_AFTER = `
 Validates a run plan (YAML) the way a run would at start, and prints the compiled plan: corpus,
 store, Redis, sandbox and one row per round with every default filled in. Every problem is
 reported at once, one per line as FILE:LINE, field F: message (list indices 0-based), with
 exit code 65; a missing file exits 66. The format is described in packages/config/README.md.
+Then the corpus file must exist and be readable, with relative paths resolved against the
+current directory as a run would (exit 66 naming FILE:LINE, field corpus.path and the resolved
+path); --no-check-files skips that, for a plan checked away from where it will run. s3:// and
+https:// corpora are not checked.
 
 Examples:
   $ rstar-fleet plan check examples/local-sim.yaml
@@ -23,11 +28,13 @@ export function planCommand(io: CliIO): Command {
     .description('validate a run plan and print it compiled (rounds table), or every error')
     .argument('<FILE>', 'run plan (YAML)')
     .option('--json', 'print the compiled plan as one JSON object', false)
+    .option('--no-check-files', 'do not check that the corpus file exists (checked elsewhere)')
     .configureOutput(output)
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', HELP_AFTER)
-    .action(async (file: string, flags: { json?: boolean }) => {
-      const plan = await loadPlan(file);
+    .action(async (file: string, flags: { json?: boolean; checkFiles: boolean }) => {
+      const { plan, text } = await readPlanInput(file);
+      if (flags.checkFiles) await checkPlanFiles(plan, text, process.cwd());
       io.stdout.write(`${flags.json === true ? JSON.stringify(plan) : formatPlan(plan)}\n`);
     });
   return new Command('plan')

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import pino, { type DestinationStream } from 'pino';
+import { checkPlanFiles } from '@rstar-fleet/config';
 import { Orchestrator, type RunState } from '@rstar-fleet/orchestration';
 import { RstarError } from '@rstar-fleet/protocol';
 import type { CliIO } from '../cli-io';
@@ -80,6 +81,8 @@ export function runCommand(io: CliIO): Command {
         passwordEnv: QUEUE_UI_PASSWORD_ENV,
       });
       const input = await readPlanInput(flags.plan);
+      // A missing corpus fails here, naming the plan line, before Redis or the store is opened.
+      await checkPlanFiles(input.plan, input.text, process.cwd());
       const tty =
         flags.progress && (io.stderr as NodeJS.WriteStream).isTTY === true ? io.stderr : null;
       const log = pino(
