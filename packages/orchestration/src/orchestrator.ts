@@ -39,6 +39,8 @@ export interface OrchestratorHandle {
 
 /** A round job that belongs to another run on the same queues is handed back after this. */
 const FOREIGN_JOB_DELAY_MS = 5000;
+/** A round job taken by an orchestrator that lost the run's lease is handed back after this. */
+const LEASE_LOST_JOB_DELAY_MS = 1000;
 
 /**
  * One run of a plan, driven in this process: ingest once, then the `rounds` worker moves the run
@@ -213,6 +215,15 @@ export class Orchestrator implements OrchestratorHandle {
     this.rejectDone(new RstarError('CANCELLED', `orchestrator of run ${this.run} closed`));
   }
 
+  private async holdsLease(): Promise<boolean> {
+    try {
+      await this.lease?.check();
+      return this.lease !== null;
+    } catch {
+      return false;
+    }
+  }
+
   /** Another orchestrator took the run over: stop here, with the reason, writing nothing more. */
   private leaseLost(err: RunLeaseLostError): void {
     this.logger.error({ run: this.run, err: err.message }, 'run lease lost; stopping');
@@ -289,6 +300,12 @@ export class Orchestrator implements OrchestratorHandle {
       async (job: Job, token?: string) => {
         if ((job.data as { run?: unknown }).run !== this.run) {
           await job.moveToDelayed(Date.now() + FOREIGN_JOB_DELAY_MS, token);
+          throw new DelayedError();
+        }
+        // A holder that lost the run's lease (stalled past its TTL, taken over) hands the job
+        // back untouched, no attempt spent, to the orchestrator that holds the run now.
+        if (!(await this.holdsLease())) {
+          await job.moveToDelayed(Date.now() + LEASE_LOST_JOB_DELAY_MS, token);
           throw new DelayedError();
         }
         return engine.process(job);

@@ -149,4 +149,52 @@ describe('one orchestrator per run (separate processes)', () => {
       expect(files.stats.failedShards).toEqual([]);
     }
   });
+
+  it('a holder frozen past its lease is taken over, then stops without writing when it wakes', async () => {
+    const problems = 9;
+    const leaseMs = 4_000;
+    fleet = await startFleet({
+      problems,
+      rounds: 2,
+      leaseMs,
+      budgets: [
+        { rollouts: 4, candidates: 3 },
+        { rollouts: 2, candidates: 2 },
+      ],
+    });
+    const f = fleet;
+    const first = await f.startOrchestrator();
+    await waitFor(
+      () => [0, 1, 2].some((s) => resultLineCount(f.runDir, 1, s) > 0),
+      120_000,
+      'round 1 searching',
+    );
+    // As a long GC pause or a suspended VM: alive, connections open, not renewing.
+    process.kill(-first.pid, 'SIGSTOP');
+    try {
+      await waitForLeaseFree(f, leaseMs + 30_000);
+      const second = await f.startOrchestrator();
+      await leaseAcquired(second);
+      const taken = f.runState();
+      process.kill(-first.pid, 'SIGCONT');
+
+      // The stale holder finds its lease gone and stops, non-zero, naming why.
+      const woke = await first.exited;
+      expect(woke.code).not.toBe(0);
+      expect(first.output()).toContain('lost the orchestrator lease');
+      expect(first.output()).not.toContain(`run ${f.run} done`);
+
+      expect(await second.exited).toEqual({ code: 0, signal: null });
+      const after = f.runState();
+      expect(after.revision ?? 0).toBeGreaterThan(taken.revision ?? 0);
+      expectFinishedState(f, after, 2);
+      for (const round of [1, 2]) {
+        const files = await f.readRound(round);
+        expectConsistentRound(files, problems);
+        expect(files.stats.failedShards).toEqual([]);
+      }
+    } finally {
+      if (first.running()) process.kill(-first.pid, 'SIGCONT');
+    }
+  });
 });
