@@ -18,7 +18,6 @@ export { Orchestrator, runFleet, type OrchestratorHandle } from './orchestrator'
 export { defaultRunId, planHash, resolveRunId } from './run-id';
 export { DEFAULT_LEASE_MS, RunLease, describeHolder, type RunLeaseOptions } from './run-lease';
 export { RunLeaseHeldError, RunLeaseLostError, StaleRunStateError } from './lease-errors';
-export { RunStateHolder, writeRunStateFenced, type RunStateFence } from './state-holder';
 export { openStore, type OpenStoreOptions } from '@rstar-fleet/store';
 export { openFleetContext, type FleetContext, type FleetContextOptions } from './context';
 export { ingestCorpus, reshardRound, type IngestResult } from './ingest';
