@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { Queue } from 'bullmq';
 import { parsePlan } from '@rstar-fleet/config';
 import { writeSynthCorpus } from '@rstar-fleet/corpus';
-import { Orchestrator } from '@rstar-fleet/orchestration';
+import { DEFAULT_LEASE_MS, Orchestrator } from '@rstar-fleet/orchestration';
 import { bullConnection, createRedis, ROUND_QUEUE, SHARD_QUEUE } from '@rstar-fleet/queue';
 import { startRedisServer, uniquePrefix } from '@rstar-fleet/queue/testing';
 import type { BenchResult } from './bench-result';
@@ -88,7 +88,7 @@ export async function benchFleetIngest(flags: BenchFlags = {}): Promise<BenchRes
     t = performance.now();
     const orchestrator = await Orchestrator.open(
       plan,
-      { planText, run: 'ingest-bench' },
+      { planText, run: 'ingest-bench', leaseMs: DEFAULT_LEASE_MS },
       {
         ingestDone: (summary) => {
           ingestedAt = performance.now();

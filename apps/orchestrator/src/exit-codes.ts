@@ -1,4 +1,5 @@
-import type { ErrorCode } from '@rstar-fleet/protocol';
+import { RunLeaseHeldError } from '@rstar-fleet/orchestration';
+import { errorCodeOf, type ErrorCode } from '@rstar-fleet/protocol';
 
 /**
  * The one place where error codes become process exit codes (BSD sysexits values, so shell
@@ -6,6 +7,11 @@ import type { ErrorCode } from '@rstar-fleet/protocol';
  */
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 64;
+/**
+ * `rstar-fleet run` refused: another orchestrator holds the run's lease (EX_CANTCREAT: the run
+ * cannot be taken now). Distinct from 78 so a supervisor can wait and retry instead of paging.
+ */
+export const EXIT_LEASE_HELD = 73;
 
 const EXIT_CODE_BY_ERROR: Record<ErrorCode, number> = {
   INVALID_ARGUMENT: 65, // EX_DATAERR
@@ -20,4 +26,10 @@ const EXIT_CODE_BY_ERROR: Record<ErrorCode, number> = {
 
 export function exitCodeFor(code: ErrorCode): number {
   return EXIT_CODE_BY_ERROR[code];
+}
+
+/** The exit code of a thrown value: a few error classes have their own, the rest go by code. */
+export function exitCodeForError(err: unknown): number {
+  if (err instanceof RunLeaseHeldError) return EXIT_LEASE_HELD;
+  return exitCodeFor(errorCodeOf(err));
 }

@@ -6,7 +6,7 @@
  * stats, train and deploy hooks, next round), status and requeue.
  *
  * In-process use:
- *   const state = await runFleet(plan, { planText, cliScript }, observer);
+ *   const state = await runFleet(plan, { planText, cliScript, leaseMs: DEFAULT_LEASE_MS }, observer);
  * or, to serve status while it runs:
  *   const orch = await Orchestrator.open(plan, options, observer);
  *   await orch.start();            // ingest (once), resume or start the current phase
@@ -16,6 +16,8 @@
  */
 export { Orchestrator, runFleet, type OrchestratorHandle } from './orchestrator';
 export { defaultRunId, planHash, resolveRunId } from './run-id';
+export { DEFAULT_LEASE_MS, RunLease, describeHolder, type RunLeaseOptions } from './run-lease';
+export { RunLeaseHeldError, RunLeaseLostError, StaleRunStateError } from './lease-errors';
 export { openStore, type OpenStoreOptions } from '@rstar-fleet/store';
 export { openFleetContext, type FleetContext, type FleetContextOptions } from './context';
 export { ingestCorpus, reshardRound, type IngestResult } from './ingest';

@@ -5,9 +5,11 @@ import { bullConnection, ROUND_QUEUE, SHARD_QUEUE } from '@rstar-fleet/queue';
 import { planFile } from '@rstar-fleet/store';
 import { openFleetContext, type FleetContext } from './context';
 import { ingestCorpus } from './ingest';
+import type { RunLeaseLostError } from './lease-errors';
 import { RoundEngine } from './round-engine';
 import { planHash, resolveRunId } from './run-id';
-import { readRunState, RUN_STATE_VERSION, writeRunState, type RunState } from './run-state';
+import { RunLease } from './run-lease';
+import { readRunState, RUN_STATE_VERSION, type RunState } from './run-state';
 import { parseShardProgress } from './shard-progress';
 import { RunStateHolder } from './state-holder';
 import { getRunStatus } from './status';
@@ -37,6 +39,8 @@ export interface OrchestratorHandle {
 
 /** A round job that belongs to another run on the same queues is handed back after this. */
 const FOREIGN_JOB_DELAY_MS = 5000;
+/** A round job taken by an orchestrator that lost the run's lease is handed back after this. */
+const LEASE_LOST_JOB_DELAY_MS = 1000;
 
 /**
  * One run of a plan, driven in this process: ingest once, then the `rounds` worker moves the run
@@ -50,6 +54,7 @@ export class Orchestrator implements OrchestratorHandle {
   private worker: Worker | null = null;
   private events: QueueEvents | null = null;
   private holder: RunStateHolder | null = null;
+  private lease: RunLease | null = null;
   private started = false;
   private closing: Promise<void> | null = null;
   private readonly abort = new AbortController();
@@ -109,7 +114,21 @@ export class Orchestrator implements OrchestratorHandle {
 
   /** Creates or resumes the run; resolves once its current phase is in the queues. */
   async start(): Promise<void> {
-    const holder = await this.loadState();
+    // One orchestrator per run: refused (RunLeaseHeldError) while another one holds the lease.
+    const lease = await RunLease.acquire({
+      redis: this.ctx.redis,
+      prefix: this.plan.redis.prefix,
+      run: this.run,
+      ttlMs: this.options.leaseMs,
+      logger: this.logger,
+      onLost: (err) => this.leaseLost(err),
+    });
+    this.lease = lease;
+    this.logger.info(
+      { run: this.run, holder: lease.holder, token: lease.token, leaseMs: this.options.leaseMs },
+      'run lease acquired',
+    );
+    const holder = await this.loadState(lease);
     this.holder = holder;
     const state = holder.get();
     if (state.status === 'done') {
@@ -191,11 +210,28 @@ export class Orchestrator implements OrchestratorHandle {
       if (!closed) await Promise.race([worker.close(true), sleep(1000)]);
     }
     await Promise.race([this.events?.close(), sleep(2000)]);
+    await this.lease?.release();
     await Promise.race([this.ctx.close(), sleep(2000)]);
     this.rejectDone(new RstarError('CANCELLED', `orchestrator of run ${this.run} closed`));
   }
 
-  private async loadState(): Promise<RunStateHolder> {
+  private async holdsLease(): Promise<boolean> {
+    try {
+      await this.lease?.check();
+      return this.lease !== null;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Another orchestrator took the run over: stop here, with the reason, writing nothing more. */
+  private leaseLost(err: RunLeaseLostError): void {
+    this.logger.error({ run: this.run, err: err.message }, 'run lease lost; stopping');
+    this.abort.abort();
+    this.rejectDone(err);
+  }
+
+  private async loadState(lease: RunLease): Promise<RunStateHolder> {
     const { store } = this.ctx;
     const hash = planHash(this.options.planText);
     const existing = await readRunState(store, this.run);
@@ -211,7 +247,7 @@ export class Orchestrator implements OrchestratorHandle {
       if (!(await store.exists(planFile(this.run)))) {
         await store.write(planFile(this.run), this.options.planText);
       }
-      return new RunStateHolder(store, existing);
+      return new RunStateHolder(store, existing, lease);
     }
     await store.write(planFile(this.run), this.options.planText);
     const now = new Date().toISOString();
@@ -246,8 +282,9 @@ export class Orchestrator implements OrchestratorHandle {
       })),
     };
     void first;
-    await writeRunState(store, state);
-    return new RunStateHolder(store, state);
+    const holder = new RunStateHolder(store, state, lease);
+    await holder.update(() => undefined);
+    return holder;
   }
 
   private startWorkers(engine: RoundEngine): void {
@@ -263,6 +300,12 @@ export class Orchestrator implements OrchestratorHandle {
       async (job: Job, token?: string) => {
         if ((job.data as { run?: unknown }).run !== this.run) {
           await job.moveToDelayed(Date.now() + FOREIGN_JOB_DELAY_MS, token);
+          throw new DelayedError();
+        }
+        // A holder that lost the run's lease (stalled past its TTL, taken over) hands the job
+        // back untouched, no attempt spent, to the orchestrator that holds the run now.
+        if (!(await this.holdsLease())) {
+          await job.moveToDelayed(Date.now() + LEASE_LOST_JOB_DELAY_MS, token);
           throw new DelayedError();
         }
         return engine.process(job);

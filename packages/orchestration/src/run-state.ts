@@ -115,6 +115,12 @@ export const runStateSchema = z.strictObject({
   /** sha256 (hex) of the plan text: a different plan under this run id is refused. */
   planHash: z.string().min(1),
   status: z.enum(RUN_STATUSES),
+  /**
+   * Advanced by one at every write of the orchestrator (state-holder.ts), which refuses to write
+   * over a revision it has not seen. Absent in files written before revisions existed: read as 0
+   * (so the version stays 1 and older runs resume).
+   */
+  revision: count.optional(),
   createdAt: iso,
   updatedAt: iso,
   finishedAt: iso.nullable(),

@@ -36,6 +36,12 @@ export interface FleetOptions {
   shardRetry?: { attempts?: number; backoffMs?: number };
   /** Shards per FlowProducer call when a phase has many shards. Default 500. */
   flowChunk?: number;
+  /**
+   * Time-to-live of the run's orchestrator lease in Redis (renewed every third of it): how long
+   * a crashed orchestrator keeps others from taking its run over. Hosts pass DEFAULT_LEASE_MS
+   * (30 000) unless told otherwise (`rstar-fleet run --lease-ms`).
+   */
+  leaseMs: number;
   /** How long `close()` waits for the rounds worker before forcing. Default 10 000 ms. */
   closeGraceMs?: number;
   logger?: FleetLogger;

@@ -6,6 +6,13 @@
  */
 export { bullConnection, createRedis, reconnectDelayMs, redisOptions } from './redis';
 export type { RedisConnectionOptions, RedisRole } from './redis';
-export { DEFAULT_QUEUE_PREFIX, ROUND_QUEUE, SHARD_QUEUE, queueKey } from './names';
+export {
+  DEFAULT_QUEUE_PREFIX,
+  ROUND_QUEUE,
+  SHARD_QUEUE,
+  queueKey,
+  runFenceKey,
+  runLeaseKey,
+} from './names';
 export { roundJobOptions, shardJobOptions, type ShardRetryOptions } from './job-options';
 export { findRedisServer, freePort, privateRedisArgs } from './local-redis';

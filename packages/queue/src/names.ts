@@ -12,3 +12,16 @@ export const DEFAULT_QUEUE_PREFIX = '{rstar}';
 export function queueKey(prefix: string, queue: string, suffix: string): string {
   return `${prefix}:${queue}:${suffix}`;
 }
+
+/** Redis key of a run's orchestrator lease (one orchestrator per run; see run-lease.ts). */
+export function runLeaseKey(prefix: string, run: string): string {
+  return `${prefix}:run-lease:${run}`;
+}
+
+/**
+ * Redis key of a run's fencing counter: INCR'd at each lease acquisition and never expired, so a
+ * holder can tell whether anyone else acquired the lease since it did.
+ */
+export function runFenceKey(prefix: string, run: string): string {
+  return `${prefix}:run-fence:${run}`;
+}

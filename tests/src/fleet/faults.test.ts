@@ -8,6 +8,7 @@ import {
   startFleet,
   unitCounts,
   waitFor,
+  waitForLeaseFree,
   type TestFleet,
 } from './harness';
 
@@ -184,6 +185,7 @@ describe('fleet faults (separate processes)', () => {
     fleet = await startFleet({
       problems,
       rounds: 3,
+      leaseMs: 3_000,
       budgets: [
         { rollouts: 2, candidates: 2 },
         { rollouts: 4, candidates: 3 },
@@ -199,6 +201,8 @@ describe('fleet faults (separate processes)', () => {
     );
     expect((await first.kill('SIGKILL')).signal).toBe('SIGKILL');
 
+    // The dead orchestrator's run lease keeps others out until it expires.
+    await waitForLeaseFree(f, 30_000);
     const second = await f.runToCompletion();
     expect(second.output()).toContain(`run ${f.run} done: 3 round(s)`);
     const after = f.runState();

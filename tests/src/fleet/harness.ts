@@ -32,6 +32,7 @@ import {
   type WorkerService,
 } from '@rstar-fleet/orchestrator';
 import { parseSearchRecordJson, type SearchRecord } from '@rstar-fleet/protocol';
+import { createRedis, runLeaseKey } from '@rstar-fleet/queue';
 import {
   freePort,
   startRedisServer,
@@ -82,6 +83,8 @@ export interface FleetTestOptions {
   privateRedis?: boolean;
   /** Run id passed to `rstar-fleet run`. Default `fleet-<random>`. */
   run?: string;
+  /** `--lease-ms` of every orchestrator the fleet starts. Default: the CLI's (30 s). */
+  leaseMs?: number;
 }
 
 export interface OrchestratorProcess extends ChildService<{ httpPort: number }> {
@@ -284,6 +287,7 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
             cliScript,
             'run',
             ...['--plan', planPath, '--run', run, '--http-port', '0', '--no-progress'],
+            ...(options.leaseMs === undefined ? [] : ['--lease-ms', String(options.leaseMs)]),
           ],
           cwd: dir,
           env: ctx.env,
@@ -614,4 +618,46 @@ export function expectConsistentRound(files: RoundFiles, problems: number): Set<
   for (const row of sft) expect(solved.has(row.problem_id)).toBe(true);
   for (const pair of pairs) expect(pair.chosen_q).toBeGreaterThan(pair.rejected_q);
   return solved;
+}
+
+/** What a CLI process that ran to its end left behind. */
+export interface CliOutcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `rstar-fleet <args>` in the fleet's directory with the services' environment, waited for to
+ * its exit (whatever its code; a process still running after `timeoutMs` is killed).
+ */
+export async function runCli(
+  fleet: TestFleet,
+  args: readonly string[],
+  timeoutMs = 60_000,
+): Promise<CliOutcome> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [cliScript, ...args], {
+      cwd: fleet.dir,
+      env: { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, HOME: fleet.dir },
+      timeout: timeoutMs,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: unknown; stdout?: string; stderr?: string };
+    if (typeof e.code !== 'number') throw err;
+    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+/** Resolves once the run's orchestrator lease is gone from Redis (released or expired). */
+export async function waitForLeaseFree(fleet: TestFleet, timeoutMs: number): Promise<void> {
+  const redis = createRedis({ url: fleet.redisUrl, role: 'producer', connectionName: 'test' });
+  await redis.connect();
+  try {
+    const key = runLeaseKey(fleet.prefix, fleet.run);
+    await waitFor(async () => (await redis.exists(key)) === 0, timeoutMs, `lease ${key} free`);
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import { parsePlan } from '@rstar-fleet/config';
 import { createExtractor } from '@rstar-fleet/mcts';
 import {
+  DEFAULT_LEASE_MS,
   Orchestrator,
   extractRound,
   getRunStatus,
@@ -83,7 +84,7 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
     const events: string[] = [];
     const orch = await Orchestrator.open(
       plan,
-      { planText: text, store },
+      { planText: text, store, leaseMs: DEFAULT_LEASE_MS },
       {
         phaseStarted: (e) => events.push(`phase ${e.round}/${e.phase} shards=${e.shards}`),
         roundDone: (e) => events.push(`done ${e.round}`),
@@ -247,7 +248,11 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
     const store = new FileSystemStore(join(dir, 'store'));
 
     // First orchestrator: ingests and enqueues round 1, then stops before any worker runs.
-    const first = await Orchestrator.open(plan, { planText: text, store });
+    const first = await Orchestrator.open(plan, {
+      planText: text,
+      store,
+      leaseMs: DEFAULT_LEASE_MS,
+    });
     await first.start();
     const before = await first.status();
     expect(before).toMatchObject({
@@ -262,7 +267,7 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
     const phases: string[] = [];
     const second = await Orchestrator.open(
       plan,
-      { planText: text, store },
+      { planText: text, store, leaseMs: DEFAULT_LEASE_MS },
       { phaseStarted: (e) => phases.push(`${e.round}/${e.phase}${e.resumed ? ' resumed' : ''}`) },
     );
     let state: RunState;
@@ -280,7 +285,11 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
     expect(new Set(records1.map((r) => r.problemId)).size).toBe(PROBLEMS);
 
     // A finished run started again is simply done.
-    const again = await Orchestrator.open(plan, { planText: text, store });
+    const again = await Orchestrator.open(plan, {
+      planText: text,
+      store,
+      leaseMs: DEFAULT_LEASE_MS,
+    });
     await again.start();
     await expect(again.done).resolves.toMatchObject({ status: 'done' });
     await again.close();
@@ -289,6 +298,7 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
     const other = `${text}\n# changed\n`;
     const refused = await Orchestrator.open(parsePlan(other, 'other.yaml'), {
       planText: other,
+      leaseMs: DEFAULT_LEASE_MS,
       store,
       run: first.run,
     });
@@ -306,7 +316,11 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
     const store = new FileSystemStore(join(dir, 'store'));
     await services.startWorkers(path, 2);
     writeFileSync(join(dir, 'fail-hook'), '');
-    const first = await Orchestrator.open(plan, { planText: text, store });
+    const first = await Orchestrator.open(plan, {
+      planText: text,
+      store,
+      leaseMs: DEFAULT_LEASE_MS,
+    });
     await first.start();
     await expect(first.done).rejects.toMatchObject({
       code: 'FAILED_PRECONDITION',
@@ -325,7 +339,11 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
     });
 
     rmSync(join(dir, 'fail-hook'));
-    const second = await Orchestrator.open(plan, { planText: text, store });
+    const second = await Orchestrator.open(plan, {
+      planText: text,
+      store,
+      leaseMs: DEFAULT_LEASE_MS,
+    });
     await second.start();
     await expect(second.done).resolves.toMatchObject({ status: 'done', error: null });
     await second.close();

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import pino, { type DestinationStream } from 'pino';
 import { checkPlanFiles } from '@rstar-fleet/config';
-import { Orchestrator, type RunState } from '@rstar-fleet/orchestration';
+import { DEFAULT_LEASE_MS, Orchestrator, type RunState } from '@rstar-fleet/orchestration';
 import { RstarError } from '@rstar-fleet/protocol';
 import type { CliIO } from '../cli-io';
 import { startHttpApi, type HttpApi } from '../fleet/http-api';
@@ -22,6 +22,10 @@ and stats, the train hook, the deploy hook, the next round. Rollout workers
 
 The run id defaults to the plan name plus a hash of the plan text, so running the same plan again
 resumes the run; a different plan under an existing run id is refused (exit 78).
+One orchestrator per run: a lease in Redis (--lease-ms, renewed while it runs) makes a second
+\`run\` of the same run refuse to start (exit 73), naming the holder and when its lease expires;
+once a crashed holder's lease has expired, \`run\` takes over and resumes. An orchestrator that
+loses its lease to another one stops writing and exits non-zero.
 SIGINT/SIGTERM: stop taking round jobs, let the current step finish within the grace, then force;
 run again to resume. HTTP: GET /status (as \`status --json\`), /livez, /readyz, /metrics
 (Prometheus) and, with --queue-ui, a read-only queue page (bull-board) under /queues. On an
@@ -51,6 +55,17 @@ interface RunFlags {
   graceMs: number;
   queueUi: boolean;
   queueUiUser?: string;
+  leaseMs: number;
+}
+
+/** A lease shorter than this could not be renewed reliably (renewal every third of it). */
+const MIN_LEASE_MS = 300;
+
+function leaseMs(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < MIN_LEASE_MS)
+    throw new InvalidArgumentError(`expected milliseconds, at least ${MIN_LEASE_MS}`);
+  return n;
 }
 
 /** `rstar-fleet run`: the orchestrator in the foreground. */
@@ -65,6 +80,13 @@ export function runCommand(io: CliIO): Command {
     .option('--http-port <PORT>', 'port of the HTTP API (0 = any free port)', port, 9400)
     .option('--no-progress', 'line logs instead of progress bars, even on a TTY')
     .option('--grace-ms <MS>', 'shutdown grace before forcing', port, 10_000)
+    .option(
+      '--lease-ms <MS>',
+      'TTL of the run lease in Redis (one orchestrator per run; renewed every third of it): ' +
+        'how long a crashed orchestrator keeps another from taking the run over',
+      leaseMs,
+      DEFAULT_LEASE_MS,
+    )
     .option('--queue-ui', 'serve a read-only queue page (bull-board) under /queues', false)
     .option(
       '--queue-ui-user <USER>',
@@ -98,6 +120,7 @@ export function runCommand(io: CliIO): Command {
           planText: input.text,
           cliScript: CLI_SCRIPT,
           closeGraceMs: flags.graceMs,
+          leaseMs: flags.leaseMs,
           logger: log,
           ...(flags.run === undefined ? {} : { run: flags.run }),
           ...(password === undefined ? {} : { redisPassword: password }),

@@ -4,7 +4,12 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parsePlan } from '@rstar-fleet/config';
 import { writeSynthCorpus } from '@rstar-fleet/corpus';
-import { Orchestrator, type FleetLogger, type RunState } from '@rstar-fleet/orchestration';
+import {
+  DEFAULT_LEASE_MS,
+  Orchestrator,
+  type FleetLogger,
+  type RunState,
+} from '@rstar-fleet/orchestration';
 import { RstarError } from '@rstar-fleet/protocol';
 import type { ChildService } from './child-service';
 import type { DemoOptions } from './demo-options';
@@ -169,6 +174,7 @@ export async function runFleetDemo(
         cliScript: environment.cliScript,
         hookEnv: environment.env,
         closeGraceMs: STOP_GRACE_MS.orchestrator,
+        leaseMs: DEFAULT_LEASE_MS,
         logger: fileLogger((line) => logTo('orchestrator', line)),
       },
       progress,
