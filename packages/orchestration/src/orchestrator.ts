@@ -1,6 +1,6 @@
 import { DelayedError, QueueEvents, Worker, type Job, type Queue } from 'bullmq';
 import type { RunPlan } from '@rstar-fleet/config';
-import { RstarError } from '@rstar-fleet/protocol';
+import { RstarError, errorCodeOf } from '@rstar-fleet/protocol';
 import { bullConnection, ROUND_QUEUE, SHARD_QUEUE } from '@rstar-fleet/queue';
 import { planFile } from '@rstar-fleet/store';
 import { openFleetContext, type FleetContext } from './context';
@@ -147,7 +147,17 @@ export class Orchestrator implements OrchestratorHandle {
         this.run,
         (p) => this.observer.ingestProgress?.(p),
         this.abort.signal,
-      );
+      ).catch(async (err: unknown) => {
+        // Bad input (an empty corpus, a JSON array given as JSONL) is the run's failure, and
+        // run.json says why; a stop is not, and the next start ingests again either way.
+        if (errorCodeOf(err) !== 'CANCELLED') {
+          await holder.update((s) => {
+            s.status = 'failed';
+            s.error = err instanceof Error ? err.message : String(err);
+          });
+        }
+        throw err;
+      });
       await holder.update((s) => {
         s.ingest = summary;
       });

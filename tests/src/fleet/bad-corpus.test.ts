@@ -77,6 +77,11 @@ describe('a bad corpus file', () => {
     expect(await shardJobCount(f)).toBe(0);
     expect(existsSync(join(f.runDir, 'round-1'))).toBe(false);
     expect(f.runState().ingest).toBeNull();
+    // run.json says why, for `status` and for whoever reads the store.
+    expect(f.runState()).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('a JSON array, not JSONL') as unknown,
+    });
     // What was rejected, line by line, is kept for the operator.
     expect(readFileSync(join(f.runDir, 'rejects.jsonl'), 'utf8')).toContain(
       `"where":"${f.corpusPath}:1"`,
