@@ -82,6 +82,8 @@ export interface FleetTestOptions {
   privateRedis?: boolean;
   /** Run id passed to `rstar-fleet run`. Default `fleet-<random>`. */
   run?: string;
+  /** The plan's policy endpoint (e.g. a proxy in front of the simulator). Default the simulator. */
+  policyUrl?: string;
 }
 
 export interface OrchestratorProcess extends ChildService<{ httpPort: number }> {
@@ -256,7 +258,7 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
       budgets: options.budgets ?? SMALL_BUDGETS,
     });
     const planPath = join(dir, 'plan.yaml');
-    writeFileSync(planPath, planText);
+    writeFileSync(planPath, withPolicyUrl(planText, options.policyUrl));
 
     let named = 0;
     const addWorker = async (): Promise<WorkerService> => {
@@ -614,4 +616,12 @@ export function expectConsistentRound(files: RoundFiles, problems: number): Set<
   for (const row of sft) expect(solved.has(row.problem_id)).toBe(true);
   for (const pair of pairs) expect(pair.chosen_q).toBeGreaterThan(pair.rejected_q);
   return solved;
+}
+
+/** The plan with its policy endpoint replaced by `url` (the PPM and deploy hook keep the simulator). */
+function withPolicyUrl(planText: string, url: string | undefined): string {
+  if (url === undefined) return planText;
+  const line = /^( {4}endpoints: \[)'[^']*'(\] # the simulator speaks the vLLM API)$/m;
+  if (!line.test(planText)) throw new Error('examples/local-sim.yaml: no policy endpoints line');
+  return planText.replace(line, `$1${JSON.stringify(url)}$2`);
 }
