@@ -8,6 +8,7 @@ import { PortError } from '@rstar-fleet/mcts';
 import { ContextOverflowError, InvalidInputError } from '@rstar-fleet/protocol';
 import { SandboxCallError } from '@rstar-fleet/protocol/sandbox';
 import { isAvailabilityError } from './availability';
+import { OutageBudgetExceededError } from './errors';
 
 const site = { endpoint: 'sim', role: 'policy' };
 /** gRPC status numbers (the package does not depend on grpc-js itself). */
@@ -45,6 +46,14 @@ describe('isAvailabilityError', () => {
     ],
     ['a contract violation', new PortError('policy', 'contract violated', { code: 'INTERNAL' })],
     ['a plain error', new Error('boom')],
+    [
+      'a spent outage budget (a call waited it out already)',
+      new PortError('policy', 'expand failed', {
+        cause: new OutageBudgetExceededError('down for 600000 ms', {
+          cause: new InferenceUnavailableError(site, 'connection refused'),
+        }),
+      }),
+    ],
   ])('does not retry %s', (_, err) => {
     expect(isAvailabilityError(err)).toBe(false);
   });

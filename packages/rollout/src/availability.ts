@@ -35,14 +35,16 @@ function isOutage(err: unknown): boolean {
 }
 
 /**
- * Whether a failed search is explained by an unavailable dependency anywhere in its cause chain
- * (the engine wraps port failures in PortError): then the unit is searched again after a pause
- * instead of failing. Matched by class name so two copies of a package still agree.
+ * Whether a failure is explained by an unavailable dependency anywhere in its cause chain (the
+ * engine wraps port failures in PortError): then the call (or unit) is tried again after a
+ * pause instead of failing. An outage whose budget is already spent (OutageBudgetExceededError)
+ * is not: it was waited out once. Matched by class name so two copies of a package still agree.
  */
 export function isAvailabilityError(err: unknown): boolean {
   const seen = new Set<unknown>();
   let current: unknown = err;
   while (current !== undefined && current !== null && !seen.has(current)) {
+    if ((current as { name?: unknown }).name === 'OutageBudgetExceededError') return false;
     if (isOutage(current)) return true;
     seen.add(current);
     current = (current as { cause?: unknown }).cause;

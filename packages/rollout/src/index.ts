@@ -23,6 +23,7 @@ export {
 } from './options';
 export { isAvailabilityError } from './availability';
 export {
+  OutageClock,
   realClock,
   retryThroughOutages,
   type Clock,
@@ -39,3 +40,10 @@ export {
   type TerminalOutcome,
 } from './stats';
 export type { PortsObserver } from './fleet-ports';
+export {
+  dependencyClocks,
+  retryingPorts,
+  type DependencyClocks,
+  type PortRetry,
+  type RetriedPort,
+} from './retrying-ports';

@@ -13,13 +13,14 @@ export interface RolloutOptions {
   /** The engine yields to the event loop every this many rollouts of a tree worker. Default 4. */
   yieldEvery?: number;
   /**
-   * How long one unit may keep failing for an unavailable dependency (policy, PPM, sandbox)
-   * before the shard fails (and the queue retries it). Default 600 000 ms (10 minutes).
+   * How long a dependency (policy, PPM, sandbox) may stay unavailable (every call failing, no
+   * success in between; or one call failing throughout) before the shard fails (and the queue
+   * retries it). Failed calls are retried meanwhile. Default 600 000 ms (10 minutes).
    */
   outageBudgetMs?: number;
   /** First pause after an outage failure, doubling per failure, full jitter. Default 500 ms. */
   outageBaseDelayMs?: number;
-  /** Longest pause between attempts of a unit. Default 15 000 ms. */
+  /** Longest pause between attempts of a call (or unit). Default 15 000 ms. */
   outageMaxDelayMs?: number;
   /** Progress reports at most this often (the last one is always sent). Default 500 ms. */
   progressIntervalMs?: number;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InferenceUnavailableError } from '@rstar-fleet/inference';
+import { InferenceDeadlineError, InferenceUnavailableError } from '@rstar-fleet/inference';
 import type { SearchPorts } from '@rstar-fleet/mcts';
 import { checkRecordInvariants, createToyWorld, type ToyWorld } from '@rstar-fleet/mcts/testing';
 import {
@@ -17,7 +17,7 @@ import { OutageBudgetExceededError, ShardCancelledError, isPoisonShardError } fr
 import type { PortsProvider } from './fleet-ports';
 import { ManifestCache } from './manifests';
 import { compileRolloutOptions } from './options';
-import type { Clock } from './outage';
+import { OutageClock, type Clock } from './outage';
 import type { ShardProgress } from './progress';
 import { runShard, type ShardDeps } from './run-shard';
 import { RolloutStats } from './stats';
@@ -124,6 +124,12 @@ describe('runShard (toy ports, real filesystem store)', () => {
       }),
       ...extra,
     };
+  }
+
+  async function collect() {
+    const all = [];
+    for await (const r of readShardResults(store, RUN, 1, 0)) all.push(r);
+    return all;
   }
 
   async function records(): Promise<{ keys: string[]; solved: Set<string> }> {
@@ -263,6 +269,103 @@ describe('runShard (toy ports, real filesystem store)', () => {
     expect(keys.length).toBeLessThan(6);
   });
 
+  it('retries a timed-out expansion on its own: the tree keeps its finished rollouts', async () => {
+    // One unit at a time, one rollout at a time: the same seeds give the same searches.
+    const sequential = compileRolloutOptions({
+      problemsInFlight: 1,
+      treeConcurrency: 1,
+      progressIntervalMs: 0,
+    });
+    const summary = async () =>
+      (await collect()).map((r) => [r.problemId, r.stats.rollouts, r.stats.expansions]);
+    const data = await setup(1);
+    let clean = 0;
+    await runShard(
+      data,
+      deps(
+        toyPorts(world, () => void clean++),
+        { options: sequential },
+      ),
+    );
+    const expected = await summary();
+
+    rmSync(join(dir, 'runs'), { recursive: true, force: true });
+    await setup(1);
+    let calls = 0;
+    let timeouts = 0;
+    // Every 4th expansion hangs until its deadline (the hung server).
+    const hung = (): void => {
+      if (++calls % 4 === 0) {
+        timeouts += 1;
+        throw new InferenceDeadlineError({ endpoint: 'toy', role: 'policy' }, 5000);
+      }
+    };
+    const stats = new RolloutStats();
+    const events: { scope?: string; port?: string }[] = [];
+    const result = await runShard(
+      data,
+      deps(toyPorts(world, hung), { options: sequential, stats }),
+      { onOutage: (e) => events.push({ scope: e.scope, port: e.port }) },
+    );
+    expect(result).toMatchObject({ written: 6, problems: 6 });
+    // Each timed-out call was sent once more; nothing the trees had done was searched again.
+    expect(timeouts).toBeGreaterThan(3);
+    expect(calls).toBe(clean + timeouts);
+    expect(await summary()).toEqual(expected);
+    expect(stats.totals.unitRestarts).toBe(0);
+    expect(stats.totals.outageRetries).toBe(timeouts);
+    expect(events.every((e) => e.scope === 'call' && e.port === 'policy')).toBe(true);
+  });
+
+  it('measures an outage from the last success: intermittent failures never spend the budget', async () => {
+    const data = await setup(1);
+    let calls = 0;
+    // Every 3rd call fails: over the shard the pauses add up to far more than the budget, but
+    // the server keeps answering the other calls, so it is never down for the budget's length.
+    const flaky = (): void => {
+      if (++calls % 3 === 0)
+        throw new InferenceUnavailableError({ endpoint: 'toy', role: 'policy' }, 'ECONNRESET');
+    };
+    const clock = fakeClock();
+    const stats = new RolloutStats();
+    const options = compileRolloutOptions({
+      problemsInFlight: 3,
+      treeConcurrency: 2,
+      progressIntervalMs: 0,
+      outageBudgetMs: 2_000,
+      outageBaseDelayMs: 500,
+    });
+    const result = await runShard(data, deps(toyPorts(world, flaky), { clock, options, stats }));
+    expect(result).toMatchObject({ written: 6, problems: 6 });
+    expect(clock.slept.reduce((a, b) => a + b, 0)).toBeGreaterThan(2_000);
+    expect(stats.totals.shardsFailed).toBe(0);
+  });
+
+  it('stops promptly when cancelled during a call retry pause', async () => {
+    const data = await setup(1);
+    const controller = new AbortController();
+    // Pauses that only end by cancellation: the shard must not wait them out.
+    const clock: Clock = {
+      now: () => 0,
+      random: () => 0.5,
+      sleep: (_ms, signal) =>
+        new Promise((_resolve, reject) => {
+          const cancel = (): void => reject(new ShardCancelledError('cancelled'));
+          if (signal?.aborted === true) cancel();
+          signal?.addEventListener('abort', cancel, { once: true });
+        }),
+    };
+    const down = (): void => {
+      throw new InferenceUnavailableError({ endpoint: 'toy', role: 'policy' }, 'ECONNREFUSED');
+    };
+    const err: unknown = await runShard(data, deps(toyPorts(world, down), { clock }), {
+      signal: controller.signal,
+      onOutage: () => controller.abort(new Error('shutdown')),
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ShardCancelledError);
+    expect((await records()).keys).toHaveLength(0);
+  });
+
   it('stops on cancellation with nothing half-written; a re-run completes without duplicates', async () => {
     const data = await setup(2);
     const controller = new AbortController();
@@ -308,5 +411,20 @@ describe('runShard (toy ports, real filesystem store)', () => {
     );
     expect(err).toBeInstanceOf(InvalidInputError);
     expect((err as Error).message).toContain('phase');
+  });
+});
+
+describe('OutageClock', () => {
+  it('counts from the first failure after the last success; a success ends the outage', () => {
+    let now = 1000;
+    const outage = new OutageClock({ now: () => now });
+    expect(outage.failed()).toBe(0);
+    now += 400;
+    expect(outage.failed()).toBe(400);
+    outage.succeeded();
+    now += 10_000;
+    expect(outage.failed()).toBe(0);
+    now += 250;
+    expect(outage.failed()).toBe(250);
   });
 });

@@ -18,12 +18,19 @@ import {
   type ShardResultWriter,
 } from '@rstar-fleet/store';
 import { createUnitEngine } from './engine';
-import { ShardCancelledError } from './errors';
+import { OutageBudgetExceededError, ShardCancelledError } from './errors';
 import type { PortsProvider } from './fleet-ports';
 import { checkPhase, type ManifestCache } from './manifests';
 import { ROLLOUT_DEFAULTS, type CompiledRolloutOptions } from './options';
-import { realClock, retryThroughOutages, type Clock, type OutageEvent } from './outage';
+import {
+  OutageClock,
+  realClock,
+  retryThroughOutages,
+  type Clock,
+  type OutageEvent,
+} from './outage';
 import { ProgressThrottle, type ShardProgress } from './progress';
+import { dependencyClocks, retryingPorts } from './retrying-ports';
 import { RolloutStats } from './stats';
 
 /** What runShard needs from its host; one set serves every job of a worker. */
@@ -43,7 +50,11 @@ export interface ShardHooks {
   signal?: AbortSignal;
   /** Throttled (options.progressIntervalMs); never awaited by the search. */
   progress?: (progress: ShardProgress) => void | Promise<void>;
-  /** A unit failed for an unavailable dependency and will be searched again after a pause. */
+  /**
+   * A dependency was unavailable: `scope: 'call'`, one port call of the unit (`port`) is sent
+   * again after a pause, the search keeps what it has; `scope: 'unit'`, the unit failed in a way
+   * no call retry covered and is searched again after a pause.
+   */
   onOutage?: (event: OutageEvent & { unit: string }) => void;
 }
 
@@ -58,9 +69,12 @@ interface Unit {
 /**
  * Searches every unit of one shard into its results log, exactly once across crashes and
  * re-runs: units already in the log are skipped, the rest run `problemsInFlight` at a time and
- * each record is appended (durably) as soon as its search finishes. Availability failures of a
- * unit are ridden out (retryThroughOutages); the first other failure stops new units, lets the
- * running ones finish and is thrown. Throws InvalidInputError / NotFoundError for a poison shard
+ * each record is appended (durably) as soon as its search finishes. Availability failures are
+ * ridden out per port call (retryingPorts: the tree keeps its finished rollouts), an outage
+ * measured per dependency and reset by any success; whatever still fails for availability
+ * restarts the unit (retryThroughOutages). The first other failure, or an outage longer than
+ * the budget (OutageBudgetExceededError), stops new units, lets the running ones finish and is
+ * thrown. Throws InvalidInputError / NotFoundError for a poison shard
  * (isPoisonShardError), ShardCancelledError when `hooks.signal` fired.
  */
 export async function runShard(
@@ -119,29 +133,48 @@ async function searchShard(
     );
     progress.update(tally.progress(), true);
 
+    const outagePolicy = {
+      budgetMs: options.outageBudgetMs,
+      baseDelayMs: options.outageBaseDelayMs,
+      maxDelayMs: options.outageMaxDelayMs,
+    };
+    const outages = dependencyClocks(clock);
+
     const searchUnit = async (unit: Unit): Promise<void> => {
-      const ports = deps.ports.portsFor(manifest, unit.problem.id);
+      const unitWhat = `unit ${unit.key} of ${what}`;
+      const ports = retryingPorts(deps.ports.portsFor(manifest, unit.problem.id), {
+        policy: outagePolicy,
+        clock,
+        outages,
+        what: unitWhat,
+        onOutage: (event) => {
+          stats.add('outageRetries');
+          hooks.onOutage?.({ ...event, unit: unit.key });
+        },
+      });
       const engine = createUnitEngine(manifest, phase, unit.seed, ports, options);
       const problem = {
         id: unit.problem.id,
         question: unit.problem.problem,
         reference: unit.problem.answer,
       };
+      // The fallback for an availability failure outside a port call's retry: the unit again.
       const result = await retryThroughOutages(
         () => engine.search(problem, signal === undefined ? {} : { signal }),
-        {
-          budgetMs: options.outageBudgetMs,
-          baseDelayMs: options.outageBaseDelayMs,
-          maxDelayMs: options.outageMaxDelayMs,
-        },
+        outagePolicy,
         clock,
         signal,
         (event) => {
           stats.add('outageRetries');
-          hooks.onOutage?.({ ...event, unit: unit.key });
+          stats.add('unitRestarts');
+          hooks.onOutage?.({ ...event, scope: 'unit', unit: unit.key });
         },
-        `unit ${unit.key} of ${what}`,
-      );
+        unitWhat,
+        new OutageClock(clock),
+      ).catch((err: unknown) => {
+        // A spent outage budget is the shard's failure, whichever port call ran into it.
+        throw budgetExceededIn(err) ?? err;
+      });
       const record = toRecord(result);
       const outcome = await log.append(record);
       if (outcome === 'written') stats.recordWritten(record);
@@ -270,6 +303,17 @@ function checkJob(data: ShardJobData, manifest: RoundManifest, phase: RoundPhase
       field: 'results',
     });
   }
+}
+
+/** The OutageBudgetExceededError in `err`'s cause chain (the engine wraps it in PortError). */
+function budgetExceededIn(err: unknown): OutageBudgetExceededError | undefined {
+  const seen = new Set<unknown>();
+  for (let e: unknown = err; e !== null && e !== undefined && !seen.has(e);) {
+    if (e instanceof OutageBudgetExceededError) return e;
+    seen.add(e);
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** A function, so that TypeScript does not narrow `aborted` across awaits. */

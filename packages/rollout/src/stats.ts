@@ -14,6 +14,7 @@ export const ROLLOUT_COUNTERS = [
   'problemsSearched',
   'problemsSolved',
   'outageRetries',
+  'unitRestarts',
   'shardsCompleted',
   'shardsFailed',
   'shardsCancelled',

@@ -85,6 +85,8 @@ export interface FleetTestOptions {
   run?: string;
   /** `--lease-ms` of every orchestrator the fleet starts. Default: the CLI's (30 s). */
   leaseMs?: number;
+  /** The plan's policy endpoint (e.g. a proxy in front of the simulator). Default the simulator. */
+  policyUrl?: string;
 }
 
 export interface OrchestratorProcess extends ChildService<{ httpPort: number }> {
@@ -259,7 +261,7 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
       budgets: options.budgets ?? SMALL_BUDGETS,
     });
     const planPath = join(dir, 'plan.yaml');
-    writeFileSync(planPath, planText);
+    writeFileSync(planPath, withPolicyUrl(planText, options.policyUrl));
 
     let named = 0;
     const addWorker = async (): Promise<WorkerService> => {
@@ -660,4 +662,12 @@ export async function waitForLeaseFree(fleet: TestFleet, timeoutMs: number): Pro
   } finally {
     redis.disconnect();
   }
+}
+
+/** The plan with its policy endpoint replaced by `url` (the PPM and deploy hook keep the simulator). */
+function withPolicyUrl(planText: string, url: string | undefined): string {
+  if (url === undefined) return planText;
+  const line = /^( {4}endpoints: \[)'[^']*'(\] # the simulator speaks the vLLM API)$/m;
+  if (!line.test(planText)) throw new Error('examples/local-sim.yaml: no policy endpoints line');
+  return planText.replace(line, `$1${JSON.stringify(url)}$2`);
 }

@@ -98,17 +98,33 @@ describe('governor failure handling (real HTTP)', () => {
     ).toBe(2);
   });
 
-  it('fails a slow answer at its deadline with DEADLINE_EXCEEDED and does not retry it', async () => {
-    ctx = await setup('vllm', fastGovernor({ deadline: { baseMs: 100 } }));
+  it('cuts a slow answer at its deadline and retries it (the retry answers in time)', async () => {
+    ctx = await setup('vllm', fastGovernor({ deadline: { baseMs: 100, adaptive: false } }));
     ctx.server.inject({ kind: 'delay', ms: 1000 });
     const started = Date.now();
+    await expect(ctx.client.expand(expandRequest('Q\n', 1))).resolves.toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(ctx.server.posts()).toHaveLength(2);
+    expect(
+      await metricValue(ctx.registry, 'rstar_inference_errors_total', {
+        ...LABELS,
+        kind: 'timeout',
+      }),
+    ).toBe(1);
+  });
+
+  it('fails with DEADLINE_EXCEEDED when every attempt is too slow', async () => {
+    ctx = await setup(
+      'vllm',
+      fastGovernor({ retries: { maxRetries: 1 }, deadline: { baseMs: 100, adaptive: false } }),
+    );
+    ctx.server.inject({ kind: 'delay', ms: 1000 }, { kind: 'delay', ms: 1000 });
     await expect(ctx.client.expand(expandRequest('Q\n', 1))).rejects.toMatchObject({
       name: 'InferenceDeadlineError',
       code: 'DEADLINE_EXCEEDED',
       deadlineMs: 100,
     });
-    expect(Date.now() - started).toBeLessThan(900);
-    expect(ctx.server.posts()).toHaveLength(1);
+    expect(ctx.server.posts()).toHaveLength(2);
   });
 
   it('derives the deadline from the request size', async () => {

@@ -15,6 +15,7 @@ import { AttemptFailure, send, type HttpAnswer } from '../http/transport';
 import type { ErrorKind, InferenceMetrics } from '../metrics';
 import { nextLimit } from './aimd';
 import { backoffDelayMs, parseRetryAfterMs } from './backoff';
+import { LatencyEstimate } from './latency';
 import { InFlightLimiter } from './limiter';
 import { readServerLoad } from './prometheus-text';
 import { deadlineMs, type GovernorSettings, type RequestSize } from './settings';
@@ -46,6 +47,7 @@ export class Endpoint {
   private readonly site: CallSite;
   private timer: NodeJS.Timeout | undefined;
   private lastPreemptions: number | undefined;
+  private readonly latency: LatencyEstimate | null;
 
   constructor(
     private readonly config: EndpointConfig,
@@ -57,6 +59,8 @@ export class Endpoint {
     this.role = config.role;
     this.site = { endpoint: config.name, role: config.role };
     this.limiter = new InFlightLimiter(settings.maxInFlight);
+    const learned = settings.deadline.adaptive;
+    this.latency = learned === null ? null : new LatencyEstimate(learned);
     // Sockets sized to the largest budget the governor may grant (+1 for the /metrics poll),
     // idle sockets closed before the server's own keep-alive timeout (uvicorn: 5 s) closes them.
     const maxConnections = (settings.adaptive?.maxInFlight ?? settings.maxInFlight) + 1;
@@ -70,8 +74,10 @@ export class Endpoint {
     metrics.inFlightLimit.labels(this.name, this.role).set(this.limiter.limit);
   }
 
+  /** The first attempt's deadline: learned from this endpoint's answers, at most the size bound. */
   deadlineFor(size: RequestSize): number {
-    return deadlineMs(size, this.settings.deadline);
+    const bound = deadlineMs(size, this.settings.deadline);
+    return this.latency === null ? bound : this.latency.deadlineMs(bound);
   }
 
   /** Starts the adaptive loop, if configured. */
@@ -95,22 +101,31 @@ export class Endpoint {
 
   /**
    * POSTs `body` (JSON) to `path` and returns the parsed answer. Retries connection errors, 429
-   * and 5xx with backoff; throws a typed error for everything else (see README "Errors").
+   * and 5xx with backoff, and a passed deadline with a doubled one (up to the size bound) unless
+   * `retryTimeouts` is false (the replica set then tries another replica first); throws a typed
+   * error for everything else (see README "Errors").
    */
   async postJson(
     path: string,
     body: unknown,
     size: RequestSize,
-    signal?: AbortSignal,
+    signal: AbortSignal | undefined,
+    retryTimeouts: boolean,
   ): Promise<unknown> {
     const payload = JSON.stringify(body);
-    const deadline = this.deadlineFor(size);
+    const bound = deadlineMs(size, this.settings.deadline);
+    let deadline = this.deadlineFor(size);
     const { maxRetries } = this.settings.retries;
     for (let attempt = 0; ; attempt += 1) {
-      const verdict = await this.attempt(path, payload, deadline, signal);
+      const verdict = await this.attempt(path, payload, deadline, bound, signal);
       if (!verdict.retry) return verdict.json;
       this.metrics.errors.labels(this.name, this.role, verdict.kind).inc();
-      if (attempt >= maxRetries) throw verdict.error;
+      if (attempt >= maxRetries || (verdict.kind === 'timeout' && !retryTimeouts)) {
+        throw verdict.error;
+      }
+      // A request that outlived its learned deadline may just be a long one: as TCP backs off its
+      // retransmission timer, the next attempt waits twice as long, never past the size bound.
+      if (verdict.kind === 'timeout') deadline = Math.min(bound, deadline * 2);
       this.metrics.retries.labels(this.name, this.role).inc();
       const delay = backoffDelayMs(
         attempt,
@@ -180,6 +195,7 @@ export class Endpoint {
     path: string,
     payload: string,
     deadline: number,
+    bound: number,
     signal: AbortSignal | undefined,
   ): Promise<Verdict> {
     let release: () => void;
@@ -210,7 +226,11 @@ export class Endpoint {
         throw this.fail('cancelled', new InferenceCancelledError(undefined, { cause: err }));
       }
       if (err.kind === 'timeout') {
-        throw this.fail('timeout', new InferenceDeadlineError(this.site, deadline, { cause: err }));
+        return {
+          retry: true,
+          kind: 'timeout',
+          error: new InferenceDeadlineError(this.site, deadline, { cause: err }),
+        };
       }
       return {
         retry: true,
@@ -229,7 +249,9 @@ export class Endpoint {
       release();
       this.gauges();
     }
-    return this.judge(answer, deadline);
+    const verdict = this.judge(answer, deadline);
+    if (!verdict.retry) this.latency?.observe(performance.now() - started, bound);
+    return verdict;
   }
 
   private judge(answer: HttpAnswer, deadline: number): Verdict {
@@ -273,7 +295,11 @@ export class Endpoint {
     }
     if (status === 408) {
       // SGLang's router answers 408 when a request timed out in its queue: a deadline, not a bug.
-      throw this.fail('timeout', new InferenceDeadlineError(this.site, deadline, { cause }));
+      return {
+        retry: true,
+        kind: 'timeout',
+        error: new InferenceDeadlineError(this.site, deadline, { cause }),
+      };
     }
     throw this.fail(
       'http_4xx',

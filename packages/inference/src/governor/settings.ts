@@ -16,6 +16,15 @@ export interface DeadlineSettings {
   perOutputTokenMs: number;
   perInputCharMs: number;
   maxMs: number;
+  /** null: every attempt gets its size bound (`deadlineMs`). */
+  adaptive: AdaptiveDeadlineSettings | null;
+}
+
+/** The learned deadline (see `LatencyEstimate`). */
+export interface AdaptiveDeadlineSettings {
+  floorMs: number;
+  deviations: number;
+  warmupSamples: number;
 }
 
 export interface AdaptiveSettings extends AimdSettings {
@@ -31,8 +40,9 @@ export interface RequestSize {
 }
 
 /**
- * Deadline of one attempt: a fixed allowance (queueing, time to first token) plus time per
- * token the server may generate and per character it must prefill, capped.
+ * The size bound of one attempt: a fixed allowance (queueing, time to first token) plus time per
+ * token the server may generate and per character it must prefill, capped. The ceiling of any
+ * deadline, and the deadline itself until the endpoint has learned how long it really takes.
  */
 export function deadlineMs(size: RequestSize, s: DeadlineSettings): number {
   const ms = s.baseMs + size.outputTokens * s.perOutputTokenMs + size.inputChars * s.perInputCharMs;

@@ -21,7 +21,12 @@ export interface GovernorOptions {
     /** Upper bound of any backoff delay, `Retry-After` included. Default 10 000 ms. */
     maxDelayMs?: number;
   };
-  /** Deadline of each attempt = baseMs + perOutputTokenMs × max_tokens + perInputCharMs × prompt chars, ≤ maxMs. */
+  /**
+   * Deadline of each attempt. The size bound = baseMs + perOutputTokenMs × max_tokens +
+   * perInputCharMs × prompt chars, ≤ maxMs, is the ceiling; with `adaptive` (default on) an
+   * attempt gets what this endpoint's answers really take (below), and each retry after a
+   * deadline doubles it, up to the bound. A passed deadline is retried (on another replica first).
+   */
   deadline?: {
     /** Default 10 000 ms (queueing, time to first token). */
     baseMs?: number;
@@ -31,6 +36,21 @@ export interface GovernorOptions {
     perInputCharMs?: number;
     /** Default 600 000 ms. */
     maxMs?: number;
+    /**
+     * Learn the deadline from answered requests, like TCP's retransmission timer (RFC 6298):
+     * smoothed mean + `deviations` × mean deviation of each answer's duration relative to its
+     * size bound, times the request's own bound, at least `floorMs`. `false`: always the bound.
+     */
+    adaptive?:
+      | false
+      | {
+          /** The shortest learned deadline. Default 5000 ms. */
+          floorMs?: number;
+          /** Mean deviations above the mean. Default 4 (as RFC 6298). */
+          deviations?: number;
+          /** Answers seen before the estimate is used (until then: the bound). Default 8. */
+          warmupSamples?: number;
+        };
   };
   /**
    * Moves the in-flight budget from the server's Prometheus `/metrics` (AIMD): grows while its
@@ -115,6 +135,16 @@ export const governorSchema = z.strictObject({
       perOutputTokenMs: nonNeg.default(50),
       perInputCharMs: nonNeg.default(0.005),
       maxMs: posInt.default(600_000),
+      adaptive: z
+        .union([
+          z.literal(false).transform(() => null),
+          z.strictObject({
+            floorMs: posInt.default(5000),
+            deviations: nonNeg.default(4),
+            warmupSamples: z.number().int().min(0).default(8),
+          }),
+        ])
+        .prefault({}),
     })
     .prefault({}),
   adaptive: z

@@ -50,7 +50,9 @@ export class PolicyClient implements PolicyPort {
 
   async expand(request: ExpandRequest): Promise<StepCandidate[]> {
     if (request.n < 1) return [];
-    return this.replicas.run(request.problemId, (endpoint) => this.expandOn(endpoint, request));
+    return this.replicas.run(request.problemId, (endpoint, { retryTimeouts }) =>
+      this.expandOn(endpoint, request, retryTimeouts),
+    );
   }
 
   /** Runs one pass of every endpoint's adaptive loop now (it also runs on its own timer). */
@@ -63,10 +65,19 @@ export class PolicyClient implements PolicyPort {
     await Promise.all(this.replicas.endpoints.map((e) => e.close()));
   }
 
-  private async expandOn(endpoint: Endpoint, request: ExpandRequest): Promise<StepCandidate[]> {
+  private async expandOn(
+    endpoint: Endpoint,
+    request: ExpandRequest,
+    retryTimeouts: boolean,
+  ): Promise<StepCandidate[]> {
     const base = { prompt: request.prompt, stop: request.stop };
     if (this.dialect.supportsN && !this.options.fanOut) {
-      return this.call(endpoint, { ...base, n: request.n, seed: request.seed }, request.signal);
+      return this.call(
+        endpoint,
+        { ...base, n: request.n, seed: request.seed },
+        request.signal,
+        retryTimeouts,
+      );
     }
     // Siblings go out together so the server prefills the shared prompt once; the first failure
     // aborts the rest (the whole expansion is retried on another replica or fails).
@@ -81,6 +92,7 @@ export class PolicyClient implements PolicyPort {
             endpoint,
             { ...base, n: 1, seed: childSeed(request.seed, i) },
             group.signal,
+            retryTimeouts,
           ).catch((err: unknown) => {
             group.abort(err);
             throw err;
@@ -97,6 +109,7 @@ export class PolicyClient implements PolicyPort {
     endpoint: Endpoint,
     call: PolicyCall,
     signal: AbortSignal | undefined,
+    retryTimeouts: boolean,
   ): Promise<StepCandidate[]> {
     const body = { ...this.dialect.body(call, this.sampling), ...this.options.extraBody };
     const json = await endpoint.postJson(
@@ -104,6 +117,7 @@ export class PolicyClient implements PolicyPort {
       body,
       { inputChars: call.prompt.length, outputTokens: this.sampling.maxTokens },
       signal,
+      retryTimeouts,
     );
     try {
       const parsed = this.dialect.parse(json, call);

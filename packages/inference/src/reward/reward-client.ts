@@ -43,7 +43,9 @@ export class RewardClient implements RewardPort {
   async score(prefixes: string[], signal?: AbortSignal, routingKey?: string): Promise<number[]> {
     if (prefixes.length === 0) return [];
     const key = routingKey ?? prefixes[0] ?? '';
-    return this.replicas.run(key, (endpoint) => this.scoreOn(endpoint, prefixes, signal));
+    return this.replicas.run(key, (endpoint, { retryTimeouts }) =>
+      this.scoreOn(endpoint, prefixes, signal, retryTimeouts),
+    );
   }
 
   /** A `RewardPort` pinned to one tree's replica. */
@@ -67,7 +69,8 @@ export class RewardClient implements RewardPort {
   private async scoreOn(
     endpoint: Endpoint,
     prefixes: string[],
-    signal?: AbortSignal,
+    signal: AbortSignal | undefined,
+    retryTimeouts: boolean,
   ): Promise<number[]> {
     const size = this.options.maxBatchSize;
     const batches: string[][] = [];
@@ -79,7 +82,7 @@ export class RewardClient implements RewardPort {
     try {
       const parts = await Promise.all(
         batches.map((b) =>
-          this.scoreBatch(endpoint, b, group.signal).catch((err: unknown) => {
+          this.scoreBatch(endpoint, b, group.signal, retryTimeouts).catch((err: unknown) => {
             group.abort(err);
             throw err;
           }),
@@ -95,6 +98,7 @@ export class RewardClient implements RewardPort {
     endpoint: Endpoint,
     inputs: string[],
     signal: AbortSignal,
+    retryTimeouts: boolean,
   ): Promise<number[]> {
     const body = { ...this.dialect.body(inputs, this.settings), ...this.options.extraBody };
     const inputChars = inputs.reduce((a, s) => a + s.length, 0);
@@ -103,6 +107,7 @@ export class RewardClient implements RewardPort {
       body,
       { inputChars, outputTokens: 0 },
       signal,
+      retryTimeouts,
     );
     try {
       const parsed = this.dialect.parse(json, inputs.length, this.settings);

@@ -1,4 +1,4 @@
-import { InferenceUnavailableError } from '../errors';
+import { InferenceDeadlineError, InferenceUnavailableError } from '../errors';
 import type { Endpoint } from '../governor/endpoint';
 import type { InferenceMetrics } from '../metrics';
 import { rendezvousOrder } from './hrw';
@@ -23,7 +23,9 @@ interface Health {
  * after its retries is skipped for a cool-down, then tried again by the next request that
  * prefers it (success clears it; another failure doubles the cool-down). When every replica is
  * cooling down, they are tried anyway in preference order: refusing outright would fail jobs
- * that a recovered server could serve.
+ * that a recovered server could serve. A request that outlived its deadline goes to the next
+ * replica at once (a hung server answers nothing, however long it is given); on the last one it
+ * is retried there (`retryTimeouts`), with a longer deadline each time.
  */
 export class ReplicaSet {
   private readonly health = new Map<Endpoint, Health>();
@@ -48,18 +50,25 @@ export class ReplicaSet {
   }
 
   /**
-   * Runs `call` on `key`'s replica; when it is unavailable, marks it and fails over to the next.
-   * Other errors (400, overflow, deadline, cancel) are the request's, not the replica's: thrown.
+   * Runs `call` on `key`'s replica; when it is unavailable or did not answer in time, marks it and
+   * fails over to the next. Other errors (400, overflow, 429 exhaustion, cancel) are the
+   * request's, not the replica's: thrown. `retryTimeouts` is true for the last replica tried.
    */
-  async run<T>(key: string, call: (e: Endpoint) => Promise<T>): Promise<T> {
+  async run<T>(
+    key: string,
+    call: (e: Endpoint, attempt: { retryTimeouts: boolean }) => Promise<T>,
+  ): Promise<T> {
     let last: unknown;
-    for (const endpoint of this.order(key)) {
+    const order = this.order(key);
+    for (const [i, endpoint] of order.entries()) {
       try {
-        const result = await call(endpoint);
+        const result = await call(endpoint, { retryTimeouts: i === order.length - 1 });
         this.markHealthy(endpoint);
         return result;
       } catch (err) {
-        if (!(err instanceof InferenceUnavailableError)) throw err;
+        if (!(err instanceof InferenceUnavailableError || err instanceof InferenceDeadlineError)) {
+          throw err;
+        }
         this.markFailed(endpoint);
         last = err;
       }

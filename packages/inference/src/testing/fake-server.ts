@@ -21,7 +21,9 @@ export type Fault =
   /** An exact body, e.g. malformed JSON with status 200. */
   | { kind: 'raw'; status: number; body: string }
   /** Answers normally, but only after `ms`. */
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** Reads the request and never answers (a hung server); the socket stays open until the client gives up. */
+  | { kind: 'hang' };
 
 export interface FakeServerOptions {
   dialect: FakeDialect;
@@ -141,6 +143,7 @@ export class FakeInferenceServer {
         done();
         return;
       }
+      if (fault?.kind === 'hang') return;
       const delay = (fault?.kind === 'delay' ? fault.ms : 0) + this.options.latencyMs;
       const answer = (): void => {
         if (res.destroyed) return;
