@@ -21,6 +21,10 @@ export const WORKER_DEFAULTS = {
   /** Stalls (lock lost: crash, frozen loop) before a shard job fails. */
   maxStalledCount: 3,
   logLevel: 'info',
+  /** How often every dependency (sandbox, policy, PPM, Redis) is probed; the health record's TTL is 5 of these. */
+  healthIntervalMs: 2_000,
+  /** Deadline of one dependency probe. */
+  healthTimeoutMs: 1_500,
 } as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -40,6 +44,8 @@ const flagsSchema = z.object({
   lockDurationMs: int(5_000).default(WORKER_DEFAULTS.lockDurationMs),
   outageBudgetMs: int(0).optional(),
   name: z.string().min(1).optional(),
+  healthIntervalMs: int(100).default(WORKER_DEFAULTS.healthIntervalMs),
+  healthTimeoutMs: int(50).default(WORKER_DEFAULTS.healthTimeoutMs),
   logLevel: z.enum(LOG_LEVELS).default(WORKER_DEFAULTS.logLevel),
 });
 

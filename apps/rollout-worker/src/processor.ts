@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ShardJobDataSchema, type ShardJobResult } from '@rstar-fleet/protocol';
 import {
   ShardCancelledError,
+  describeFailure,
   isPoisonShardError,
   runShard,
   type ShardDeps,
@@ -46,17 +47,23 @@ export function createShardProcessor(ctx: ProcessorContext) {
       const result = await runShard(data, ctx.deps, {
         ...(signal === undefined ? {} : { signal }),
         progress: (p) => job.updateProgress(p),
-        onOutage: (e) =>
+        onOutage: (e) => {
+          // Which dependency, which address, which code: the engine's own message names none.
+          const cause = describeFailure(e.error);
           log.warn(
             {
               unit: e.unit,
               attempt: e.attempt,
               outageMs: e.outageMs,
               delayMs: e.delayMs,
-              err: message(e.error),
+              dependency: cause.dependency,
+              endpoint: cause.endpoint,
+              code: cause.code,
+              err: cause.message,
             },
             'dependency unavailable; searching the unit again after a pause',
-          ),
+          );
+        },
       });
       ctx.metrics.jobSeconds.labels('completed').observe(seconds());
       log.info({ ...result, seconds: seconds() }, 'shard completed');
@@ -74,7 +81,16 @@ export function createShardProcessor(ctx: ProcessorContext) {
         throw new UnrecoverableError(message(err));
       }
       ctx.metrics.jobSeconds.labels('failed').observe(seconds());
-      log.warn({ err: message(err) }, 'shard failed; the queue retries it');
+      const cause = describeFailure(err);
+      log.warn(
+        {
+          dependency: cause.dependency,
+          endpoint: cause.endpoint,
+          code: cause.code,
+          err: cause.message,
+        },
+        'shard failed; the queue retries it',
+      );
       throw err instanceof Error ? err : new Error(message(err));
     } finally {
       ctx.metrics.activeJobs.dec();

@@ -9,3 +9,11 @@ export type { RedisConnectionOptions, RedisRole } from './redis';
 export { DEFAULT_QUEUE_PREFIX, ROUND_QUEUE, SHARD_QUEUE, queueKey } from './names';
 export { roundJobOptions, shardJobOptions, type ShardRetryOptions } from './job-options';
 export { findRedisServer, freePort, privateRedisArgs } from './local-redis';
+export { workerHealthIndexKey, workerHealthKey } from './names';
+export {
+  pingRedis,
+  publishWorkerHealth,
+  readWorkerHealth,
+  redisEndpoint,
+  withdrawWorkerHealth,
+} from './worker-health';

@@ -12,3 +12,15 @@ export const DEFAULT_QUEUE_PREFIX = '{rstar}';
 export function queueKey(prefix: string, queue: string, suffix: string): string {
   return `${prefix}:${queue}:${suffix}`;
 }
+
+/**
+ * Rollout worker health (see worker-health.ts): one key per worker (`<prefix>:worker-health:<name>`,
+ * with a TTL) and an index of the worker names scored by when their record expires.
+ */
+export function workerHealthKey(prefix: string, worker: string): string {
+  return `${prefix}:worker-health:${worker}`;
+}
+
+export function workerHealthIndexKey(prefix: string): string {
+  return `${prefix}:worker-health`;
+}

@@ -39,3 +39,13 @@ export {
   type TerminalOutcome,
 } from './stats';
 export type { PortsObserver } from './fleet-ports';
+export {
+  DependencyProber,
+  SandboxProbeClients,
+  manifestChecks,
+  probeHttp,
+  watchDependencies,
+  type DependencyCheck,
+  type DependencyProberOptions,
+} from './dependency-health';
+export { describeFailure, type FailureDescription } from './failure';
