@@ -60,22 +60,22 @@ export interface WorkerService {
 }
 
 /**
- * Resolves true once `promise` settles, false once `ms` have passed or `usable()` has been false
- * for REDIS_GONE_MS in a row (checked every 200 ms).
+ * Resolves true once `promise` settles, false once `ms` have passed or Redis has been away for
+ * REDIS_GONE_MS (`downSince`: when the connection was lost, null while it is up; polled).
  */
-function whileUsable(
+function whileRedis(
   promise: Promise<unknown>,
   ms: number,
-  usable: () => boolean,
+  downSince: () => number | null,
 ): Promise<boolean> {
   let poll: NodeJS.Timeout | undefined;
-  let goneSince: number | null = null;
   const gone = new Promise<boolean>((resolve) => {
-    poll = setInterval(() => {
-      if (usable()) goneSince = null;
-      else if (goneSince === null) goneSince = Date.now();
-      else if (Date.now() - goneSince >= REDIS_GONE_MS) resolve(false);
-    }, 200);
+    const check = (): void => {
+      const since = downSince();
+      if (since !== null && Date.now() - since >= REDIS_GONE_MS) resolve(false);
+    };
+    poll = setInterval(check, 200);
+    check();
   });
   return Promise.race([within(promise, ms), gone]).finally(() => clearInterval(poll));
 }
@@ -120,9 +120,14 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
     if (!redisDownLogged) log.warn({ err: err.message }, 'redis unavailable; waiting for it');
     redisDownLogged = true;
   });
+  let redisDownSince: number | null = null;
   redis.on('ready', () => {
     if (redisDownLogged) log.info('redis available again');
     redisDownLogged = false;
+    redisDownSince = null;
+  });
+  redis.on('close', () => {
+    redisDownSince ??= Date.now();
   });
   void redis.connect().catch(() => undefined); // retried by the reconnect strategy
 
@@ -251,7 +256,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
       const proberStopped = prober.stop();
       const closing = worker.close();
       const redisUp = (): boolean => redis.status === 'ready';
-      let drained = await whileUsable(closing, config.graceMs, redisUp);
+      let drained = await whileRedis(closing, config.graceMs, () => redisDownSince);
       if (!drained) {
         const online = redisUp();
         log.warn(
@@ -263,8 +268,8 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
         drained = await within(closing, online ? RELEASE_MS : RELEASE_OFFLINE_MS);
         if (!drained) {
           log.error('worker did not close; exiting anyway (stall detection returns its jobs)');
-          // Its connections would wait for Redis forever.
-          await within(worker.disconnect(), CLOSE_MS);
+          // Its connections would wait for Redis forever (the command's exit timer ends the rest).
+          await within(worker.disconnect(), online ? CLOSE_MS : RELEASE_OFFLINE_MS);
         }
       }
       await within(proberStopped, CLOSE_MS);
