@@ -75,6 +75,11 @@ export function workerCommand(io: WorkerCliIO): Command {
       'deadline of one dependency probe',
       String(d.healthTimeoutMs),
     )
+    .option(
+      '--health-forget-ms <ms>',
+      "how long a run's sandbox/policy/PPM endpoints are still probed after the worker's last shard of it",
+      String(d.healthForgetMs),
+    )
     .option('--name <name>', 'worker name in logs and Redis CLIENT LIST (default host-pid)')
     .addOption(
       new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default(d.logLevel),

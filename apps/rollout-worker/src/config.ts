@@ -25,6 +25,11 @@ export const WORKER_DEFAULTS = {
   healthIntervalMs: 2_000,
   /** Deadline of one dependency probe. */
   healthTimeoutMs: 1_500,
+  /**
+   * How long after its last shard job ended a run's dependencies (its round manifest's sandbox,
+   * policy and PPM endpoints) are still probed: its servers may go once the run is done.
+   */
+  healthForgetMs: 300_000,
 } as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -46,6 +51,7 @@ const flagsSchema = z.object({
   name: z.string().min(1).optional(),
   healthIntervalMs: int(100).default(WORKER_DEFAULTS.healthIntervalMs),
   healthTimeoutMs: int(50).default(WORKER_DEFAULTS.healthTimeoutMs),
+  healthForgetMs: int(0).default(WORKER_DEFAULTS.healthForgetMs),
   logLevel: z.enum(LOG_LEVELS).default(WORKER_DEFAULTS.logLevel),
 });
 

@@ -16,6 +16,8 @@ export interface ProcessorContext {
   metrics: WorkerMetrics;
   /** True once shutdown began: a job cancelled then goes back to `wait` (no attempt spent). */
   shuttingDown(): boolean;
+  /** A shard job of `run` started (true) or ended (false): the run's dependencies are watched meanwhile. */
+  onShard?(run: string, active: boolean): void;
 }
 
 /**
@@ -42,6 +44,7 @@ export function createShardProcessor(ctx: ProcessorContext) {
     const started = process.hrtime.bigint();
     const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
     ctx.metrics.activeJobs.inc();
+    ctx.onShard?.(data.run, true);
     log.info({ attempt: job.attemptsMade + 1 }, 'shard started');
     try {
       const result = await runShard(data, ctx.deps, {
@@ -94,6 +97,7 @@ export function createShardProcessor(ctx: ProcessorContext) {
       throw err instanceof Error ? err : new Error(message(err));
     } finally {
       ctx.metrics.activeJobs.dec();
+      ctx.onShard?.(data.run, false);
     }
   };
 }

@@ -18,8 +18,8 @@ import {
   DependencyProber,
   FleetPorts,
   ManifestCache,
+  RunDependencies,
   SandboxProbeClients,
-  watchDependencies,
   RolloutStats,
   compileRolloutOptions,
   type ShardDeps,
@@ -168,11 +168,12 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
     },
   ]);
   metrics.watchDependencies(() => prober.health());
+  const runDependencies = new RunDependencies(prober, sandboxProbes, config.healthForgetMs);
 
   const deps: ShardDeps = {
     store,
     manifests: new ManifestCache(store),
-    ports: watchDependencies(ports, prober, sandboxProbes),
+    ports: runDependencies.watch(ports),
     stats,
     options: compileRolloutOptions({
       problemsInFlight: config.problemsInFlight,
@@ -182,7 +183,14 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   };
   const worker = new Worker(
     SHARD_QUEUE,
-    createShardProcessor({ deps, log, metrics, shuttingDown: () => shuttingDown }),
+    createShardProcessor({
+      deps,
+      log,
+      metrics,
+      shuttingDown: () => shuttingDown,
+      onShard: (run, active) =>
+        active ? runDependencies.shardStarted(run) : runDependencies.shardEnded(run),
+    }),
     {
       connection: bullConnection(redisOptions),
       prefix: plan.redis.prefix,
@@ -225,6 +233,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
     });
   } catch (err) {
     await prober.stop();
+    runDependencies.close();
     sandboxProbes.close();
     await within(worker.close(true), CLOSE_MS);
     redis.disconnect();
@@ -273,6 +282,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
         }
       }
       await within(proberStopped, CLOSE_MS);
+      runDependencies.close();
       sandboxProbes.close();
       await within(ports.close(), CLOSE_MS);
       if (redisUp()) {

@@ -7,7 +7,7 @@ import {
   DependencyProber,
   SandboxProbeClients,
   probeHttp,
-  watchDependencies,
+  RunDependencies,
 } from './dependency-health';
 import { describeFailure } from './failure';
 import type { PortsProvider } from './fleet-ports';
@@ -165,7 +165,7 @@ describe('DependencyProber (real servers)', () => {
     }
   });
 
-  it('follows the newest round manifest the search uses', async () => {
+  it('follows the newest round manifest the search uses, and forgets a run after its last shard', async () => {
     await server.start();
     const sandboxes = new SandboxProbeClients(500);
     const prober = new DependencyProber({ intervalMs: 1_000, timeoutMs: 500 });
@@ -177,7 +177,8 @@ describe('DependencyProber (real servers)', () => {
       },
       close: () => Promise.resolve(),
     };
-    const ports = watchDependencies(inner, prober, sandboxes);
+    const runs = new RunDependencies(prober, sandboxes, 200);
+    const ports = runs.watch(inner);
     const key = (): string[] => prober.checks().map((c) => `${c.dependency} ${c.endpoint}`);
     try {
       ports.portsFor(manifest(1, server.url, 'sandbox-1:50051'), 'p1');
@@ -189,7 +190,22 @@ describe('DependencyProber (real servers)', () => {
       expect(used).toEqual(['round 1', 'round 2', 'round 1']);
       const health = await prober.probeAll();
       expect(health.filter((h) => h.up).map((h) => h.dependency)).toEqual(['policy', 'ppm']);
+      expect(prober.allUp()).toBe(false); // sandbox-2 does not resolve
+
+      // The run's last shard ended: its checks go after the forget delay, unless a shard of it
+      // starts again first.
+      runs.shardStarted('unit');
+      runs.shardEnded('unit');
+      runs.shardStarted('unit');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(key()).toHaveLength(3);
+      runs.shardEnded('unit');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(key()).toEqual([]);
+      expect(prober.health()).toEqual([]);
+      expect(prober.allUp()).toBe(true);
     } finally {
+      runs.close();
       sandboxes.close();
     }
   });

@@ -57,9 +57,10 @@ export class DependencyProber {
     this.now = options.now ?? Date.now;
   }
 
-  /** Replaces the checks of a group; a dependency in no group any more is forgotten. */
+  /** Replaces the checks of a group (none: removes it); a dependency in no group is forgotten. */
   setGroup(group: string, checks: readonly DependencyCheck[]): void {
-    this.groups.set(group, [...checks]);
+    if (checks.length === 0) this.groups.delete(group);
+    else this.groups.set(group, [...checks]);
     const live = new Set(this.checks().map(keyOf));
     for (const key of this.states.keys()) if (!live.has(key)) this.states.delete(key);
   }
@@ -242,25 +243,65 @@ export class SandboxProbeClients {
 }
 
 /**
- * The ports provider, watching which manifests the search uses: each run's newest round decides
- * that run's dependency checks (group `run:<id>`), so the prober follows the fleet's endpoints
- * as the rounds deploy new models. Cheap per call: one map lookup unless the round is new.
+ * The dependencies of the runs this worker searches: each run's newest round manifest (learnt as
+ * the search asks for ports) decides that run's checks (prober group `run:<id>`), so the prober
+ * follows the endpoints as rounds deploy new models. A run's checks are dropped `forgetMs` after
+ * the worker's last shard of it ended: a finished run's servers may be torn down without this
+ * worker turning unready.
  */
-export function watchDependencies(
-  inner: PortsProvider,
-  prober: DependencyProber,
-  sandboxes: SandboxProbeClients,
-): PortsProvider {
-  const rounds = new Map<string, number>();
-  return {
-    portsFor(manifest, problemId) {
-      const known = rounds.get(manifest.run);
-      if (known === undefined || manifest.round > known) {
-        rounds.set(manifest.run, manifest.round);
-        prober.setGroup(`run:${manifest.run}`, manifestChecks(manifest, sandboxes));
-      }
-      return inner.portsFor(manifest, problemId);
-    },
-    close: () => inner.close(),
-  };
+export class RunDependencies {
+  private readonly rounds = new Map<string, number>();
+  private readonly active = new Map<string, number>();
+  private readonly forgetting = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly prober: DependencyProber,
+    private readonly sandboxes: SandboxProbeClients,
+    private readonly forgetMs: number,
+  ) {}
+
+  /** The ports provider that reports the manifests it is asked for (one map lookup per call). */
+  watch(inner: PortsProvider): PortsProvider {
+    return {
+      portsFor: (manifest, problemId) => {
+        this.saw(manifest);
+        return inner.portsFor(manifest, problemId);
+      },
+      close: () => inner.close(),
+    };
+  }
+
+  saw(manifest: RoundManifest): void {
+    const known = this.rounds.get(manifest.run);
+    if (known !== undefined && manifest.round <= known) return;
+    this.rounds.set(manifest.run, manifest.round);
+    this.prober.setGroup(`run:${manifest.run}`, manifestChecks(manifest, this.sandboxes));
+  }
+
+  shardStarted(run: string): void {
+    clearTimeout(this.forgetting.get(run));
+    this.forgetting.delete(run);
+    this.active.set(run, (this.active.get(run) ?? 0) + 1);
+  }
+
+  shardEnded(run: string): void {
+    const left = (this.active.get(run) ?? 1) - 1;
+    if (left > 0) {
+      this.active.set(run, left);
+      return;
+    }
+    this.active.delete(run);
+    const timer = setTimeout(() => {
+      this.forgetting.delete(run);
+      this.rounds.delete(run);
+      this.prober.setGroup(`run:${run}`, []);
+    }, this.forgetMs);
+    timer.unref();
+    this.forgetting.set(run, timer);
+  }
+
+  close(): void {
+    for (const timer of this.forgetting.values()) clearTimeout(timer);
+    this.forgetting.clear();
+  }
 }

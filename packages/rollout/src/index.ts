@@ -44,7 +44,7 @@ export {
   SandboxProbeClients,
   manifestChecks,
   probeHttp,
-  watchDependencies,
+  RunDependencies,
   type DependencyCheck,
   type DependencyProberOptions,
 } from './dependency-health';
