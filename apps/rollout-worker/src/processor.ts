@@ -1,6 +1,11 @@
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { ShardJobDataSchema, type ShardJobResult } from '@rstar-fleet/protocol';
+import {
+  RstarError,
+  ShardJobDataSchema,
+  errorCodeOf,
+  type ShardJobResult,
+} from '@rstar-fleet/protocol';
 import {
   ShardCancelledError,
   describeFailure,
@@ -94,7 +99,9 @@ export function createShardProcessor(ctx: ProcessorContext) {
         },
         'shard failed; the queue retries it',
       );
-      throw err instanceof Error ? err : new Error(message(err));
+      // BullMQ keeps only the message as the job's failedReason (what `status` shows): the
+      // whole chain, so it names the dependency, its address and the error code.
+      throw new RstarError(errorCodeOf(err), cause.message, { cause: err });
     } finally {
       ctx.metrics.activeJobs.dec();
       ctx.onShard?.(data.run, false);
