@@ -137,7 +137,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   let shuttingDown = false;
   let workerRunning = (): boolean => false;
   const ready = (): boolean =>
-    !shuttingDown && redis.status === 'ready' && workerRunning() && prober.allUp();
+    !shuttingDown && redis.status === 'ready' && workerRunning() && prober.ready();
   const healthTtlMs = 5 * config.healthIntervalMs;
   const sandboxProbes = new SandboxProbeClients(config.healthTimeoutMs);
   const prober: DependencyProber = new DependencyProber({

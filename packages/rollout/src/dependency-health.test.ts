@@ -112,7 +112,7 @@ describe('DependencyProber (real servers)', () => {
       return h;
     };
     expect(await one()).toMatchObject({ up: true, code: null, error: null });
-    expect(prober.allUp()).toBe(true);
+    expect(prober.ready()).toBe(true);
     expect(changes).toEqual([]);
 
     // Stopped: nothing listens on the port any more.
@@ -127,7 +127,7 @@ describe('DependencyProber (real servers)', () => {
       code: 'ECONNREFUSED',
     });
     expect(down.error).toContain(url);
-    expect(prober.allUp()).toBe(false);
+    expect(prober.ready()).toBe(false);
     now += 1_000;
     expect((await one()).since).toBe('2026-01-01T00:00:01.000Z'); // still down since then
 
@@ -146,6 +146,28 @@ describe('DependencyProber (real servers)', () => {
     now += 1_000;
     expect(await one()).toMatchObject({ up: true, since: '2026-01-01T00:00:03.000Z' });
     expect(changes.map((c) => c.up)).toEqual([false, true]);
+  });
+
+  it('is not ready while one of two policy replicas is down, only when both are', async () => {
+    await server.start();
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const prober = new DependencyProber({ intervalMs: 1_000, timeoutMs: 500 });
+    const policy = (endpoint: string, url: string) => ({
+      dependency: 'policy' as const,
+      endpoint,
+      probe: (s: AbortSignal) => probeHttp(`${url}/health`, s),
+    });
+    prober.setGroup('run:a', [policy('live', server.url), policy('dead', dead)]);
+    const health = await prober.probeAll();
+    expect(health.map((h) => [h.endpoint, h.up])).toEqual([
+      ['dead', false],
+      ['live', true],
+    ]);
+    expect(prober.ready()).toBe(true); // the client fails over to the live replica
+    await server.stop();
+    await prober.probeAll();
+    expect(prober.blocking().map((h) => h.endpoint)).toEqual(['live', 'dead']);
+    expect(prober.ready()).toBe(false);
   });
 
   it('names the sandbox address and the gRPC status of an unreachable sandbox', async () => {
@@ -190,7 +212,7 @@ describe('DependencyProber (real servers)', () => {
       expect(used).toEqual(['round 1', 'round 2', 'round 1']);
       const health = await prober.probeAll();
       expect(health.filter((h) => h.up).map((h) => h.dependency)).toEqual(['policy', 'ppm']);
-      expect(prober.allUp()).toBe(false); // sandbox-2 does not resolve
+      expect(prober.blocking().map((h) => h.endpoint)).toEqual(['sandbox-2:50051']);
 
       // The run's last shard ended: its checks go after the forget delay, unless a shard of it
       // starts again first.
@@ -203,7 +225,7 @@ describe('DependencyProber (real servers)', () => {
       await new Promise((r) => setTimeout(r, 300));
       expect(key()).toEqual([]);
       expect(prober.health()).toEqual([]);
-      expect(prober.allUp()).toBe(true);
+      expect(prober.ready()).toBe(true);
     } finally {
       runs.close();
       sandboxes.close();

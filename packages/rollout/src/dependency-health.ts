@@ -85,10 +85,32 @@ export class DependencyProber {
     return [...this.states.values()].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
   }
 
-  /** No probed dependency is down. */
-  allUp(): boolean {
-    for (const s of this.states.values()) if (!s.up) return false;
-    return true;
+  /**
+   * The down dependencies that stop work: Redis, any sandbox address (a tree's programs go to
+   * the one its problem hashes to), and a policy or PPM endpoint only when every endpoint of that
+   * kind in its group is down (the inference clients fail over between replicas).
+   */
+  blocking(): DependencyHealth[] {
+    const blocking = new Map<string, DependencyHealth>();
+    for (const checks of this.groups.values()) {
+      for (const kind of ['sandbox', 'policy', 'ppm', 'redis'] as const) {
+        const states = checks
+          .filter((c) => c.dependency === kind)
+          .map((c) => this.states.get(keyOf(c)))
+          .filter((s): s is DependencyHealth => s !== undefined);
+        const down = states.filter((s) => !s.up);
+        const replicated = kind === 'policy' || kind === 'ppm';
+        if (down.length > 0 && (!replicated || down.length === states.length)) {
+          for (const s of down) blocking.set(keyOf(s), s);
+        }
+      }
+    }
+    return [...blocking.values()];
+  }
+
+  /** Nothing blocks work (see blocking()): what the worker's readiness asks. */
+  ready(): boolean {
+    return this.blocking().length === 0;
   }
 
   /** Probes now and then every `intervalMs` until stop(). */
