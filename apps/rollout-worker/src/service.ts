@@ -120,7 +120,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
     if (!redisDownLogged) log.warn({ err: err.message }, 'redis unavailable; waiting for it');
     redisDownLogged = true;
   });
-  let redisDownSince: number | null = null;
+  let redisDownSince: number | null = Date.now(); // not connected yet
   redis.on('ready', () => {
     if (redisDownLogged) log.info('redis available again');
     redisDownLogged = false;
