@@ -76,30 +76,42 @@ export async function readWorkerHealth(
 }
 
 /**
- * A Redis liveness probe for a connection the caller owns: fails at once unless the connection
- * is ready (a `worker` connection would otherwise queue the PING until Redis is back), else
- * PING within `timeoutMs`.
+ * A Redis liveness probe for a connection the caller owns: PING within `timeoutMs`. A connection
+ * that is not ready gets the same time to become ready first (a worker that just started is
+ * still connecting), and no PING is queued on it meanwhile: a `worker` connection would hold
+ * one until Redis is back.
  */
 export async function pingRedis(redis: Redis, timeoutMs: number): Promise<void> {
-  if (redis.status !== 'ready') {
-    throw new RstarError('UNAVAILABLE', `redis: connection ${redis.status}`);
-  }
+  const deadline = Date.now() + timeoutMs;
   let timer: NodeJS.Timeout | undefined;
+  let onReady: (() => void) | undefined;
+  const expired = (): Promise<never> =>
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            redis.status === 'ready'
+              ? new RstarError('DEADLINE_EXCEEDED', `redis: no PING answer within ${timeoutMs} ms`)
+              : new RstarError('UNAVAILABLE', `redis: connection ${redis.status}`),
+          ),
+        Math.max(0, deadline - Date.now()),
+      );
+    });
   try {
-    await Promise.race([
-      redis.ping(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new RstarError('DEADLINE_EXCEEDED', `redis: no PING answer within ${timeoutMs} ms`),
-            ),
-          timeoutMs,
-        );
-      }),
-    ]);
+    if (redis.status !== 'ready') {
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          onReady = resolve;
+          redis.once('ready', resolve);
+        }),
+        expired(),
+      ]);
+      clearTimeout(timer);
+    }
+    await Promise.race([redis.ping(), expired()]);
   } finally {
     clearTimeout(timer);
+    if (onReady !== undefined) redis.off('ready', onReady);
   }
 }
 

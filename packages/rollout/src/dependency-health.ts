@@ -51,6 +51,7 @@ export class DependencyProber {
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private started = false;
   private stopped = false;
 
   constructor(private readonly options: DependencyProberOptions) {
@@ -63,6 +64,10 @@ export class DependencyProber {
     else this.groups.set(group, [...checks]);
     const live = new Set(this.checks().map(keyOf));
     for (const key of this.states.keys()) if (!live.has(key)) this.states.delete(key);
+    // A dependency new to a running prober is probed now, not at the next round.
+    if (this.started && !this.stopped) {
+      for (const c of checks) if (!this.states.has(keyOf(c))) void this.probeOne(c);
+    }
   }
 
   /** Every check of every group, one per dependency and endpoint. */
@@ -115,6 +120,7 @@ export class DependencyProber {
 
   /** Probes now and then every `intervalMs` until stop(). */
   start(): void {
+    this.started = true;
     const loop = (): void => {
       if (this.stopped) return;
       this.running = this.probeAll()
