@@ -64,6 +64,22 @@ export function workerCommand(io: WorkerCliIO): Command {
       '--outage-budget-ms <ms>',
       'how long one problem may wait out an inference/sandbox outage before its shard fails (default 600000)',
     )
+    .option(
+      '--health-interval-ms <ms>',
+      'how often each dependency (sandbox, policy, PPM, Redis) is probed; a down one makes /readyz 503, ' +
+        'rstar_worker_dependency_up 0 and shows in `rstar-fleet status`',
+      String(d.healthIntervalMs),
+    )
+    .option(
+      '--health-timeout-ms <ms>',
+      'deadline of one dependency probe',
+      String(d.healthTimeoutMs),
+    )
+    .option(
+      '--health-forget-ms <ms>',
+      "how long a run's sandbox/policy/PPM endpoints are still probed after the worker's last shard of it",
+      String(d.healthForgetMs),
+    )
     .option('--name <name>', 'worker name in logs and Redis CLIENT LIST (default host-pid)')
     .addOption(
       new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default(d.logLevel),

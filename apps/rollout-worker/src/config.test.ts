@@ -13,6 +13,9 @@ describe('parseWorkerConfig', () => {
       httpPort: 0,
       graceMs: 500,
       lockDurationMs: 120_000,
+      healthIntervalMs: 2_000,
+      healthTimeoutMs: 1_500,
+      healthForgetMs: 300_000,
       logLevel: 'info',
     });
   });

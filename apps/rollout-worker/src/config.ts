@@ -21,6 +21,15 @@ export const WORKER_DEFAULTS = {
   /** Stalls (lock lost: crash, frozen loop) before a shard job fails. */
   maxStalledCount: 3,
   logLevel: 'info',
+  /** How often every dependency (sandbox, policy, PPM, Redis) is probed; the health record's TTL is 5 of these. */
+  healthIntervalMs: 2_000,
+  /** Deadline of one dependency probe. */
+  healthTimeoutMs: 1_500,
+  /**
+   * How long after its last shard job ended a run's dependencies (its round manifest's sandbox,
+   * policy and PPM endpoints) are still probed: its servers may go once the run is done.
+   */
+  healthForgetMs: 300_000,
 } as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -40,6 +49,9 @@ const flagsSchema = z.object({
   lockDurationMs: int(5_000).default(WORKER_DEFAULTS.lockDurationMs),
   outageBudgetMs: int(0).optional(),
   name: z.string().min(1).optional(),
+  healthIntervalMs: int(100).default(WORKER_DEFAULTS.healthIntervalMs),
+  healthTimeoutMs: int(50).default(WORKER_DEFAULTS.healthTimeoutMs),
+  healthForgetMs: int(0).default(WORKER_DEFAULTS.healthForgetMs),
   logLevel: z.enum(LOG_LEVELS).default(WORKER_DEFAULTS.logLevel),
 });
 

@@ -7,6 +7,7 @@ import {
   type RolloutCounter,
   type RolloutStats,
 } from '@rstar-fleet/rollout';
+import type { DependencyHealth } from '@rstar-fleet/protocol';
 import { createRegistry } from '@rstar-fleet/telemetry';
 
 /**
@@ -180,6 +181,28 @@ export class WorkerMetrics {
       registers: [this.registry],
       collect() {
         this.set(p99Ms() / 1000);
+      },
+    });
+  }
+
+  /**
+   * `rstar_worker_dependency_up{dependency, endpoint}`: 1 while the worker reaches the
+   * dependency, 0 while not (from the prober's last round, at scrape time). `dependency` is
+   * sandbox, policy, ppm or redis; `endpoint` the sandbox address, the inference endpoint's name
+   * or Redis's host:port — bounded by the plan, never an id. A dependency the worker no longer
+   * uses (an earlier round's endpoints) disappears.
+   */
+  watchDependencies(health: () => readonly DependencyHealth[]): void {
+    new Gauge({
+      name: 'rstar_worker_dependency_up',
+      help: 'Whether this worker reaches a dependency (1) or not (0), by dependency kind (sandbox, policy, ppm, redis) and endpoint',
+      labelNames: ['dependency', 'endpoint'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const h of health()) {
+          this.labels(h.dependency, h.endpoint).set(h.up ? 1 : 0);
+        }
       },
     });
   }

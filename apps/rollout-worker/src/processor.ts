@@ -1,8 +1,14 @@
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { ShardJobDataSchema, type ShardJobResult } from '@rstar-fleet/protocol';
+import {
+  RstarError,
+  ShardJobDataSchema,
+  errorCodeOf,
+  type ShardJobResult,
+} from '@rstar-fleet/protocol';
 import {
   ShardCancelledError,
+  describeFailure,
   isPoisonShardError,
   runShard,
   type ShardDeps,
@@ -15,6 +21,8 @@ export interface ProcessorContext {
   metrics: WorkerMetrics;
   /** True once shutdown began: a job cancelled then goes back to `wait` (no attempt spent). */
   shuttingDown(): boolean;
+  /** A shard job of `run` started (true) or ended (false): the run's dependencies are watched meanwhile. */
+  onShard?(run: string, active: boolean): void;
 }
 
 /**
@@ -41,22 +49,29 @@ export function createShardProcessor(ctx: ProcessorContext) {
     const started = process.hrtime.bigint();
     const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
     ctx.metrics.activeJobs.inc();
+    ctx.onShard?.(data.run, true);
     log.info({ attempt: job.attemptsMade + 1 }, 'shard started');
     try {
       const result = await runShard(data, ctx.deps, {
         ...(signal === undefined ? {} : { signal }),
         progress: (p) => job.updateProgress(p),
-        onOutage: (e) =>
+        onOutage: (e) => {
+          // Which dependency, which address, which code: the engine's own message names none.
+          const cause = describeFailure(e.error);
           log.warn(
             {
               unit: e.unit,
               attempt: e.attempt,
               outageMs: e.outageMs,
               delayMs: e.delayMs,
-              err: message(e.error),
+              dependency: cause.dependency,
+              endpoint: cause.endpoint,
+              code: cause.code,
+              err: cause.message,
             },
             'dependency unavailable; searching the unit again after a pause',
-          ),
+          );
+        },
       });
       ctx.metrics.jobSeconds.labels('completed').observe(seconds());
       log.info({ ...result, seconds: seconds() }, 'shard completed');
@@ -74,10 +89,22 @@ export function createShardProcessor(ctx: ProcessorContext) {
         throw new UnrecoverableError(message(err));
       }
       ctx.metrics.jobSeconds.labels('failed').observe(seconds());
-      log.warn({ err: message(err) }, 'shard failed; the queue retries it');
-      throw err instanceof Error ? err : new Error(message(err));
+      const cause = describeFailure(err);
+      log.warn(
+        {
+          dependency: cause.dependency,
+          endpoint: cause.endpoint,
+          code: cause.code,
+          err: cause.message,
+        },
+        'shard failed; the queue retries it',
+      );
+      // BullMQ keeps only the message as the job's failedReason (what `status` shows): the
+      // whole chain, so it names the dependency, its address and the error code.
+      throw new RstarError(errorCodeOf(err), cause.message, { cause: err });
     } finally {
       ctx.metrics.activeJobs.dec();
+      ctx.onShard?.(data.run, false);
     }
   };
 }

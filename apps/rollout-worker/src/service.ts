@@ -3,11 +3,23 @@ import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { RunPlan } from '@rstar-fleet/config';
 import { startTelemetryServer, type TelemetryServer } from '@rstar-fleet/telemetry';
-import { SHARD_QUEUE, bullConnection, createRedis } from '@rstar-fleet/queue';
+import {
+  SHARD_QUEUE,
+  bullConnection,
+  createRedis,
+  pingRedis,
+  publishWorkerHealth,
+  redisEndpoint,
+  withdrawWorkerHealth,
+} from '@rstar-fleet/queue';
+import { WORKER_HEALTH_VERSION } from '@rstar-fleet/protocol';
 import { openStore } from '@rstar-fleet/store';
 import {
+  DependencyProber,
   FleetPorts,
   ManifestCache,
+  RunDependencies,
+  SandboxProbeClients,
   RolloutStats,
   compileRolloutOptions,
   type ShardDeps,
@@ -19,6 +31,14 @@ import { createShardProcessor } from './processor';
 
 /** After the grace period, cancelled jobs get this long to go back to the queue. */
 const RELEASE_MS = 10_000;
+/**
+ * Redis away this long during the grace: the active jobs can neither report nor complete (nor
+ * go back to the queue), so waiting out the grace would only delay the exit. They are cancelled
+ * and left to stall detection once Redis is back.
+ */
+const REDIS_GONE_MS = 2_000;
+/** Without Redis, how long cancelled jobs get to stop their search before the worker exits. */
+const RELEASE_OFFLINE_MS = 1_000;
 /** Closing Redis and the clients at the very end. */
 const CLOSE_MS = 5_000;
 
@@ -37,6 +57,27 @@ export interface WorkerService {
   stats: RolloutStats;
   /** Readiness off, drain for the grace period, release what is left, close; idempotent. */
   shutdown(): Promise<void>;
+}
+
+/**
+ * Resolves true once `promise` settles, false once `ms` have passed or Redis has been away for
+ * REDIS_GONE_MS (`downSince`: when the connection was lost, null while it is up; polled).
+ */
+function whileRedis(
+  promise: Promise<unknown>,
+  ms: number,
+  downSince: () => number | null,
+): Promise<boolean> {
+  let poll: NodeJS.Timeout | undefined;
+  const gone = new Promise<boolean>((resolve) => {
+    const check = (): void => {
+      const since = downSince();
+      if (since !== null && Date.now() - since >= REDIS_GONE_MS) resolve(false);
+    };
+    poll = setInterval(check, 200);
+    check();
+  });
+  return Promise.race([within(promise, ms), gone]).finally(() => clearInterval(poll));
 }
 
 function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
@@ -67,17 +108,6 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
     registry: metrics.registry,
     observer: metrics.portsObserver(),
   });
-  const deps: ShardDeps = {
-    store,
-    manifests: new ManifestCache(store),
-    ports,
-    stats,
-    options: compileRolloutOptions({
-      problemsInFlight: config.problemsInFlight,
-      treeConcurrency: config.treeConcurrency,
-      ...(config.outageBudgetMs === undefined ? {} : { outageBudgetMs: config.outageBudgetMs }),
-    }),
-  };
   const redisOptions = {
     url: plan.redis.url,
     password: options.redisPassword,
@@ -85,21 +115,82 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
     connectionName: `rstar-worker-${name}`,
   };
   let redisDownLogged = false;
-  // Readiness probe only; BullMQ owns its own connections.
+  // Readiness, health probes and the health record; BullMQ owns its own connections.
   const redis = createRedis(redisOptions, (err) => {
     if (!redisDownLogged) log.warn({ err: err.message }, 'redis unavailable; waiting for it');
     redisDownLogged = true;
   });
+  let redisDownSince: number | null = Date.now(); // not connected yet
   redis.on('ready', () => {
     if (redisDownLogged) log.info('redis available again');
     redisDownLogged = false;
+    redisDownSince = null;
+  });
+  redis.on('close', () => {
+    redisDownSince ??= Date.now();
   });
   void redis.connect().catch(() => undefined); // retried by the reconnect strategy
 
+  // Dependency health: Redis always, plus whatever the current round's manifests name (learnt
+  // as the search asks for ports). Published to Redis for `status`, exported as a gauge, and
+  // part of /readyz.
   let shuttingDown = false;
+  let workerRunning = (): boolean => false;
+  const ready = (): boolean =>
+    !shuttingDown && redis.status === 'ready' && workerRunning() && prober.ready();
+  const healthTtlMs = 5 * config.healthIntervalMs;
+  const sandboxProbes = new SandboxProbeClients(config.healthTimeoutMs);
+  const prober: DependencyProber = new DependencyProber({
+    intervalMs: config.healthIntervalMs,
+    timeoutMs: config.healthTimeoutMs,
+    onChange: (h) => {
+      const fields = { dependency: h.dependency, endpoint: h.endpoint, since: h.since };
+      if (h.up) log.info(fields, 'dependency available again');
+      else log.warn({ ...fields, code: h.code, err: h.error }, 'dependency unavailable');
+    },
+    onProbed: (dependencies) => {
+      if (redis.status !== 'ready' || shuttingDown) return;
+      const record = {
+        v: WORKER_HEALTH_VERSION,
+        worker: name,
+        at: new Date().toISOString(),
+        ready: ready(),
+        dependencies,
+      };
+      void within(publishWorkerHealth(redis, plan.redis.prefix, record, healthTtlMs), healthTtlMs);
+    },
+  });
+  prober.setGroup('worker', [
+    {
+      dependency: 'redis',
+      endpoint: redisEndpoint(plan.redis.url),
+      probe: () => pingRedis(redis, config.healthTimeoutMs),
+    },
+  ]);
+  metrics.watchDependencies(() => prober.health());
+  const runDependencies = new RunDependencies(prober, sandboxProbes, config.healthForgetMs);
+
+  const deps: ShardDeps = {
+    store,
+    manifests: new ManifestCache(store),
+    ports: runDependencies.watch(ports),
+    stats,
+    options: compileRolloutOptions({
+      problemsInFlight: config.problemsInFlight,
+      treeConcurrency: config.treeConcurrency,
+      ...(config.outageBudgetMs === undefined ? {} : { outageBudgetMs: config.outageBudgetMs }),
+    }),
+  };
   const worker = new Worker(
     SHARD_QUEUE,
-    createShardProcessor({ deps, log, metrics, shuttingDown: () => shuttingDown }),
+    createShardProcessor({
+      deps,
+      log,
+      metrics,
+      shuttingDown: () => shuttingDown,
+      onShard: (run, active) =>
+        active ? runDependencies.shardStarted(run) : runDependencies.shardEnded(run),
+    }),
     {
       connection: bullConnection(redisOptions),
       prefix: plan.redis.prefix,
@@ -127,18 +218,23 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
     }
   });
   void worker.run().catch((err: unknown) => log.error({ err: String(err) }, 'worker loop ended'));
+  workerRunning = () => worker.isRunning();
+  prober.start();
 
   let http: TelemetryServer;
   try {
-    // /readyz: Redis answers and the BullMQ worker runs (503 while Redis is away or during
-    // shutdown, so a rolling update waits for it).
+    // /readyz: Redis answers, the BullMQ worker runs and every dependency the prober knows is
+    // up (503 while one is away or during shutdown, so a rolling update waits for it).
     http = await startTelemetryServer({
       host: config.httpHost,
       port: config.httpPort,
       registry: metrics.registry,
-      ready: () => !shuttingDown && redis.status === 'ready' && worker.isRunning(),
+      ready,
     });
   } catch (err) {
+    await prober.stop();
+    runDependencies.close();
+    sandboxProbes.close();
     await within(worker.close(true), CLOSE_MS);
     redis.disconnect();
     await ports.close();
@@ -166,21 +262,36 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
       // forever while Redis is away), so it is raced with the grace period. In BullMQ 6 a second
       // close(true) returns the first call's promise, so "force" here means cancelling the jobs:
       // each stops its search, writes nothing half-done and moves back to `wait`.
+      const proberStopped = prober.stop();
       const closing = worker.close();
-      let drained = await within(closing, config.graceMs);
+      const redisUp = (): boolean => redis.status === 'ready';
+      let drained = await whileRedis(closing, config.graceMs, () => redisDownSince);
       if (!drained) {
-        log.warn('grace period over: releasing active shard jobs to the queue');
+        const online = redisUp();
+        log.warn(
+          online
+            ? 'grace period over: releasing active shard jobs to the queue'
+            : 'redis unreachable: cancelling active shard jobs (stall detection returns them)',
+        );
         worker.cancelAllJobs('worker shutting down');
-        drained = await within(closing, RELEASE_MS);
+        drained = await within(closing, online ? RELEASE_MS : RELEASE_OFFLINE_MS);
         if (!drained) {
           log.error('worker did not close; exiting anyway (stall detection returns its jobs)');
+          // Its connections would wait for Redis forever (the command's exit timer ends the rest).
+          await within(worker.disconnect(), online ? CLOSE_MS : RELEASE_OFFLINE_MS);
         }
       }
+      await within(proberStopped, CLOSE_MS);
+      runDependencies.close();
+      sandboxProbes.close();
       await within(ports.close(), CLOSE_MS);
-      await within(
-        redis.quit().catch(() => redis.disconnect()),
-        CLOSE_MS,
-      );
+      if (redisUp()) {
+        await within(withdrawWorkerHealth(redis, plan.redis.prefix, name), CLOSE_MS);
+        await within(
+          redis.quit().catch(() => redis.disconnect()),
+          CLOSE_MS,
+        );
+      }
       redis.disconnect();
       await http.close();
       log.info(

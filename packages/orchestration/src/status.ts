@@ -1,5 +1,5 @@
 import { ShardJobResultSchema, shardJobId, type RoundManifest } from '@rstar-fleet/protocol';
-import { SHARD_QUEUE, queueKey } from '@rstar-fleet/queue';
+import { SHARD_QUEUE, queueKey, readWorkerHealth } from '@rstar-fleet/queue';
 import type { FleetContext } from './context';
 import { readManifest } from './manifest';
 import { requireRunState, type RunState } from './run-state';
@@ -173,6 +173,7 @@ export async function getRunStatus(ctx: FleetContext, run: string): Promise<RunS
     },
     duplicates: state.ingest?.duplicates ?? 0,
     history: history(state),
+    workers: await readWorkerHealth(ctx.redis, ctx.prefix),
   };
 }
 

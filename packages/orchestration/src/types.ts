@@ -1,3 +1,4 @@
+import type { WorkerHealthRecord } from '@rstar-fleet/protocol';
 import type { ArtifactStore } from '@rstar-fleet/store';
 import type { HookOutcome, IngestSummary, RoundStatus, RunState, RunStatusName } from './run-state';
 import type { RoundStats } from './stats';
@@ -175,6 +176,12 @@ export interface RunStatus {
     pairs: number | null;
     failedShards: number;
   }[];
+  /**
+   * The rollout workers reporting on this prefix, each with its dependencies' health (up or
+   * down since when, address, error code and message); a worker gone for longer than its
+   * record's TTL is not listed.
+   */
+  workers: WorkerHealthRecord[];
 }
 
 export type RequeueTarget =

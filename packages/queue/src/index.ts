@@ -16,3 +16,11 @@ export {
 } from './names';
 export { roundJobOptions, shardJobOptions, type ShardRetryOptions } from './job-options';
 export { findRedisServer, freePort, privateRedisArgs } from './local-redis';
+export { workerHealthIndexKey, workerHealthKey } from './names';
+export {
+  pingRedis,
+  publishWorkerHealth,
+  readWorkerHealth,
+  redisEndpoint,
+  withdrawWorkerHealth,
+} from './worker-health';

@@ -25,3 +25,15 @@ export function runLeaseKey(prefix: string, run: string): string {
 export function runFenceKey(prefix: string, run: string): string {
   return `${prefix}:run-fence:${run}`;
 }
+
+/**
+ * Rollout worker health (see worker-health.ts): one key per worker (`<prefix>:worker-health:<name>`,
+ * with a TTL) and an index of the worker names scored by when their record expires.
+ */
+export function workerHealthKey(prefix: string, worker: string): string {
+  return `${prefix}:worker-health:${worker}`;
+}
+
+export function workerHealthIndexKey(prefix: string): string {
+  return `${prefix}:worker-health`;
+}

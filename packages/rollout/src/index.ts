@@ -47,3 +47,13 @@ export {
   type PortRetry,
   type RetriedPort,
 } from './retrying-ports';
+export {
+  DependencyProber,
+  SandboxProbeClients,
+  manifestChecks,
+  probeHttp,
+  RunDependencies,
+  type DependencyCheck,
+  type DependencyProberOptions,
+} from './dependency-health';
+export { describeFailure, type FailureDescription } from './failure';

@@ -76,6 +76,10 @@ describe('rendered manifests', () => {
     expect(orchestrator.spec.strategy).toEqual({ type: 'Recreate' });
     expect(find(plain, 'PodDisruptionBudget', '-orchestrator').spec.minAvailable).toBe(1);
     expect(find(plain, 'PodDisruptionBudget', '-worker').spec.maxUnavailable).toBe(1);
+    // A worker unready because a dependency is down must not block a node drain.
+    expect(find(plain, 'PodDisruptionBudget', '-worker').spec.unhealthyPodEvictionPolicy).toBe(
+      'AlwaysAllow',
+    );
   });
 
   it('give every container resources, probes and a non-root, locked-down securityContext', async () => {

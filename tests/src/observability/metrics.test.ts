@@ -202,5 +202,17 @@ describe('observability of a real fleet', () => {
     expect(value(worker, 'rstar_inference_requests_total', { role: 'policy' })).toBeGreaterThan(0);
     expect(value(sandbox, 'rstar_sandbox_executions_total')).toBeGreaterThan(0);
     expect(value(sandbox, 'rstar_sandbox_queue_limit')).toBeGreaterThan(0);
+    // The worker reached every dependency of the round it searched, and says so.
+    const up = scrapes.worker.get('rstar_worker_dependency_up')?.samples ?? [];
+    expect(up.map((s) => s.labels.dependency).sort()).toEqual([
+      'policy',
+      'ppm',
+      'redis',
+      'sandbox',
+    ]);
+    expect(up.filter((s) => s.value !== 1)).toEqual([]);
+    expect(up.find((s) => s.labels.dependency === 'sandbox')?.labels.endpoint).toBe(
+      fleet.sandbox.address,
+    );
   });
 });

@@ -38,8 +38,18 @@ describe('infra/prometheus/alerts.yaml', () => {
         'RstarInferenceErrors',
         'RstarWorkersDown',
         'RstarNoWorkers',
+        'RstarWorkerDependencyDown',
       ]),
     );
+  });
+
+  it('alerts within minutes when a worker cannot reach a dependency, naming it', () => {
+    const rule = rules.find((r) => r.alert === 'RstarWorkerDependencyDown');
+    expect(rule?.group).toBe('rstar-workers');
+    expect(rule?.expr).toContain('rstar_worker_dependency_up');
+    expect(rule?.expr).toMatch(/by \(instance, dependency, endpoint\)/);
+    expect(rule?.for).toBe('2m');
+    expect(rule?.annotations?.summary).toContain('{{ $labels.endpoint }}');
   });
 
   it('every rule has an expression, a severity, a summary and a description', () => {
@@ -101,6 +111,7 @@ describe('infra/grafana/rstar-fleet.json', () => {
       'rstar_queue_jobs',
       'process_cpu_seconds_total',
       'process_resident_memory_bytes',
+      'rstar_worker_dependency_up',
     ]) {
       expect(exprs).toContain(needed);
     }

@@ -5,7 +5,9 @@ import { withFleet } from '../fleet/context';
 
 const HELP_AFTER = `
 Reads run.json from the store and the run's shard jobs from Redis. Rates and the ETA are over
-the current phase. The JSON is the same as GET /status of a running \`rstar-fleet run\`.
+the current phase. Each rollout worker reports its dependencies (sandbox, policy, PPM, Redis)
+every few seconds: a dependency a worker cannot reach is listed as DOWN with its address, since
+when, and the error code. The JSON is the same as GET /status of a running \`rstar-fleet run\`.
 
 Examples:
   $ rstar-fleet status --plan examples/local-sim.yaml --run local-sim-1a2b3c4d
@@ -55,5 +57,25 @@ export function formatStatus(s: RunStatus): string {
       `  round ${h.round}: ${h.status}${h.problems === null ? '' : `, solved ${h.solved}/${h.problems}, ${h.sftRows} SFT rows, ${h.pairs} pairs`}${h.failedShards > 0 ? `, ${h.failedShards} failed shard(s)` : ''}`,
     );
   }
+  lines.push(...formatWorkerHealth(s.workers));
   return `${lines.join('\n')}\n`;
+}
+
+/** One line for the workers, one per dependency a worker cannot reach (what, where, since, why). */
+export function formatWorkerHealth(workers: RunStatus['workers'], now = Date.now()): string[] {
+  if (workers.length === 0) return ['  workers  none reporting'];
+  const lines = [
+    `  workers  ${workers.length} reporting: ${workers
+      .map((w) => `${w.worker} ${w.ready ? 'ready' : 'NOT READY'}`)
+      .join(', ')}`,
+  ];
+  for (const w of workers) {
+    for (const d of w.dependencies.filter((x) => !x.up)) {
+      const seconds = Math.max(0, Math.round((now - Date.parse(d.since)) / 1000));
+      lines.push(
+        `  DOWN     ${w.worker}: ${d.dependency} ${d.endpoint} since ${d.since} (${seconds} s): ${d.code ?? 'error'}: ${d.error ?? 'unknown'}`,
+      );
+    }
+  }
+  return lines;
 }

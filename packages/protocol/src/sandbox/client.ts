@@ -48,11 +48,28 @@ export type HealthStatus = 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKN
 /** A sandbox call that ended in a gRPC error (never a failing program: that is a result). */
 export class SandboxCallError extends RstarError {
   readonly grpcCode: GrpcStatus;
+  /** The gRPC status by name (`UNAVAILABLE`), for messages, logs and health records. */
+  readonly grpcStatus: string;
+  /** The sandbox address the call went to, when known. */
+  readonly address: string | undefined;
 
-  constructor(code: ErrorCode, grpcCode: GrpcStatus, message: string, cause: unknown) {
+  constructor(
+    code: ErrorCode,
+    grpcCode: GrpcStatus,
+    message: string,
+    cause: unknown,
+    address?: string,
+  ) {
     super(code, message, { cause });
     this.grpcCode = grpcCode;
+    this.grpcStatus = grpcStatusName(grpcCode);
+    this.address = address;
   }
+}
+
+/** `UNAVAILABLE` for 14; the number itself for a status this grpc-js does not know. */
+export function grpcStatusName(code: GrpcStatus): string {
+  return (GrpcStatus as unknown as Record<number, string | undefined>)[code] ?? String(code);
 }
 
 const DEFAULT_CHANNEL_OPTIONS: ChannelOptions = {
@@ -77,6 +94,8 @@ function method(service: object, name: string): AnyMethod {
  * cancels it (and the server kills the program).
  */
 export class SandboxClient {
+  /** The target it was built for; named in every error. */
+  readonly address: string;
   private readonly client: Client;
   private readonly defaultDeadlineMs: number;
   private readonly executeMethod: AnyMethod;
@@ -84,6 +103,7 @@ export class SandboxClient {
   private readonly healthCheckMethod: AnyMethod;
 
   constructor(options: SandboxClientOptions) {
+    this.address = options.address;
     this.client = new Client(
       options.address,
       options.credentials ?? grpcCredentials.createInsecure(),
@@ -139,8 +159,9 @@ export class SandboxClient {
             new SandboxCallError(
               'UNAVAILABLE',
               GrpcStatus.UNAVAILABLE,
-              `sandbox not reachable within ${deadlineMs} ms: ${err.message}`,
+              `sandbox ${this.address} not reachable within ${deadlineMs} ms: ${err.message}`,
               err,
+              this.address,
             ),
           );
         } else resolve();
@@ -156,7 +177,7 @@ export class SandboxClient {
     const deadline = Date.now() + (options.deadlineMs ?? this.defaultDeadlineMs);
     return new Promise((resolve, reject) => {
       if (options.signal?.aborted) {
-        reject(cancelledError(def.path));
+        reject(cancelledError(def.path, this.address));
         return;
       }
       const call = this.client.makeUnaryRequest(
@@ -168,7 +189,7 @@ export class SandboxClient {
         { deadline },
         (err: ServiceError | null, value?: object) => {
           options.signal?.removeEventListener('abort', onAbort);
-          if (err) reject(toCallError(def.path, err));
+          if (err) reject(toCallError(def.path, this.address, err));
           else resolve(value ?? {});
         },
       );
@@ -178,11 +199,25 @@ export class SandboxClient {
   }
 }
 
-function cancelledError(path: string): SandboxCallError {
-  return new SandboxCallError('CANCELLED', GrpcStatus.CANCELLED, `${path}: cancelled`, undefined);
+function cancelledError(path: string, address: string): SandboxCallError {
+  return new SandboxCallError(
+    'CANCELLED',
+    GrpcStatus.CANCELLED,
+    `sandbox ${address} ${path}: cancelled`,
+    undefined,
+    address,
+  );
 }
 
-function toCallError(path: string, err: ServiceError): SandboxCallError {
+/** Names the sandbox, the method and the gRPC status: `sandbox host:port /x.Y/Z: UNAVAILABLE (14): ...`. */
+function toCallError(path: string, address: string, err: ServiceError): SandboxCallError {
   const code = errorCodeForGrpcStatus(err.code);
-  return new SandboxCallError(code, err.code, `${path}: ${err.details || err.message}`, err);
+  const status = `${grpcStatusName(err.code)} (${err.code})`;
+  return new SandboxCallError(
+    code,
+    err.code,
+    `sandbox ${address} ${path}: ${status}: ${err.details || err.message}`,
+    err,
+    address,
+  );
 }
