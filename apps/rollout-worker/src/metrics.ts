@@ -26,7 +26,11 @@ const COUNTER_NAMES: Partial<Record<RolloutCounter, [string, string]>> = {
   unitsSolved: ['rstar_worker_units_solved_total', 'Written search units with a correct answer'],
   outageRetries: [
     'rstar_worker_outage_retries_total',
-    'Units searched again after a dependency outage',
+    'Policy, PPM and sandbox calls (or, rarely, whole units) sent again after a dependency outage',
+  ],
+  unitRestarts: [
+    'rstar_worker_unit_restarts_total',
+    'Search units searched again from the root after an outage no call retry covered',
   ],
   shardsCompleted: ['rstar_worker_shards_completed_total', 'Shard jobs completed'],
   shardsFailed: ['rstar_worker_shards_failed_total', 'Shard jobs failed'],

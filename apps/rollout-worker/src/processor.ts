@@ -61,6 +61,8 @@ export function createShardProcessor(ctx: ProcessorContext) {
           log.warn(
             {
               unit: e.unit,
+              scope: e.scope,
+              port: e.port,
               attempt: e.attempt,
               outageMs: e.outageMs,
               delayMs: e.delayMs,
@@ -69,7 +71,11 @@ export function createShardProcessor(ctx: ProcessorContext) {
               code: cause.code,
               err: cause.message,
             },
-            'dependency unavailable; searching the unit again after a pause',
+            // A call is sent again and the tree keeps what it has; a unit restart (the rare
+            // failure no call retry covers) searches the tree again from its root.
+            e.scope === 'call'
+              ? 'dependency unavailable; retrying the call after a pause'
+              : 'dependency unavailable; searching the unit again after a pause',
           );
         },
       });

@@ -147,7 +147,7 @@ describe('fleet faults (separate processes)', () => {
     expect(status.failures).toEqual([]);
     // The outage was noticed and waited out, not skipped.
     const waited = f.workers.some((w) =>
-      w.logs.some((l) => l.includes('dependency unavailable; searching the unit again')),
+      w.logs.some((l) => l.includes('dependency unavailable; retrying the call')),
     );
     expect(waited).toBe(true);
   });
