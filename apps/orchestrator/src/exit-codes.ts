@@ -1,4 +1,5 @@
-import type { ErrorCode } from '@rstar-fleet/protocol';
+import { RoundFailedError } from '@rstar-fleet/orchestration';
+import { errorCodeOf, type ErrorCode } from '@rstar-fleet/protocol';
 
 /**
  * The one place where error codes become process exit codes (BSD sysexits values, so shell
@@ -6,6 +7,11 @@ import type { ErrorCode } from '@rstar-fleet/protocol';
  */
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 64;
+/**
+ * A round failed (too many failed shards, an empty dataset): EX_TEMPFAIL, as the run is meant to
+ * be finished after `rstar-fleet requeue --failed` and `rstar-fleet run` again.
+ */
+export const EXIT_ROUND_FAILED = 75;
 
 const EXIT_CODE_BY_ERROR: Record<ErrorCode, number> = {
   INVALID_ARGUMENT: 65, // EX_DATAERR
@@ -20,4 +26,10 @@ const EXIT_CODE_BY_ERROR: Record<ErrorCode, number> = {
 
 export function exitCodeFor(code: ErrorCode): number {
   return EXIT_CODE_BY_ERROR[code];
+}
+
+/** The exit code of any thrown value: a failed round has its own; the rest go by code. */
+export function exitCodeForError(err: unknown): number {
+  if (err instanceof RoundFailedError) return EXIT_ROUND_FAILED;
+  return exitCodeFor(errorCodeOf(err));
 }

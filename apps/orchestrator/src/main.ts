@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { RstarError, errorCodeOf } from '@rstar-fleet/protocol';
+import { RstarError } from '@rstar-fleet/protocol';
 import { type CliIO, processIO } from './cli-io';
 import { commandFactories } from './commands';
-import { EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes';
+import { EXIT_OK, EXIT_USAGE, exitCodeForError } from './exit-codes';
 
 const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
   version: string;
@@ -27,8 +27,11 @@ export function buildProgram(io: CliIO = processIO): Command {
     });
   for (const factory of commandFactories) program.addCommand(factory(io));
   // Every subcommand reports usage errors through main() instead of calling process.exit itself.
+  // ... and writes them to this io (addCommand does not pass configureOutput down).
+  const output = program.configureOutput();
   const override = (cmd: Command): void => {
     cmd.exitOverride();
+    cmd.configureOutput(output);
     cmd.commands.forEach(override);
   };
   override(program);
@@ -46,10 +49,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       // --help and --version end through here with exit code 0.
       return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    const code = errorCodeOf(err);
     const message = err instanceof RstarError ? err.message : describeUnexpected(err);
     io.stderr.write(`rstar-fleet: ${message}\n`);
-    return exitCodeFor(code);
+    return exitCodeForError(err);
   }
 }
 

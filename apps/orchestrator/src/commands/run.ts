@@ -19,6 +19,11 @@ escalates unsolved problems (rounds with an escalation budget) or completes the 
 and stats, the train hook, the deploy hook, the next round. Rollout workers
 (\`rstar-fleet worker --plan FILE\`) do the search.
 
+A round whose failed shards (attempts spent) exceed the plan's maxFailedShardShare (default 0),
+or whose dataset is empty, stops the run before its train hook: run.json says failed, the error
+names the shards and their last errors, exit 75. Fix the cause, \`rstar-fleet requeue --failed\`,
+then run again: the round resumes and the run goes on.
+
 The run id defaults to the plan name plus a hash of the plan text, so running the same plan again
 resumes the run; a different plan under an existing run id is refused (exit 78).
 SIGINT/SIGTERM: stop taking round jobs, let the current step finish within the grace, then force;
@@ -137,7 +142,19 @@ export function runCommand(io: CliIO): Command {
           );
         }
         const state: RunState = outcome;
-        io.stdout.write(`run ${state.run} done: ${state.rounds.length} round(s)\n`);
+        const open = state.rounds.filter((r) => r.status !== 'done');
+        if (state.status !== 'done' || open.length > 0) {
+          // `done` resolves only for a finished run; anything else is a bug, never "done".
+          throw new RstarError(
+            'INTERNAL',
+            `run ${state.run} ended with status ${state.status} and ${open.length} round(s) not done`,
+          );
+        }
+        const tolerated = state.rounds.reduce((n, r) => n + r.failedShards.length, 0);
+        io.stdout.write(
+          `run ${state.run} done: ${state.rounds.length} round(s)` +
+            `${tolerated === 0 ? '' : `, ${tolerated} failed shard(s) tolerated (maxFailedShardShare)`}\n`,
+        );
       } finally {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
