@@ -40,6 +40,9 @@ export interface FleetContext {
   close(): Promise<void>;
 }
 
+/** How long close() lets the queues close cleanly before disconnecting them. */
+const CLOSE_GRACE_MS = 2000;
+
 export async function openFleetContext(
   plan: RunPlan,
   options: FleetContextOptions = {},
@@ -93,7 +96,14 @@ export async function openFleetContext(
       error: redis.status === 'ready' ? null : (lastError ?? `connection ${redis.status}`),
     }),
     async close() {
-      await Promise.allSettled([shards.close(), rounds.close(), flows.close()]);
+      // Bounded: with Redis gone a clean close waits for a connection that never comes.
+      const closed = Promise.allSettled([shards.close(), rounds.close(), flows.close()]);
+      const late = await Promise.race([
+        closed.then(() => false),
+        new Promise<boolean>((r) => setTimeout(() => r(true), CLOSE_GRACE_MS).unref()),
+      ]);
+      if (late)
+        await Promise.allSettled([shards.disconnect(), rounds.disconnect(), flows.disconnect()]);
       redis.disconnect();
     },
   };

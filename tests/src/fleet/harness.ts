@@ -82,6 +82,8 @@ export interface FleetTestOptions {
   privateRedis?: boolean;
   /** Run id passed to `rstar-fleet run`. Default `fleet-<random>`. */
   run?: string;
+  /** More flags of `rstar-fleet run` (e.g. `--shard-attempts 2`). */
+  orchestratorArgs?: readonly string[];
 }
 
 export interface OrchestratorProcess extends ChildService<{ httpPort: number }> {
@@ -117,6 +119,10 @@ export interface TestFleet {
   readonly simUrl: string;
   /** Workers started so far (killed ones included; see `running()`). */
   readonly workers: WorkerService[];
+  /** Stops the sandbox (SIGTERM, then SIGKILL after 5 s): an outage for the workers. */
+  stopSandbox(): Promise<void>;
+  /** Starts the sandbox again on the port of the first one (where the plan points). */
+  startSandbox(): Promise<void>;
   /** One more worker (`worker-<n>`). */
   addWorker(): Promise<WorkerService>;
   /** `kill -9` of a worker process. */
@@ -236,7 +242,7 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
       appendFileSync(corpusPath, options.extraCorpusLines.map((l) => `${l}\n`).join(''));
     }
 
-    const sandbox = track(await startSandbox(ctx, { workers: 2, uidBase: testUidBase() }));
+    let sandbox = track(await startSandbox(ctx, { workers: 2, uidBase: testUidBase() }));
     cleanups.push(() => sandbox.stop(5_000));
     const simPort = await freePort();
     const simUrl = `http://127.0.0.1:${simPort}`;
@@ -284,6 +290,7 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
             cliScript,
             'run',
             ...['--plan', planPath, '--run', run, '--http-port', '0', '--no-progress'],
+            ...(options.orchestratorArgs ?? []),
           ],
           cwd: dir,
           env: ctx.env,
@@ -314,12 +321,28 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
       prefix,
       run,
       redisUrl,
-      sandbox,
+      get sandbox() {
+        return sandbox;
+      },
       get sim() {
         return sim;
       },
       simUrl,
       workers,
+      stopSandbox: async () => {
+        await sandbox.stop(5_000);
+      },
+      startSandbox: async () => {
+        if (sandbox.running()) return;
+        const port = sandbox.info.grpcPort;
+        sandbox = track(
+          await startSandbox(ctx, {
+            workers: 2,
+            uidBase: testUidBase(),
+            args: [`--port=${port}`],
+          }),
+        );
+      },
       addWorker,
       killWorker: async (index) => {
         const worker = workers[index];

@@ -46,8 +46,25 @@ function port(value: string): number {
   return n;
 }
 
+/** A positive integer (shard attempts). */
+function positive(value: string): number {
+  const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected an integer ≥ 1');
+  return n;
+}
+
+/** Milliseconds (digits only). */
+function millis(value: string): number {
+  const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n))
+    throw new InvalidArgumentError('expected milliseconds (an integer ≥ 0)');
+  return n;
+}
+
 interface RunFlags {
   plan: string;
+  shardAttempts?: number;
+  shardBackoffMs?: number;
   run?: string;
   httpHost: string;
   httpPort: number;
@@ -69,6 +86,16 @@ export function runCommand(io: CliIO): Command {
     .option('--http-port <PORT>', 'port of the HTTP API (0 = any free port)', port, 9400)
     .option('--no-progress', 'line logs instead of progress bars, even on a TTY')
     .option('--grace-ms <MS>', 'shutdown grace before forcing', port, 10_000)
+    .option(
+      '--shard-attempts <N>',
+      'attempts of a shard job before it fails for good (default 5)',
+      positive,
+    )
+    .option(
+      '--shard-backoff-ms <MS>',
+      'first retry delay of a failed shard job, doubled per attempt, ±50 % jitter (default 10000)',
+      millis,
+    )
     .option('--queue-ui', 'serve a read-only queue page (bull-board) under /queues', false)
     .option(
       '--queue-ui-user <USER>',
@@ -103,6 +130,16 @@ export function runCommand(io: CliIO): Command {
           logger: log,
           ...(flags.run === undefined ? {} : { run: flags.run }),
           ...(password === undefined ? {} : { redisPassword: password }),
+          ...(flags.shardAttempts === undefined && flags.shardBackoffMs === undefined
+            ? {}
+            : {
+                shardRetry: {
+                  ...(flags.shardAttempts === undefined ? {} : { attempts: flags.shardAttempts }),
+                  ...(flags.shardBackoffMs === undefined
+                    ? {}
+                    : { backoffMs: flags.shardBackoffMs }),
+                },
+              }),
         },
         combineObservers(observer, metrics.observer),
       );
