@@ -1,4 +1,4 @@
-import { RunLeaseHeldError } from '@rstar-fleet/orchestration';
+import { RoundFailedError, RunLeaseHeldError } from '@rstar-fleet/orchestration';
 import { errorCodeOf, type ErrorCode } from '@rstar-fleet/protocol';
 
 /**
@@ -12,6 +12,11 @@ export const EXIT_USAGE = 64;
  * cannot be taken now). Distinct from 78 so a supervisor can wait and retry instead of paging.
  */
 export const EXIT_LEASE_HELD = 73;
+/**
+ * A round failed (too many failed shards, an empty dataset): EX_TEMPFAIL, as the run is meant to
+ * be finished after `rstar-fleet requeue --failed` and `rstar-fleet run` again.
+ */
+export const EXIT_ROUND_FAILED = 75;
 
 const EXIT_CODE_BY_ERROR: Record<ErrorCode, number> = {
   INVALID_ARGUMENT: 65, // EX_DATAERR
@@ -31,5 +36,6 @@ export function exitCodeFor(code: ErrorCode): number {
 /** The exit code of a thrown value: a few error classes have their own, the rest go by code. */
 export function exitCodeForError(err: unknown): number {
   if (err instanceof RunLeaseHeldError) return EXIT_LEASE_HELD;
+  if (err instanceof RoundFailedError) return EXIT_ROUND_FAILED;
   return exitCodeFor(errorCodeOf(err));
 }

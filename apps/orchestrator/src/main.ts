@@ -27,8 +27,11 @@ export function buildProgram(io: CliIO = processIO): Command {
     });
   for (const factory of commandFactories) program.addCommand(factory(io));
   // Every subcommand reports usage errors through main() instead of calling process.exit itself.
+  // ... and writes them to this io (addCommand does not pass configureOutput down).
+  const output = program.configureOutput();
   const override = (cmd: Command): void => {
     cmd.exitOverride();
+    cmd.configureOutput(output);
     cmd.commands.forEach(override);
   };
   override(program);

@@ -212,6 +212,44 @@ describe('inheritance', () => {
   });
 });
 
+describe('maxFailedShardShare', () => {
+  it('defaults to 0 (no failed shard), inherits from defaults, a round’s own value wins', () => {
+    const plan = parsePlan(
+      [
+        'corpus: { path: c.jsonl }',
+        'defaults:',
+        "  policy: { endpoints: ['http://a:8000'], model: m }",
+        '  maxFailedShardShare: 0.25',
+        'rounds:',
+        '  - {}',
+        '  - maxFailedShardShare: 0',
+      ].join('\n'),
+    );
+    expect(plan.rounds.map((r) => r.maxFailedShardShare)).toEqual([0.25, 0]);
+    const bare = parsePlan(
+      "corpus: { path: c.jsonl }\ndefaults: { policy: { endpoints: ['http://a:8000'], model: m } }\nrounds: 1\n",
+    );
+    expect(bare.rounds[0]?.maxFailedShardShare).toBe(0);
+  });
+
+  it('a share outside [0, 1] is an error at its file:line and field', () => {
+    const text = [
+      'corpus: { path: c.jsonl }',
+      'defaults:',
+      "  policy: { endpoints: ['http://a:8000'], model: m }",
+      'rounds:',
+      '  - maxFailedShardShare: 1.5',
+      '  - maxFailedShardShare: -0.1',
+    ].join('\n');
+    expect(() => parsePlan(text)).toThrow(
+      [
+        'plan.yaml:5, field rounds.0.maxFailedShardShare: expected a number in [0, 1], got 1.5',
+        'plan.yaml:6, field rounds.1.maxFailedShardShare: expected a number in [0, 1], got -0.1',
+      ].join('\n'),
+    );
+  });
+});
+
 describe('hooks', () => {
   const hook: Extract<HookPlan, { kind: 'command' }> = {
     kind: 'command',

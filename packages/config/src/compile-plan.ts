@@ -77,6 +77,8 @@ export interface RoundPlan {
   readonly search: SearchPlan;
   readonly sampling: SamplingPlan;
   readonly shardSize: number;
+  /** Share of shards that may fail for good while the round still completes (0 = none). */
+  readonly maxFailedShardShare: number;
   readonly hooks: { readonly train: HookPlan | null; readonly deploy: HookPlan | null };
 }
 
@@ -137,6 +139,7 @@ export const PLAN_DEFAULTS = {
   topP: 1,
   maxTokens: 2048,
   shardSize: 256,
+  maxFailedShardShare: 0,
   trainTimeoutSeconds: 86_400,
   deployTimeoutSeconds: 3600,
   s3Region: 'us-east-1',
@@ -306,6 +309,7 @@ function compileRound(
       maxTokens: r.sampling?.maxTokens ?? PLAN_DEFAULTS.maxTokens,
     },
     shardSize: r.shardSize ?? PLAN_DEFAULTS.shardSize,
+    maxFailedShardShare: r.maxFailedShardShare ?? PLAN_DEFAULTS.maxFailedShardShare,
     hooks: {
       train: compileHook(r.hooks?.train, PLAN_DEFAULTS.trainTimeoutSeconds),
       deploy: compileHook(r.hooks?.deploy, PLAN_DEFAULTS.deployTimeoutSeconds),

@@ -222,6 +222,17 @@ export const roundSchema = z.strictObject({
   sampling: samplingSchema.optional(),
   /** Problems per shard job. Default 256. */
   shardSize: count(1_000_000).optional(),
+  /**
+   * Share of the round's shards (0–1) that may fail for good while the round still completes
+   * (its datasets then lack those shards' problems). Above it the run stops before the train
+   * hook, naming the failed shards; `rstar-fleet requeue --failed` and `run` again finish it.
+   * Default 0: no failed shard.
+   */
+  maxFailedShardShare: z
+    .number({ error: 'expected a number in [0, 1]' })
+    .min(0, { error: 'expected a number in [0, 1]' })
+    .max(1, { error: 'expected a number in [0, 1]' })
+    .optional(),
   /** Train and deploy hooks. */
   hooks: hooksSchema.optional(),
 });

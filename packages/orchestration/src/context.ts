@@ -15,6 +15,14 @@ export interface FleetContextOptions {
    */
   role?: 'producer' | 'worker';
   connectionName?: string;
+  /** Connect timeout of the Redis clients, ms. Default 10 000 (the queue package's). */
+  connectTimeoutMs?: number;
+}
+
+/** Whether the raw client is connected to Redis now, and its last connection error. */
+export interface RedisHealth {
+  reachable: boolean;
+  error: string | null;
 }
 
 /** What the orchestration functions share: the store, the two queues and a raw client. */
@@ -27,8 +35,13 @@ export interface FleetContext {
   readonly flows: FlowProducer;
   /** A raw client for batched reads (status) and small scripts (requeue --stalled). */
   readonly redis: Redis;
+  /** The raw client's connection state (no round trip): for readiness and status. */
+  redisHealth(): RedisHealth;
   close(): Promise<void>;
 }
+
+/** How long close() lets the queues close cleanly before disconnecting them. */
+const CLOSE_GRACE_MS = 2000;
 
 export async function openFleetContext(
   plan: RunPlan,
@@ -41,6 +54,9 @@ export async function openFleetContext(
     password: options.redisPassword,
     role,
     connectionName: name,
+    ...(options.connectTimeoutMs === undefined
+      ? {}
+      : { connectTimeoutMs: options.connectTimeoutMs }),
   } as const;
   const prefix = plan.redis.prefix;
   const connection = bullConnection(conn);
@@ -51,7 +67,10 @@ export async function openFleetContext(
   shards.on('error', () => {});
   rounds.on('error', () => {});
   flows.on('error', () => {});
-  const redis = createRedis(conn);
+  let lastError: string | null = null;
+  const redis = createRedis(conn, (err) => {
+    lastError = err.message;
+  });
   try {
     await redis.connect();
   } catch (cause) {
@@ -72,8 +91,19 @@ export async function openFleetContext(
     rounds,
     flows,
     redis,
+    redisHealth: () => ({
+      reachable: redis.status === 'ready',
+      error: redis.status === 'ready' ? null : (lastError ?? `connection ${redis.status}`),
+    }),
     async close() {
-      await Promise.allSettled([shards.close(), rounds.close(), flows.close()]);
+      // Bounded: with Redis gone a clean close waits for a connection that never comes.
+      const closed = Promise.allSettled([shards.close(), rounds.close(), flows.close()]);
+      const late = await Promise.race([
+        closed.then(() => false),
+        new Promise<boolean>((r) => setTimeout(() => r(true), CLOSE_GRACE_MS).unref()),
+      ]);
+      if (late)
+        await Promise.allSettled([shards.disconnect(), rounds.disconnect(), flows.disconnect()]);
       redis.disconnect();
     },
   };

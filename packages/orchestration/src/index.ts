@@ -19,11 +19,22 @@ export { defaultRunId, planHash, resolveRunId } from './run-id';
 export { DEFAULT_LEASE_MS, RunLease, describeHolder, type RunLeaseOptions } from './run-lease';
 export { RunLeaseHeldError, RunLeaseLostError, StaleRunStateError } from './lease-errors';
 export { openStore, type OpenStoreOptions } from '@rstar-fleet/store';
-export { openFleetContext, type FleetContext, type FleetContextOptions } from './context';
+export {
+  openFleetContext,
+  type FleetContext,
+  type FleetContextOptions,
+  type RedisHealth,
+} from './context';
 export { ingestCorpus, reshardRound, type IngestResult } from './ingest';
 export { extractRound, type ExtractOptions } from './extract-round';
-export { getRunStatus } from './status';
+export {
+  getRunStatus,
+  getStoreRunStatus,
+  STATUS_REDIS_DEADLINE_MS,
+  type RunStatusOptions,
+} from './status';
 export { requeue, requeueHint } from './requeue';
+export { RoundFailedError, type RoundFailureKind } from './round-failed-error';
 export { parseShardProgress } from './shard-progress';
 export {
   runHook,

@@ -3,7 +3,7 @@ import type { RunPlan } from '@rstar-fleet/config';
 import { RstarError, errorCodeOf } from '@rstar-fleet/protocol';
 import { bullConnection, ROUND_QUEUE, SHARD_QUEUE } from '@rstar-fleet/queue';
 import { planFile } from '@rstar-fleet/store';
-import { openFleetContext, type FleetContext } from './context';
+import { openFleetContext, type FleetContext, type RedisHealth } from './context';
 import { ingestCorpus } from './ingest';
 import type { RunLeaseLostError } from './lease-errors';
 import { RoundEngine } from './round-engine';
@@ -34,6 +34,8 @@ export interface OrchestratorHandle {
   queues(): Queue[];
   /** True once the run is started or resumed (ingest done, the rounds worker running). */
   ready(): boolean;
+  /** Whether Redis is connected now (readiness; no round trip). */
+  redisHealth(): RedisHealth;
   close(): Promise<void>;
 }
 
@@ -94,6 +96,10 @@ export class Orchestrator implements OrchestratorHandle {
 
   ready(): boolean {
     return this.started;
+  }
+
+  redisHealth(): RedisHealth {
+    return this.ctx.redisHealth();
   }
 
   status(): Promise<RunStatus> {
@@ -318,7 +324,7 @@ export class Orchestrator implements OrchestratorHandle {
           await job.moveToDelayed(Date.now() + LEASE_LOST_JOB_DELAY_MS, token);
           throw new DelayedError();
         }
-        return engine.process(job);
+        return engine.process(job, token);
       },
       {
         connection,
@@ -345,7 +351,14 @@ export class Orchestrator implements OrchestratorHandle {
           s.status = 'failed';
           s.error = err.message;
         })
-        .finally(() => this.rejectDone(new RstarError('FAILED_PRECONDITION', err.message)));
+        .finally(() =>
+          // A failed round carries its typed error (RoundFailedError) as the cause.
+          this.rejectDone(
+            err.cause instanceof RstarError
+              ? err.cause
+              : new RstarError('FAILED_PRECONDITION', err.message),
+          ),
+        );
     });
     this.worker = worker;
 

@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
 import type { RunPlan } from '@rstar-fleet/config';
 import type { ProblemRecord } from '@rstar-fleet/corpus';
 import {
@@ -19,10 +19,13 @@ import {
 import { ensurePhaseFlow } from './flows';
 import { runHook } from './hooks/run-hook';
 import { reshardRound, toJsonl } from './ingest';
+import type { RoundFailedError } from './round-failed-error';
+import { emptyDatasetGate, failedShardGate, pendingShards } from './round-gate';
 import { locateKey } from './locate';
 import { buildManifest, nextModels, planModels, readManifest, writeManifest } from './manifest';
 import type { RunStateHolder } from './state-holder';
 import type { RoundModels, RoundState, RoundStatus } from './run-state';
+import { snapshotShards } from './status';
 import type { FleetLogger, FleetObserver, FleetOptions } from './types';
 
 export interface RoundEngineDeps {
@@ -38,6 +41,9 @@ export interface RoundEngineDeps {
   /** Called once the last round is done. */
   onRunDone(): void;
 }
+
+/** How long a round job waits before looking again at shards requeued outside its flow. */
+const PENDING_SHARDS_RECHECK_MS = 5000;
 
 /**
  * What the orchestrator does between search phases. Every step is idempotent, so a crash
@@ -114,7 +120,7 @@ export class RoundEngine {
   }
 
   /** The `rounds` processor: a phase's shards are all finished. */
-  async process(job: Job): Promise<{ round: number; phase: number; next: string }> {
+  async process(job: Job, token?: string): Promise<{ round: number; phase: number; next: string }> {
     const data = RoundJobDataSchema.parse(job.data);
     if (data.run !== this.d.run) {
       // Another run's parent (same prefix): not ours to process; let its orchestrator do it.
@@ -131,6 +137,7 @@ export class RoundEngine {
       await this.ensureCurrentFlow(manifest, true);
       return { round, phase, next: `phase-${last.phase}` };
     }
+    await this.checkShards(job, token, manifest);
     await this.d.state.update((s) => {
       const p = roundOf(s.rounds, round).phases.find((x) => x.phase === phase);
       if (p !== undefined && p.finishedAt === null) p.finishedAt = new Date().toISOString();
@@ -215,6 +222,9 @@ export class RoundEngine {
     });
     const startedAt = roundOf(this.d.state.get().rounds, round).startedAt;
     const stats = await extractRound(ctx, run, round, { failures, startedAt });
+    const train = plan.rounds[round - 1]?.hooks.train ?? null;
+    const trained = roundOf(this.d.state.get().rounds, round).hooks.train?.status === 'succeeded';
+    const empty = train === null || trained ? null : emptyDatasetGate(plan, round, stats);
     await this.d.state.update((s) => {
       roundOf(s.rounds, round).summary = {
         problems: stats.problems,
@@ -227,6 +237,7 @@ export class RoundEngine {
       { run, round, solved: stats.solved, problems: stats.problems, failedShards: failures.length },
       'round extracted',
     );
+    if (empty !== null) await this.failRun(empty);
     const roundPlan = plan.rounds[round - 1];
     const vars = {
       run,
@@ -294,6 +305,60 @@ export class RoundEngine {
     });
     this.d.observer.roundStatus?.(round, 'done');
     if (final) this.d.onRunDone();
+  }
+
+  /**
+   * A phase's shards are all finished: the round may go on only when none is still running
+   * (shards requeued while the round job was failed), and when its failed share is within the
+   * plan's `maxFailedShardShare`; otherwise the run stops here, before escalation and training.
+   */
+  private async checkShards(
+    job: Job,
+    token: string | undefined,
+    manifest: RoundManifest,
+  ): Promise<void> {
+    // A retried round job whose failed shards were requeued (they are its children again):
+    // wait for them as BullMQ parents do.
+    if (token !== undefined && (await job.moveToWaitingChildren(token))) {
+      throw new WaitingChildrenError();
+    }
+    const snaps = await snapshotShards(this.d.ctx, manifest);
+    const pending = pendingShards(snaps);
+    if (pending.length > 0 && token !== undefined) {
+      // Shards re-added outside the flow (`requeue --shard`): look again in a moment.
+      this.d.logger.info(
+        { run: this.d.run, round: manifest.round, pending: pending.map((s) => s.shard) },
+        'round waits for requeued shards',
+      );
+      await job.moveToDelayed(Date.now() + PENDING_SHARDS_RECHECK_MS, token);
+      throw new DelayedError();
+    }
+    const roundPlan = this.d.plan.rounds[manifest.round - 1];
+    if (roundPlan === undefined) throw new NotFoundError(`the plan has no round ${manifest.round}`);
+    const failed = failedShardGate(manifest.round, snaps, roundPlan.maxFailedShardShare);
+    if (failed !== null) {
+      await this.d.state.update((s) => {
+        roundOf(s.rounds, manifest.round).failedShards = [...failed.failedShards];
+      });
+      await this.failRun(failed);
+    }
+  }
+
+  /**
+   * Stops the run: run.json says `failed` with the reason, and the round job fails without
+   * retries (its cause is the typed error the orchestrator rejects `done` with). Running
+   * `rstar-fleet run` again retries the round job.
+   */
+  private async failRun(err: RoundFailedError): Promise<never> {
+    await this.d.state.update((s) => {
+      s.status = 'failed';
+      s.error = err.message;
+    });
+    this.d.logger.error(
+      { run: this.d.run, round: err.round, kind: err.kind, err: err.message },
+      'round failed; the run stops',
+    );
+    throw Object.assign(new UnrecoverableError(err.message), { cause: err });
   }
 
   /** Models of round `round`: the plan's, then what the previous round's hooks reported. */

@@ -6,13 +6,13 @@ import { parsePlan } from '@rstar-fleet/config';
 import { shardJobId } from '@rstar-fleet/protocol';
 import { SHARD_QUEUE, bullConnection, queueKey, shardJobOptions } from '@rstar-fleet/queue';
 import { startRedisServer, uniquePrefix, type RedisServerHandle } from '@rstar-fleet/queue/testing';
-import { FileSystemStore } from '@rstar-fleet/store';
+import { FileSystemStore, roundFile } from '@rstar-fleet/store';
 import { openFleetContext, type FleetContext } from './context';
 import { SHARD_JOB_NAME, shardJobData } from './flows';
 import { buildManifest, planModels, writeManifest } from './manifest';
 import { requeue } from './requeue';
-import { writeRunState } from './run-state';
-import { getRunStatus } from './status';
+import { writeRunState, type RunState } from './run-state';
+import { getRunStatus, getStoreRunStatus } from './status';
 
 /**
  * Status and requeue against a real private Redis: shard jobs are driven into every state by a
@@ -156,5 +156,101 @@ describe('status and requeue (real Redis)', () => {
     });
     const after = await getRunStatus(ctx, run);
     expect(after.shards).toMatchObject({ waiting: 5, active: 1, failed: 0, missing: 0 });
+  });
+});
+
+describe('status counts what is written, and answers without Redis', () => {
+  const doneRun = 'st-done';
+
+  /** A finished round whose shard jobs are gone from Redis (trimmed) and half its problems
+   * were never written (its failed shard was tolerated). */
+  async function writeDoneRound(store: FileSystemStore): Promise<void> {
+    const plan = ctx.plan;
+    const manifest = buildManifest(plan, doneRun, 1, planModels(plan.rounds[0]!), {
+      shards: 2,
+      problems: 8,
+    });
+    await writeManifest(store, manifest);
+    const now = new Date().toISOString();
+    const state: RunState = {
+      v: 1,
+      run: doneRun,
+      planName: 'run',
+      planHash: 'h',
+      status: 'done',
+      createdAt: now,
+      updatedAt: now,
+      finishedAt: now,
+      error: null,
+      ingest: null,
+      rounds: [
+        {
+          round: 1,
+          status: 'done',
+          models: planModels(plan.rounds[0]!),
+          phases: manifest.phases.map((p) => ({ ...p, startedAt: now, finishedAt: now })),
+          hooks: { train: null, deploy: null },
+          failedShards: [{ shard: 1, phase: 0, reason: 'sandbox unreachable' }],
+          startedAt: now,
+          finishedAt: now,
+          summary: { problems: 8, solved: 2, sftRows: 3, pairs: 1 },
+        },
+      ],
+    };
+    await writeRunState(store, state);
+    await store.write(
+      roundFile(doneRun, 1, 'stats.json'),
+      JSON.stringify({ problems: 8, missing: 4, phases: [{ phase: 0, records: 8 }] }),
+    );
+  }
+
+  it('a done round reports the problems written, not its total', async () => {
+    await writeDoneRound(ctx.store as FileSystemStore);
+    const status = await getRunStatus(ctx, doneRun);
+    expect(status).toMatchObject({
+      status: 'done',
+      roundStatus: 'done',
+      problems: { total: 8, done: 4, solved: 2 },
+      units: { total: 16, done: 8 },
+      etaSeconds: 0,
+      redis: { address: ctx.plan.redis.url, reachable: true, error: null },
+    });
+  });
+
+  it('with Redis gone, answers from the store (run.json, manifest, stats) and says so', async () => {
+    const plan = parsePlan(
+      `corpus: { path: c.jsonl }\nredis: { url: ${redis.url}, prefix: '${uniquePrefix('st')}' }\n` +
+        `defaults: { policy: { endpoints: ['http://127.0.0.1:9'], model: m }, trees: 2 }\nrounds: 1\n`,
+    );
+    const down = await openFleetContext(plan, { store: ctx.store });
+    try {
+      // The connection status reads (and Redis-reading code uses) is gone.
+      down.redis.disconnect();
+      await writeDoneRound(ctx.store as FileSystemStore);
+      const status = await getRunStatus(down, run);
+      expect(status).toMatchObject({
+        run,
+        status: 'running',
+        round: 1,
+        roundStatus: 'searching',
+        problems: { total: 24, done: 0 },
+        shards: { total: 6, completed: 0, failed: 0 },
+        etaSeconds: null,
+        rejects: { total: 3 },
+        redis: { address: redis.url, reachable: false },
+      });
+      expect(status.redis.error).not.toBeNull();
+      const done = await getStoreRunStatus(ctx.store, doneRun, {
+        address: redis.url,
+        error: 'connect ECONNREFUSED',
+      });
+      expect(done).toMatchObject({
+        problems: { total: 8, done: 4 },
+        failures: [{ round: 1, phase: 0, shard: 1, reason: 'sandbox unreachable', attempts: 0 }],
+        redis: { address: redis.url, reachable: false, error: 'connect ECONNREFUSED' },
+      });
+    } finally {
+      await down.close();
+    }
   });
 });

@@ -1,8 +1,16 @@
-import { ShardJobResultSchema, shardJobId, type RoundManifest } from '@rstar-fleet/protocol';
+import { z } from 'zod';
+import {
+  RstarError,
+  ShardJobResultSchema,
+  shardJobId,
+  type RoundManifest,
+  type WorkerHealthRecord,
+} from '@rstar-fleet/protocol';
 import { SHARD_QUEUE, queueKey, readWorkerHealth } from '@rstar-fleet/queue';
+import { readIfExists, roundFile, type ArtifactStore } from '@rstar-fleet/store';
 import type { FleetContext } from './context';
 import { readManifest } from './manifest';
-import { requireRunState, type RunState } from './run-state';
+import { requireRunState, type RoundState, type RunState } from './run-state';
 import { parseShardProgress } from './shard-progress';
 import { SHARD_STATES, type RunStatus, type ShardFailure, type ShardState } from './types';
 
@@ -106,42 +114,191 @@ function safeJson(text: string | null | undefined): unknown {
   }
 }
 
-/** `rstar-fleet status --json`: where the run is, from run.json and the shard jobs in Redis. */
-export async function getRunStatus(ctx: FleetContext, run: string): Promise<RunStatus> {
+/** How long `status` waits for Redis before answering from the store alone. */
+export const STATUS_REDIS_DEADLINE_MS = 3000;
+
+export interface RunStatusOptions {
+  /** Deadline of the Redis reads (shard jobs). Default STATUS_REDIS_DEADLINE_MS. */
+  redisDeadlineMs?: number;
+}
+
+/**
+ * `rstar-fleet status --json`: where the run is, from run.json (and the round's manifest and
+ * stats.json) in the store and the shard jobs in Redis. Redis down or slow past the deadline
+ * does not fail it: the answer is what the store knows, with `redis.reachable: false` and why.
+ */
+export async function getRunStatus(
+  ctx: FleetContext,
+  run: string,
+  options: RunStatusOptions = {},
+): Promise<RunStatus> {
   const state = await requireRunState(ctx.store, run);
-  const current =
+  const current = currentRound(state);
+  const manifest = current === null ? null : await readManifest(ctx.store, run, current.round);
+  const address = ctx.plan.redis.url;
+  const deadline = options.redisDeadlineMs ?? STATUS_REDIS_DEADLINE_MS;
+  let redis: RunStatus['redis'] = { address, reachable: true, error: null };
+  let snaps: ShardSnapshot[] = [];
+  let workers: WorkerHealthRecord[] = [];
+  const health = ctx.redisHealth();
+  if (!health.reachable) {
+    redis = { address, reachable: false, error: health.error ?? 'not connected' };
+  } else {
+    try {
+      [snaps, workers] = await withDeadline(
+        Promise.all([
+          manifest === null ? Promise.resolve([]) : snapshotShards(ctx, manifest),
+          readWorkerHealth(ctx.redis, ctx.prefix),
+        ]),
+        deadline,
+        address,
+      );
+    } catch (err) {
+      redis = { address, reachable: false, error: (err as Error).message };
+    }
+  }
+  return composeStatus(
+    state,
+    manifest,
+    snaps,
+    await readStatsIfAny(ctx.store, run, current),
+    redis,
+    workers,
+  );
+}
+
+/** The status when Redis could not be reached at all: run.json, the manifest and stats only. */
+export async function getStoreRunStatus(
+  store: ArtifactStore,
+  run: string,
+  redis: { address: string; error: string },
+): Promise<RunStatus> {
+  const state = await requireRunState(store, run);
+  const current = currentRound(state);
+  const manifest = current === null ? null : await readManifest(store, run, current.round);
+  return composeStatus(
+    state,
+    manifest,
+    [],
+    await readStatsIfAny(store, run, current),
+    { ...redis, reachable: false },
+    [],
+  );
+}
+
+/** The round in progress, else the last one started; null before the first starts. */
+function currentRound(state: RunState): RoundState | null {
+  return (
     state.rounds.find((r) => r.status !== 'done' && r.status !== 'pending') ??
     [...state.rounds].reverse().find((r) => r.status !== 'pending') ??
-    null;
-  const manifest = current === null ? null : await readManifest(ctx.store, run, current.round);
-  const snaps = manifest === null ? [] : await snapshotShards(ctx, manifest);
+    null
+  );
+}
+
+/** What the round's stats.json says was written (after its extraction), for `done` counts. */
+interface WrittenStats {
+  problems: number;
+  missing: number;
+  phases: { phase: number; records: number }[];
+}
+
+async function readStatsIfAny(
+  store: ArtifactStore,
+  run: string,
+  current: RoundState | null,
+): Promise<WrittenStats | null> {
+  if (current === null || current.summary === null) return null;
+  const data = await readIfExists(store, roundFile(run, current.round, 'stats.json'));
+  const parsed = writtenStatsSchema.safeParse(safeJson(data?.toString('utf8')));
+  return parsed.success ? parsed.data : null;
+}
+
+const writtenStatsSchema = z.object({
+  problems: z.number().int().min(0),
+  missing: z.number().int().min(0),
+  phases: z.array(z.object({ phase: z.number().int(), records: z.number().int().min(0) })),
+});
+
+function withDeadline<T>(work: Promise<T>, ms: number, address: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new RstarError('DEADLINE_EXCEEDED', `Redis at ${address} did not answer within ${ms} ms`),
+        ),
+      ms,
+    );
+    timer.unref();
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Counts are of what is written: units and problems from the shard jobs (progress and results
+ * report units in the results logs) and, once the round is extracted, from its stats.json
+ * (problems with a record); a finished round is never assumed to have done them all.
+ */
+function composeStatus(
+  state: RunState,
+  manifest: RoundManifest | null,
+  snaps: ShardSnapshot[],
+  written: WrittenStats | null,
+  redis: RunStatus['redis'],
+  workers: WorkerHealthRecord[],
+): RunStatus {
+  const current = currentRound(state);
   const shards = Object.fromEntries(SHARD_STATES.map((s) => [s, 0])) as RunStatus['shards'];
-  shards.total = snaps.length;
+  shards.total = manifest === null ? 0 : sum(manifest.phases.map((p) => p.shards));
   for (const s of snaps) shards[s.state]++;
   const phase = manifest?.phases.at(-1) ?? null;
   const phaseSnaps = phase === null ? [] : snaps.filter((s) => s.phase === phase.phase);
   const unitsTotal = phase === null ? 0 : phase.problems * phase.trees;
-  const unitsDone = Math.min(unitsTotal, sum(phaseSnaps.map((s) => s.units)));
+  const unitsWritten =
+    phase === null ? 0 : (written?.phases.find((p) => p.phase === phase.phase)?.records ?? 0);
+  const unitsDone = Math.min(
+    unitsTotal,
+    Math.max(unitsWritten, sum(phaseSnaps.map((s) => s.units))),
+  );
+  const first = manifest?.phases[0] ?? null;
+  const problemsTotal = first?.problems ?? 0;
+  const firstUnits = sum(snaps.filter((s) => s.phase === first?.phase).map((s) => s.units));
+  const problemsDone = Math.min(
+    problemsTotal,
+    Math.max(
+      written === null ? 0 : written.problems - written.missing,
+      Math.floor(firstUnits / (first?.trees ?? 1)),
+    ),
+  );
   const trees = phase?.trees ?? 1;
-  const problemsTotal = manifest?.phases[0]?.problems ?? 0;
   const phaseState = current?.phases.find((p) => p.phase === phase?.phase);
   const since = phaseState?.startedAt ?? current?.startedAt ?? null;
   const elapsed = since === null ? 0 : Math.max(0, (Date.now() - Date.parse(since)) / 1000);
   const unitRate = elapsed > 0 ? unitsDone / elapsed : 0;
   const finishedRound = current?.status === 'done';
-  const failures: ShardFailure[] = snaps
-    .filter((s) => s.state === 'failed')
-    .map((s) => ({
-      round: s.round,
-      phase: s.phase,
-      shard: s.shard,
-      reason: s.failedReason ?? 'unknown',
-      attempts: s.attempts,
-    }));
+  const failures: ShardFailure[] = redis.reachable
+    ? snaps
+        .filter((s) => s.state === 'failed')
+        .map((s) => ({
+          round: s.round,
+          phase: s.phase,
+          shard: s.shard,
+          reason: s.failedReason ?? 'unknown',
+          attempts: s.attempts,
+        }))
+    : // Without Redis: the failures run.json recorded (attempts unknown there).
+      (current?.failedShards ?? []).map((f) => ({
+        round: current?.round ?? 0,
+        phase: f.phase,
+        shard: f.shard,
+        reason: f.reason,
+        attempts: 0,
+      }));
   const solvedSoFar =
     current?.summary?.solved ?? sum(snaps.filter((s) => s.phase === 0).map((s) => s.solved));
   return {
-    run,
+    run: state.run,
     status: state.status,
     error: state.error,
     round: current?.round ?? null,
@@ -149,12 +306,8 @@ export async function getRunStatus(ctx: FleetContext, run: string): Promise<RunS
     phase: phase?.phase ?? null,
     rounds: state.rounds.length,
     shards,
-    problems: {
-      total: problemsTotal,
-      done: finishedRound ? problemsTotal : Math.floor(unitsDone / trees),
-      solved: solvedSoFar,
-    },
-    units: { total: unitsTotal, done: finishedRound ? unitsTotal : unitsDone },
+    problems: { total: problemsTotal, done: problemsDone, solved: solvedSoFar },
+    units: { total: unitsTotal, done: unitsDone },
     rates: {
       problemsPerSecond: unitRate / trees,
       unitsPerSecond: unitRate,
@@ -163,9 +316,11 @@ export async function getRunStatus(ctx: FleetContext, run: string): Promise<RunS
     etaSeconds:
       finishedRound || state.status === 'done'
         ? 0
-        : unitRate > 0
-          ? Math.round((unitsTotal - unitsDone) / unitRate)
-          : null,
+        : state.status === 'failed' || !redis.reachable
+          ? null
+          : unitRate > 0
+            ? Math.round((unitsTotal - unitsDone) / unitRate)
+            : null,
     failures,
     rejects: {
       total: state.ingest?.rejects ?? 0,
@@ -173,7 +328,8 @@ export async function getRunStatus(ctx: FleetContext, run: string): Promise<RunS
     },
     duplicates: state.ingest?.duplicates ?? 0,
     history: history(state),
-    workers: await readWorkerHealth(ctx.redis, ctx.prefix),
+    workers,
+    redis,
   };
 }
 

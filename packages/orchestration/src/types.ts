@@ -182,6 +182,11 @@ export interface RunStatus {
    * record's TTL is not listed.
    */
   workers: WorkerHealthRecord[];
+  /**
+   * Whether Redis answered this status (shard states, failures and progress come from it); when
+   * not, the rest is what the store knows (run.json, the manifest, stats.json).
+   */
+  redis: { address: string; reachable: boolean; error: string | null };
 }
 
 export type RequeueTarget =

@@ -87,6 +87,8 @@ export interface FleetTestOptions {
   leaseMs?: number;
   /** The plan's policy endpoint (e.g. a proxy in front of the simulator). Default the simulator. */
   policyUrl?: string;
+  /** More flags of `rstar-fleet run` (e.g. `--shard-attempts 2`). */
+  orchestratorArgs?: readonly string[];
 }
 
 export interface OrchestratorProcess extends ChildService<{ httpPort: number }> {
@@ -122,6 +124,10 @@ export interface TestFleet {
   readonly simUrl: string;
   /** Workers started so far (killed ones included; see `running()`). */
   readonly workers: WorkerService[];
+  /** Stops the sandbox (SIGTERM, then SIGKILL after 5 s): an outage for the workers. */
+  stopSandbox(): Promise<void>;
+  /** Starts the sandbox again on the port of the first one (where the plan points). */
+  startSandbox(): Promise<void>;
   /** One more worker (`worker-<n>`). */
   addWorker(): Promise<WorkerService>;
   /** `kill -9` of a worker process. */
@@ -241,7 +247,7 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
       appendFileSync(corpusPath, options.extraCorpusLines.map((l) => `${l}\n`).join(''));
     }
 
-    const sandbox = track(await startSandbox(ctx, { workers: 2, uidBase: testUidBase() }));
+    let sandbox = track(await startSandbox(ctx, { workers: 2, uidBase: testUidBase() }));
     cleanups.push(() => sandbox.stop(5_000));
     const simPort = await freePort();
     const simUrl = `http://127.0.0.1:${simPort}`;
@@ -290,6 +296,7 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
             'run',
             ...['--plan', planPath, '--run', run, '--http-port', '0', '--no-progress'],
             ...(options.leaseMs === undefined ? [] : ['--lease-ms', String(options.leaseMs)]),
+            ...(options.orchestratorArgs ?? []),
           ],
           cwd: dir,
           env: ctx.env,
@@ -320,12 +327,28 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
       prefix,
       run,
       redisUrl,
-      sandbox,
+      get sandbox() {
+        return sandbox;
+      },
       get sim() {
         return sim;
       },
       simUrl,
       workers,
+      stopSandbox: async () => {
+        await sandbox.stop(5_000);
+      },
+      startSandbox: async () => {
+        if (sandbox.running()) return;
+        const port = sandbox.info.grpcPort;
+        sandbox = track(
+          await startSandbox(ctx, {
+            workers: 2,
+            uidBase: testUidBase(),
+            args: [`--port=${port}`],
+          }),
+        );
+      },
       addWorker,
       killWorker: async (index) => {
         const worker = workers[index];

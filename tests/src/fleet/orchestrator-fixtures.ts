@@ -112,7 +112,8 @@ ${sandbox === undefined ? '' : `sandbox: { addresses: ['${sandbox}'] }\n`}defaul
     train: { command: [node, ${hook}, train, '{round}', '{sft}', '{out}', '${simUrl}'] }
     deploy: { command: [node, ${hook}, deploy, '{round}', '{sft}', '{out}', '${simUrl}'] }
 rounds:
-  - { rollouts: 2 }
+  # Round 1 tolerates one failed shard of its three (the poison-shard test).
+  - { rollouts: 2, maxFailedShardShare: 0.5 }
   - { rollouts: 1, escalation: [3] }
 `;
 }

@@ -140,7 +140,8 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
       expect.stringMatching(/corpus\.jsonl:6/),
     ]);
 
-    // Round 1: the poison shard is listed with the worker's reason; the round still completed.
+    // Round 1: the poison shard is listed with the worker's reason; the round still completed
+    // (its plan tolerates one failed shard in three: maxFailedShardShare 0.5).
     const r1 = state.rounds[0]!;
     const poison = {
       shard: 1,

@@ -14,9 +14,12 @@ Examples:
   $ rstar-fleet requeue --plan plan.yaml --run RUN --shard 17 --round 2
 `;
 
+/** Digits only: Number('') and Number(' ') are 0, which would requeue shard 0. */
 function index(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected an integer ≥ 0');
+  const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError(`expected an integer ≥ 0, got ${JSON.stringify(value)}`);
+  }
   return n;
 }
 

@@ -20,6 +20,11 @@ escalates unsolved problems (rounds with an escalation budget) or completes the 
 and stats, the train hook, the deploy hook, the next round. Rollout workers
 (\`rstar-fleet worker --plan FILE\`) do the search.
 
+A round whose failed shards (attempts spent) exceed the plan's maxFailedShardShare (default 0),
+or whose dataset is empty, stops the run before its train hook: run.json says failed, the error
+names the shards and their last errors, exit 75. Fix the cause, \`rstar-fleet requeue --failed\`,
+then run again: the round resumes and the run goes on.
+
 The run id defaults to the plan name plus a hash of the plan text, so running the same plan again
 resumes the run; a different plan under an existing run id is refused (exit 78).
 One orchestrator per run: a lease in Redis (--lease-ms, renewed while it runs) makes a second
@@ -46,8 +51,25 @@ function port(value: string): number {
   return n;
 }
 
+/** A positive integer (shard attempts). */
+function positive(value: string): number {
+  const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected an integer ≥ 1');
+  return n;
+}
+
+/** Milliseconds (digits only). */
+function millis(value: string): number {
+  const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n))
+    throw new InvalidArgumentError('expected milliseconds (an integer ≥ 0)');
+  return n;
+}
+
 interface RunFlags {
   plan: string;
+  shardAttempts?: number;
+  shardBackoffMs?: number;
   run?: string;
   httpHost: string;
   httpPort: number;
@@ -87,6 +109,16 @@ export function runCommand(io: CliIO): Command {
       leaseMs,
       DEFAULT_LEASE_MS,
     )
+    .option(
+      '--shard-attempts <N>',
+      'attempts of a shard job before it fails for good (default 5)',
+      positive,
+    )
+    .option(
+      '--shard-backoff-ms <MS>',
+      'first retry delay of a failed shard job, doubled per attempt, ±50 % jitter (default 10000)',
+      millis,
+    )
     .option('--queue-ui', 'serve a read-only queue page (bull-board) under /queues', false)
     .option(
       '--queue-ui-user <USER>',
@@ -124,6 +156,16 @@ export function runCommand(io: CliIO): Command {
           logger: log,
           ...(flags.run === undefined ? {} : { run: flags.run }),
           ...(password === undefined ? {} : { redisPassword: password }),
+          ...(flags.shardAttempts === undefined && flags.shardBackoffMs === undefined
+            ? {}
+            : {
+                shardRetry: {
+                  ...(flags.shardAttempts === undefined ? {} : { attempts: flags.shardAttempts }),
+                  ...(flags.shardBackoffMs === undefined
+                    ? {}
+                    : { backoffMs: flags.shardBackoffMs }),
+                },
+              }),
         },
         combineObservers(observer, metrics.observer),
       );
@@ -163,7 +205,19 @@ export function runCommand(io: CliIO): Command {
           );
         }
         const state: RunState = outcome;
-        io.stdout.write(`run ${state.run} done: ${state.rounds.length} round(s)\n`);
+        const open = state.rounds.filter((r) => r.status !== 'done');
+        if (state.status !== 'done' || open.length > 0) {
+          // `done` resolves only for a finished run; anything else is a bug, never "done".
+          throw new RstarError(
+            'INTERNAL',
+            `run ${state.run} ended with status ${state.status} and ${open.length} round(s) not done`,
+          );
+        }
+        const tolerated = state.rounds.reduce((n, r) => n + r.failedShards.length, 0);
+        io.stdout.write(
+          `run ${state.run} done: ${state.rounds.length} round(s)` +
+            `${tolerated === 0 ? '' : `, ${tolerated} failed shard(s) tolerated (maxFailedShardShare)`}\n`,
+        );
       } finally {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);

@@ -1,13 +1,22 @@
 import { Command } from 'commander';
-import { getRunStatus, type RunStatus } from '@rstar-fleet/orchestration';
+import {
+  STATUS_REDIS_DEADLINE_MS,
+  getRunStatus,
+  getStoreRunStatus,
+  type RunStatus,
+} from '@rstar-fleet/orchestration';
 import type { CliIO } from '../cli-io';
-import { withFleet } from '../fleet/context';
+import { withFleetOrStore } from '../fleet/context';
 
 const HELP_AFTER = `
 Reads run.json from the store and the run's shard jobs from Redis. Rates and the ETA are over
-the current phase. Each rollout worker reports its dependencies (sandbox, policy, PPM, Redis)
-every few seconds: a dependency a worker cannot reach is listed as DOWN with its address, since
-when, and the error code. The JSON is the same as GET /status of a running \`rstar-fleet run\`.
+the current phase. The JSON is the same as GET /status of a running \`rstar-fleet run\`.
+Counts are of what is written (results logs), never assumed. Each rollout worker reports its
+dependencies (sandbox, policy, PPM, Redis) every few seconds: a dependency a worker cannot reach
+is listed as DOWN with its address, since when, and the error code. When Redis cannot be reached
+within ${STATUS_REDIS_DEADLINE_MS / 1000} s, it prints what the store knows (run.json, the
+round's manifest and stats) and says Redis is unreachable (address and error), still exit 0: the
+JSON's redis.reachable is false, its shard counts are unknown (0) and no worker is listed.
 
 Examples:
   $ rstar-fleet status --plan examples/local-sim.yaml --run local-sim-1a2b3c4d
@@ -23,7 +32,13 @@ export function statusCommand(io: CliIO): Command {
     .option('--json', 'print one JSON object', false)
     .addHelpText('after', HELP_AFTER)
     .action(async (flags: { plan: string; run?: string; json?: boolean }) => {
-      const status = await withFleet(flags.plan, flags.run, (ctx, run) => getRunStatus(ctx, run));
+      const status = await withFleetOrStore(
+        flags.plan,
+        flags.run,
+        STATUS_REDIS_DEADLINE_MS,
+        (ctx, run) => getRunStatus(ctx, run),
+        (store, run, redis) => getStoreRunStatus(store, run, redis),
+      );
       io.stdout.write(flags.json === true ? `${JSON.stringify(status)}\n` : formatStatus(status));
     });
 }
@@ -32,6 +47,12 @@ export function formatStatus(s: RunStatus): string {
   const lines = [
     `run ${s.run}: ${s.status}${s.error === null ? '' : ` (${s.error})`}`,
     `  round ${s.round ?? '-'}/${s.rounds} ${s.roundStatus ?? ''}, phase ${s.phase ?? '-'}`,
+    ...(s.redis.reachable
+      ? []
+      : [
+          `  REDIS    unreachable at ${s.redis.address}: ${s.redis.error ?? 'unknown'} ` +
+            '(shard states unknown; the rest is what the store knows)',
+        ]),
     `  shards   ${s.shards.total} total: ${(
       ['completed', 'active', 'waiting', 'delayed', 'failed', 'missing'] as const
     )
@@ -57,7 +78,12 @@ export function formatStatus(s: RunStatus): string {
       `  round ${h.round}: ${h.status}${h.problems === null ? '' : `, solved ${h.solved}/${h.problems}, ${h.sftRows} SFT rows, ${h.pairs} pairs`}${h.failedShards > 0 ? `, ${h.failedShards} failed shard(s)` : ''}`,
     );
   }
-  lines.push(...formatWorkerHealth(s.workers));
+  // Workers report through Redis: without it their health is unknown, not "none reporting".
+  lines.push(
+    ...(s.redis.reachable
+      ? formatWorkerHealth(s.workers)
+      : ['  workers  unknown (their health records are in Redis)']),
+  );
   return `${lines.join('\n')}\n`;
 }
 

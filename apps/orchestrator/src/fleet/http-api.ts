@@ -1,4 +1,5 @@
 import type { OrchestratorHandle } from '@rstar-fleet/orchestration';
+import { RstarError, errorCodeOf, type ErrorCode } from '@rstar-fleet/protocol';
 import { startTelemetryServer, type TelemetryServer } from '@rstar-fleet/telemetry';
 import type { OrchestratorMetrics } from './metrics';
 import { QUEUE_UI_PATH, queueUiHandler, type QueueUiSettings } from './queue-ui';
@@ -18,10 +19,27 @@ export interface HttpApiOptions {
   closeGraceMs?: number;
 }
 
+/** The one place the orchestrator's HTTP API turns error codes into statuses. */
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  INVALID_ARGUMENT: 400,
+  NOT_FOUND: 404,
+  FAILED_PRECONDITION: 409,
+  RESOURCE_EXHAUSTED: 429,
+  UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 504,
+  CANCELLED: 503,
+  INTERNAL: 500,
+};
+
+export function httpStatusOf(err: unknown): number {
+  return HTTP_STATUS[errorCodeOf(err)];
+}
+
 /**
- * The orchestrator's small HTTP API: `GET /status` (the same JSON as `status --json`),
- * `/livez`, `/readyz` (the run is started or resumed), `/metrics` (Prometheus text) and, when
- * enabled, the queue page under `/queues`.
+ * The orchestrator's small HTTP API: `GET /status` (the same JSON as `status --json`; with Redis
+ * down it answers from the store within the status deadline and says so in `redis`), `/livez`,
+ * `/readyz` (the run is started or resumed and Redis is connected), `/metrics` (Prometheus text)
+ * and, when enabled, the queue page under `/queues`.
  */
 export async function startHttpApi(
   orch: OrchestratorHandle,
@@ -32,7 +50,8 @@ export async function startHttpApi(
     host: options.host,
     port: options.port,
     registry: options.metrics.registry,
-    ready: () => orch.ready(),
+    // Not ready while Redis is away: the orchestrator cannot move rounds on without it.
+    ready: () => orch.ready() && orch.redisHealth().reachable,
     ...(options.closeGraceMs === undefined ? {} : { closeGraceMs: options.closeGraceMs }),
     routes: {
       '/status': (_req, res) => {
@@ -41,10 +60,13 @@ export async function startHttpApi(
             res
               .writeHead(200, { 'content-type': 'application/json' })
               .end(`${JSON.stringify(status)}\n`),
-          (err: Error) =>
-            res
-              .writeHead(503, { 'content-type': 'application/json' })
-              .end(`${JSON.stringify({ error: err.message })}\n`),
+          (err: unknown) =>
+            res.writeHead(httpStatusOf(err), { 'content-type': 'application/json' }).end(
+              `${JSON.stringify({
+                error: err instanceof RstarError ? err.message : `internal error: ${String(err)}`,
+                code: errorCodeOf(err),
+              })}\n`,
+            ),
         );
       },
     },
