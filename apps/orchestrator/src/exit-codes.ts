@@ -39,3 +39,30 @@ export function exitCodeForError(err: unknown): number {
   if (err instanceof RoundFailedError) return EXIT_ROUND_FAILED;
   return exitCodeFor(errorCodeOf(err));
 }
+
+/** `rstar-fleet --help`'s list of exit codes, written from the values above. */
+export function exitCodesHelp(): string {
+  const by = (code: ErrorCode): number => EXIT_CODE_BY_ERROR[code];
+  const rows: [number, string][] = [
+    [EXIT_OK, 'success (for `run`: every round done)'],
+    [EXIT_USAGE, 'usage error (a flag or argument)'],
+    [
+      by('INVALID_ARGUMENT'),
+      'bad input: a plan field, a corpus with no valid problem, a malformed file',
+    ],
+    [by('NOT_FOUND'), 'not found: a plan, a corpus, a run'],
+    [by('UNAVAILABLE'), 'a service could not be reached (Redis, the store)'],
+    [by('INTERNAL'), 'internal error (a bug: please report it)'],
+    [EXIT_LEASE_HELD, '`run`: another orchestrator holds the run; retry once its lease expires'],
+    [
+      EXIT_ROUND_FAILED,
+      '`run`: a round failed (failed shards, an empty dataset) or a deadline passed; requeue, run again',
+    ],
+    [
+      by('FAILED_PRECONDITION'),
+      'refused: another plan under this run id, a lost lease, a stale write',
+    ],
+    [by('CANCELLED'), 'stopped by a signal (SIGINT/SIGTERM); run again to resume'],
+  ];
+  return `\nExit codes:\n${rows.map(([code, what]) => `  ${String(code).padStart(3)}  ${what}`).join('\n')}\n`;
+}

@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { RstarError } from '@rstar-fleet/protocol';
 import { type CliIO, processIO } from './cli-io';
 import { commandFactories } from './commands';
-import { EXIT_OK, EXIT_USAGE, exitCodeForError } from './exit-codes';
+import { EXIT_OK, EXIT_USAGE, exitCodeForError, exitCodesHelp } from './exit-codes';
 
 const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
   version: string;
@@ -21,6 +21,7 @@ export function buildProgram(io: CliIO = processIO): Command {
     // `train`, not the `model-sim` server's own --checkpoint.
     .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', exitCodesHelp())
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
       writeErr: (s) => void io.stderr.write(s),

@@ -44,6 +44,12 @@ export function workerCommand(io: WorkerCliIO): Command {
       'inference requests in flight per policy/PPM endpoint (the governor budget)',
       String(d.maxInFlight),
     )
+    .option(
+      '--deadline-floor-ms <ms>',
+      "shortest deadline of an inference request once its endpoint's answer times are learned " +
+        '(a hung request costs about this much; raise it for a slow but healthy server)',
+      String(d.deadlineFloorMs),
+    )
     .option('--http-host <host>', 'address of /livez, /readyz and /metrics', d.httpHost)
     .option(
       '--http-port <port>',

@@ -9,6 +9,7 @@ describe('parseWorkerConfig', () => {
       problemsInFlight: 64,
       treeConcurrency: 4,
       maxInFlight: 512,
+      deadlineFloorMs: 5_000,
       httpHost: '127.0.0.1',
       httpPort: 0,
       graceMs: 500,

@@ -13,6 +13,12 @@ export const WORKER_DEFAULTS = {
    * (bench fleet-saturation). The server queues any excess.
    */
   maxInFlight: 512,
+  /**
+   * The shortest deadline an inference request gets once its endpoint's answer times are learned
+   * (the governor's `deadline.adaptive.floorMs`): a hung request costs about this much. Raise it
+   * for a server whose answers are slow but healthy.
+   */
+  deadlineFloorMs: 5_000,
   httpHost: '127.0.0.1',
   httpPort: 9401,
   graceMs: 30_000,
@@ -43,6 +49,7 @@ const flagsSchema = z.object({
   problemsInFlight: int(1, 65_536).default(WORKER_DEFAULTS.problemsInFlight),
   treeConcurrency: int(1, 4096).default(WORKER_DEFAULTS.treeConcurrency),
   maxInFlight: int(1, 65_536).default(WORKER_DEFAULTS.maxInFlight),
+  deadlineFloorMs: int(1).default(WORKER_DEFAULTS.deadlineFloorMs),
   httpHost: z.string().min(1).default(WORKER_DEFAULTS.httpHost),
   httpPort: int(0, 65_535).default(WORKER_DEFAULTS.httpPort),
   graceMs: int(0).default(WORKER_DEFAULTS.graceMs),

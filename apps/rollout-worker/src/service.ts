@@ -104,7 +104,10 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   const stats = new RolloutStats();
   const metrics = new WorkerMetrics(stats);
   const ports = new FleetPorts({
-    governor: { maxInFlight: config.maxInFlight },
+    governor: {
+      maxInFlight: config.maxInFlight,
+      deadline: { adaptive: { floorMs: config.deadlineFloorMs } },
+    },
     registry: metrics.registry,
     observer: metrics.portsObserver(),
   });
