@@ -252,5 +252,7 @@ describe('describeFailure', () => {
     expect(d.message).toMatch(
       new RegExp(`^executor port: execution of 1 program\\(s\\) failed: sandbox ${address} `),
     );
+    // gRPC's own `14 UNAVAILABLE: <details>` is not repeated after the wrapper that carries them.
+    expect(d.message).not.toMatch(/: \d+ [A-Z_]+: /);
   });
 });

@@ -66,7 +66,11 @@ export function describeFailure(err: unknown): FailureDescription {
   const messages: string[] = [];
   for (const e of chain) {
     const m = e instanceof Error ? e.message : String(e);
-    if (m !== '' && !messages.some((seen) => seen.includes(m))) messages.push(m);
+    // A gRPC ServiceError's message is `14 UNAVAILABLE: <details>`; its wrapper already has the details.
+    const core = str(field(e, 'details')) ?? m;
+    if (m !== '' && !messages.some((seen) => seen.includes(m) || seen.includes(core))) {
+      messages.push(m);
+    }
   }
   return {
     dependency,

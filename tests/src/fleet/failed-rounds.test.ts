@@ -110,7 +110,7 @@ describe('failed rounds and outages (separate processes)', () => {
     expect(state.error).toContain('round 1: 2 of 2 shard(s) failed for good');
     expect(state.error).toContain('shard 0 (phase 0');
     expect(state.error).toContain('shard 1 (phase 0');
-    expect(state.error).toContain('dependencies unavailable');
+    expect(state.error).toContain('dependency unavailable for');
     expect(state.rounds[0]?.hooks).toEqual({ train: null, deploy: null });
     expect(state.rounds[0]?.status).not.toBe('done');
     expect(state.rounds[0]?.failedShards.map((s) => s.shard).sort()).toEqual([0, 1]);
@@ -124,7 +124,7 @@ describe('failed rounds and outages (separate processes)', () => {
     expect(failed.error).toBe(state.error);
     expect(failed.failures.map((x) => x.shard).sort()).toEqual([0, 1]);
     for (const x of failed.failures) {
-      expect(x.reason).toContain('dependencies unavailable');
+      expect(x.reason).toContain('dependency unavailable for');
       expect(x.attempts).toBe(2);
     }
     const written = problemsWritten(f.runDir, 1);
