@@ -56,8 +56,11 @@ describe('hung inference server (real HTTP)', () => {
     const started = Date.now();
     const err = await client.expand(expandRequest('Q hang\n', 2)).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'InferenceDeadlineError', code: 'DEADLINE_EXCEEDED' });
-    // Answers took milliseconds: the learned deadline is the floor, far below the 112 s bound.
-    expect((err as { deadlineMs: number }).deadlineMs).toBe(300);
+    // Answers took milliseconds (a few hundred on a loaded machine): the learned deadline is at
+    // the floor or a little above it, far below the 112 s bound.
+    const { deadlineMs } = err as { deadlineMs: number };
+    expect(deadlineMs).toBeGreaterThanOrEqual(300);
+    expect(deadlineMs).toBeLessThan(5_000);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
