@@ -71,6 +71,28 @@ function expectFinishedState(f: TestFleet, state: RunState, rounds: number): voi
   }
 }
 
+/** Two rounds, the orchestrators' lease `leaseMs`, budgets that keep round 1 busy for a while. */
+function twoRoundFleet(problems: number, leaseMs: number): Promise<TestFleet> {
+  return startFleet({
+    problems,
+    rounds: 2,
+    leaseMs,
+    budgets: [
+      { rollouts: 4, candidates: 3 },
+      { rollouts: 2, candidates: 2 },
+    ],
+  });
+}
+
+/** Resolves once round 1 has a search record written (the holder is mid-round). */
+function round1Searching(f: TestFleet): Promise<void> {
+  return waitFor(
+    () => [0, 1, 2].some((s) => resultLineCount(f.runDir, 1, s) > 0),
+    120_000,
+    'round 1 searching',
+  );
+}
+
 describe('one orchestrator per run (separate processes)', () => {
   it('refuses a second `run` while the first holds the run, naming it; the first finishes', async () => {
     const problems = 6;
@@ -106,22 +128,9 @@ describe('one orchestrator per run (separate processes)', () => {
   it('after kill -9 of the holder mid-round: refused until the lease expires, then resumed', async () => {
     const problems = 9;
     const leaseMs = 10_000;
-    fleet = await startFleet({
-      problems,
-      rounds: 2,
-      leaseMs,
-      budgets: [
-        { rollouts: 4, candidates: 3 },
-        { rollouts: 2, candidates: 2 },
-      ],
-    });
-    const f = fleet;
+    const f = (fleet = await twoRoundFleet(problems, leaseMs));
     const first = await f.startOrchestrator();
-    await waitFor(
-      () => [0, 1, 2].some((s) => resultLineCount(f.runDir, 1, s) > 0),
-      120_000,
-      'round 1 searching',
-    );
+    await round1Searching(f);
     const before = f.runState();
     expect(before.rounds[0]?.status).toBe('searching');
     expect((await first.kill('SIGKILL')).signal).toBe('SIGKILL');
@@ -153,22 +162,9 @@ describe('one orchestrator per run (separate processes)', () => {
   it('a holder frozen past its lease is taken over, then stops without writing when it wakes', async () => {
     const problems = 9;
     const leaseMs = 4_000;
-    fleet = await startFleet({
-      problems,
-      rounds: 2,
-      leaseMs,
-      budgets: [
-        { rollouts: 4, candidates: 3 },
-        { rollouts: 2, candidates: 2 },
-      ],
-    });
-    const f = fleet;
+    const f = (fleet = await twoRoundFleet(problems, leaseMs));
     const first = await f.startOrchestrator();
-    await waitFor(
-      () => [0, 1, 2].some((s) => resultLineCount(f.runDir, 1, s) > 0),
-      120_000,
-      'round 1 searching',
-    );
+    await round1Searching(f);
     // As a long GC pause or a suspended VM: alive, connections open, not renewing.
     process.kill(-first.pid, 'SIGSTOP');
     try {
