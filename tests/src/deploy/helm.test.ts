@@ -316,7 +316,9 @@ describe('trainer monitoring', () => {
     expect(selects(monitor?.spec.selector.matchLabels, pod.metadata.labels)).toBe(true);
     const [trainer] = pod.spec.containers;
     expect(trainer.ports).toEqual([{ name: 'metrics', containerPort: 9410 }]);
-    expect(trainer.args).toContain('--metrics-port=9410');
+    expect(trainer.args).toEqual(
+      expect.arrayContaining(['--metrics-port=9410', '--sft-bf16', '--ppm-bf16']),
+    );
     // Off: no port, no flag, no PodMonitor.
     const off = await render({
       valuesFiles: [CLUSTER_VALUES],
