@@ -18,7 +18,7 @@ rolling update (and changes nothing when they already hold these values, so a re
   RSTAR_SERVED_MODEL_NAME  rstar-policy-r<ROUND> | rstar-ppm-r<ROUND>
 The StatefulSets must start vLLM from them, e.g.
   args: [serve, $(RSTAR_MODEL_PATH), --served-model-name, $(RSTAR_SERVED_MODEL_NAME)]
-(plus --task classify for the PPM), and mount the models volume the trainer writes to.
+(plus --runner pooling for the PPM), and mount the models volume the trainer writes to.
 It then waits for `kubectl rollout status` and until GET /v1/models on every replica
 (<sts>-<i>.<serviceName>.<namespace>.svc:<port>) lists the new name.
 

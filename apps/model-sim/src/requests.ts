@@ -19,6 +19,13 @@ export const completionRequestSchema = z.looseObject({
   seed: z.number().int().nullish(),
   stop: z.union([z.string(), z.array(z.string()).max(64)]).nullish(),
   include_stop_str_in_output: z.boolean().nullish(),
+  /**
+   * Sent by the fleet's vLLM dialect (`false`: the trained step tags are special tokens). The
+   * simulator's tags are plain text, so either value gives the same text; the types are checked
+   * as vLLM checks them.
+   */
+  skip_special_tokens: z.boolean().nullish(),
+  spaces_between_special_tokens: z.boolean().nullish(),
   best_of: z
     .number()
     .int()

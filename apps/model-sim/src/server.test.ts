@@ -98,6 +98,23 @@ describe('simulated vLLM server', () => {
     expect((await post<Completion>('/v1/completions', body)).json.choices).toEqual(json.choices);
   });
 
+  it("takes the vLLM dialect's special-token fields (typed as vLLM types them)", async () => {
+    const body = { prompt, n: 2, max_tokens: 200, seed: 4, stop: protocol.stops };
+    const plain = await post<Completion>('/v1/completions', body);
+    const kept = await post<Completion>('/v1/completions', {
+      ...body,
+      skip_special_tokens: false,
+      spaces_between_special_tokens: false,
+    });
+    expect(kept.status).toBe(200);
+    expect(kept.json.choices).toEqual(plain.json.choices);
+    for (const field of ['skip_special_tokens', 'spaces_between_special_tokens']) {
+      const bad = await post('/v1/completions', { ...body, [field]: 'no' });
+      expect(bad.status).toBe(400);
+      expect(bad.json.error).toMatchObject({ type: 'BadRequestError', param: field });
+    }
+  });
+
   it('cuts at max_tokens with finish_reason length and batches prompt lists prompt-major', async () => {
     const cut = await post<Completion>('/v1/completions', { prompt, n: 2, max_tokens: 3, seed: 1 });
     expect(cut.json.choices.map((c) => [c.finish_reason, c.stop_reason])).toEqual([

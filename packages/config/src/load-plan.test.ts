@@ -198,7 +198,7 @@ describe('loadPlan', () => {
     await expect(loadPlan(join(dir, 'missing.yaml'))).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it.each(['local-sim.yaml', 'vllm-cluster.yaml'])(
+  it.each(['local-sim.yaml', 'vllm-cluster.yaml', 'local-gpu.yaml'])(
     'examples/%s loads and compiles',
     async (name) => {
       const compiled = await loadPlan(join(EXAMPLES, name));

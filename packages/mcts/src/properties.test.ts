@@ -45,6 +45,19 @@ function checkPairs(record: SearchRecord, pairs: readonly PairRow[], minMargin: 
       expect(nodes.get(pair.rejected_id)?.correct).toBe(false);
     }
   }
+  // rStar's weights: every pair of a node's group carries the same side sizes, and the group's
+  // pairs (at most pos × neg of them) weigh at most 1 in total.
+  const groups = new Map<string, PairRow[]>();
+  for (const pair of pairs) {
+    const key = `${pair.kind}/${pair.node_id}`;
+    groups.set(key, [...(groups.get(key) ?? []), pair]);
+  }
+  for (const group of groups.values()) {
+    const { pos_count: pos, neg_count: neg } = group[0]!;
+    expect(Number.isInteger(pos) && pos >= 1 && Number.isInteger(neg) && neg >= 1).toBe(true);
+    expect(group.every((p) => p.pos_count === pos && p.neg_count === neg)).toBe(true);
+    expect(group.length).toBeLessThanOrEqual(pos * neg);
+  }
 }
 
 describe('properties of random searches (toy world)', () => {

@@ -85,6 +85,68 @@ describe.each(IMAGES)('infra/docker/%s.Dockerfile', (image) => {
   });
 });
 
+describe('infra/docker/trainer.Dockerfile', () => {
+  const path = 'infra/docker/trainer.Dockerfile';
+  const text = read(path);
+  const [preamble = [], ...built] = stages(text);
+  const final = built[built.length - 1] ?? [];
+  const build = built.slice(0, -1).flat();
+  const arg = (name: string) =>
+    [...preamble, ...build]
+      .find((i) => i.keyword === 'ARG' && i.args.startsWith(`${name}=`))
+      ?.args.slice(name.length + 1);
+
+  it('passes the Dockerfile linter', () => {
+    expect(validate(text).map((d) => [d.range.start.line + 1, d.message])).toEqual([]);
+  });
+
+  it('builds from a pinned Python slim base in a separate stage', () => {
+    expect(built.length).toBeGreaterThanOrEqual(2);
+    expect(arg('PYTHON_IMAGE')).toMatch(/^python:3\.\d+-slim-bookworm$/);
+    for (const stage of built) expect(stage[0]?.args).toMatch(/^\$\{PYTHON_IMAGE\}/);
+  });
+
+  it("installs an exact CUDA build of torch, then the trainer's pinned requirements without torch", () => {
+    expect(arg('TORCH_VERSION')).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(arg('TORCH_INDEX_URL')).toMatch(/^https:\/\/download\.pytorch\.org\/whl\/cu\d+$/);
+    const runs = build.filter((i) => i.keyword === 'RUN').map((i) => i.args);
+    const torch = runs.findIndex((r) =>
+      r.includes('--index-url "${TORCH_INDEX_URL}" "torch==${TORCH_VERSION}"'),
+    );
+    const requirements = runs.findIndex((r) => r.includes('pip install -r'));
+    expect(torch).toBeGreaterThanOrEqual(0);
+    expect(requirements).toBeGreaterThan(torch);
+    expect(runs[requirements]).toContain("grep -v -i '^torch=='");
+    expect(runs[requirements]).toContain('torch.version.cuda');
+    const copies = build.filter((i) => i.keyword === 'COPY').map((i) => i.args);
+    expect(copies).toEqual(
+      expect.arrayContaining(['apps/trainer/requirements.txt /src/requirements.txt']),
+    );
+    expect(runs.some((r) => r.includes('pip install --no-deps /src/trainer'))).toBe(true);
+  });
+
+  it('ships the accelerate configs the Job launches with, and runs rstar-train round as non-root', () => {
+    const copies = final.filter((i) => i.keyword === 'COPY').map((i) => i.args);
+    expect(copies).toEqual([
+      '--from=build /opt/venv /opt/venv',
+      'apps/trainer/accelerate /opt/rstar-trainer/accelerate',
+    ]);
+    expect(existsSync(join(repoRoot, 'apps/trainer/accelerate/fsdp-8gpu.yaml'))).toBe(true);
+    const users = final.filter((i) => i.keyword === 'USER');
+    const [uid = '', gid = ''] = (users[users.length - 1]?.args ?? '').split(':');
+    expect(Number(uid)).toBeGreaterThan(0);
+    expect(Number(gid)).toBeGreaterThan(0);
+    const entrypoint = final.find((i) => i.keyword === 'ENTRYPOINT')?.args ?? '';
+    expect(JSON.parse(entrypoint)).toEqual(['/usr/bin/tini', '--', 'rstar-train', 'round']);
+    expect(final.find((i) => i.keyword === 'EXPOSE')?.args).toBe('9410');
+  });
+
+  it('has a .dockerignore that sends only apps/trainer, without its virtual environment', () => {
+    const ignore = read(`${path}.dockerignore`).split('\n');
+    expect(ignore).toEqual(expect.arrayContaining(['*', '!apps/trainer', 'apps/trainer/.venv']));
+  });
+});
+
 describe('the sandbox image', () => {
   it("adds Debian's Python 3 with sympy, numpy, scipy and the seccomp binding", () => {
     const final = stages(read('infra/docker/sandbox.Dockerfile')).pop() ?? [];

@@ -1,5 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument --
    Rendered manifests are untyped YAML; these tests walk them the way kubectl output is read. */
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { parsePlan } from '@rstar-fleet/config';
 import { parse } from 'yaml';
 import { helm } from './helm-binary';
@@ -22,6 +24,7 @@ import {
 // throughout: the default values on a bare cluster, and ci/cluster-values.yaml on a cluster that
 // serves the KEDA and Prometheus Operator APIs.
 
+const repoRoot = join(__dirname, '..', '..', '..');
 let plain: Manifest[];
 let cluster: Manifest[];
 
@@ -289,6 +292,59 @@ describe('monitoring', () => {
       expect(portNames).toContain(monitor.spec.endpoints[0].port);
       expect(monitor.spec.endpoints[0].path).toBe('/metrics');
     }
+  });
+});
+
+describe('trainer monitoring', () => {
+  it("renders a PodMonitor for the train Job's `metrics` port only where the Prometheus Operator API is served", async () => {
+    expect(byKind(plain, 'PodMonitor')).toEqual([]);
+    const [monitor, ...more] = byKind(cluster, 'PodMonitor');
+    expect(more).toEqual([]);
+    expect(monitor?.metadata.name).toBe('fleet-rstar-fleet-train');
+    expect(monitor?.metadata.labels?.release).toBe('kube-prometheus-stack');
+    expect(monitor?.spec.podMetricsEndpoints).toEqual([
+      { port: 'metrics', path: '/metrics', interval: '30s' },
+    ]);
+    // It selects the Job's pods, whose container serves that port and is told to.
+    const job = parse(
+      (find(cluster, 'ConfigMap', '-train-job').data?.['train-job.yaml'] ?? '').replace(
+        /\{[a-z_]+\}/g,
+        '1',
+      ),
+    );
+    const pod = job.spec.template;
+    expect(selects(monitor?.spec.selector.matchLabels, pod.metadata.labels)).toBe(true);
+    const [trainer] = pod.spec.containers;
+    expect(trainer.ports).toEqual([{ name: 'metrics', containerPort: 9410 }]);
+    expect(trainer.args).toEqual(
+      expect.arrayContaining(['--metrics-port=9410', '--sft-bf16', '--ppm-bf16']),
+    );
+    // Off: no port, no flag, no PodMonitor.
+    const off = await render({
+      valuesFiles: [CLUSTER_VALUES],
+      apiVersions: CLUSTER_APIS,
+      set: ['trainJob.metrics.port=0'],
+    });
+    expect(byKind(off, 'PodMonitor')).toEqual([]);
+    const offJob = parse(find(off, 'ConfigMap', '-train-job').data?.['train-job.yaml'] ?? '');
+    expect(offJob.spec.template.spec.containers[0].ports).toBeUndefined();
+  });
+
+  it('launches `rstar-train round` under accelerate with the FSDP config for the GPUs it requests', () => {
+    const job = parse(find(plain, 'ConfigMap', '-train-job').data?.['train-job.yaml'] ?? '');
+    const [trainer] = job.spec.template.spec.containers;
+    expect(trainer.image).toMatch(/\/trainer:/);
+    const command: string[] = trainer.command;
+    expect(command.slice(0, 4)).toEqual(['/usr/bin/tini', '--', 'accelerate', 'launch']);
+    expect(command.slice(-3)).toEqual(['--no_python', 'rstar-train', 'round']);
+    const config = command.find((a) => a.startsWith('--config_file='))?.split('=')[1] ?? '';
+    // The image copies apps/trainer/accelerate/ to /opt/rstar-trainer/accelerate/.
+    const local = join('apps', 'trainer', 'accelerate', basename(config));
+    expect(config).toBe(`/opt/rstar-trainer/accelerate/${basename(config)}`);
+    const accelerate = parse(readFileSync(join(repoRoot, local), 'utf8'));
+    expect(accelerate).toMatchObject({ distributed_type: 'FSDP', num_machines: 1 });
+    expect(accelerate.fsdp_config.fsdp_state_dict_type).toBe('FULL_STATE_DICT');
+    expect(accelerate.num_processes).toBe(Number(trainer.resources.limits['nvidia.com/gpu']));
   });
 });
 

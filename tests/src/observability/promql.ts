@@ -5,6 +5,8 @@ import { parse } from 'yaml';
 export const repoRoot = join(__dirname, '..', '..', '..');
 export const DASHBOARD_PATH = join(repoRoot, 'infra', 'grafana', 'rstar-fleet.json');
 export const ALERTS_PATH = join(repoRoot, 'infra', 'prometheus', 'alerts.yaml');
+/** The trainer's metrics contract (apps/trainer exports them; the fleet tests cannot scrape it). */
+export const TRAINER_METRICS_PATH = join(repoRoot, 'infra', 'prometheus', 'trainer-metrics.json');
 
 /** PromQL words that look like identifiers but are not metric names. */
 const KEYWORDS = new Set([
@@ -157,4 +159,16 @@ export function queryableNames(f: MetricFamily): string[] {
   }
   if (f.type === 'summary') return [f.name, `${f.name}_sum`, `${f.name}_count`];
   return [f.name];
+}
+
+export interface TrainerMetric {
+  name: string;
+  type: 'gauge' | 'counter';
+  labels: string[];
+}
+
+/** The metrics `rstar-train` serves while a round trains (infra/prometheus/trainer-metrics.json). */
+export function readTrainerMetrics(): TrainerMetric[] {
+  return (JSON.parse(readFileSync(TRAINER_METRICS_PATH, 'utf8')) as { metrics: TrainerMetric[] })
+    .metrics;
 }

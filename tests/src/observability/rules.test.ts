@@ -97,6 +97,7 @@ describe('infra/grafana/rstar-fleet.json', () => {
       'Sandbox',
       'Queues and failures',
       'Workers',
+      'Training',
     ]);
     const exprs = allExpressions()
       .map((e) => e.expr)

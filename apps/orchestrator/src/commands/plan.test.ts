@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli, type CliRun } from '../testing/run-cli';
@@ -41,6 +41,32 @@ describe('rstar-fleet plan check', () => {
       train: { kind: 'kubernetes-job', template: 'infra/k8s/train-job.yaml', namespace: 'rstar' },
       deploy: { kind: 'command', argv: ['./scripts/vllm-rollout.sh', '{run}', '{round}', '{out}'] },
     });
+  });
+
+  it('passes examples/local-gpu.yaml: rstar-train round as the train hook on one GPU box', async () => {
+    const file = join(EXAMPLES, 'local-gpu.yaml');
+    const { code, stdout, stderr } = await run('check', '--no-check-files', '--json', file);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const plan = JSON.parse(stdout) as {
+      rounds: { hooks: { train: { argv: string[] }; deploy: { argv: string[] } } }[];
+    };
+    expect(plan.rounds).toHaveLength(4);
+    const { train, deploy } = plan.rounds[0]!.hooks;
+    // The servers give the GPU back, then the trainer runs; its last line is the hook result.
+    expect(train.argv.slice(0, 5)).toEqual([
+      './scripts/local-gpu-vllm.sh',
+      'free',
+      '--',
+      'rstar-train',
+      'round',
+    ]);
+    for (const v of ['run', 'round', 'sft', 'pairs', 'out']) {
+      expect(train.argv).toContain(`--${v}={${v}}`);
+    }
+    expect(deploy.argv).toEqual(['./scripts/local-gpu-vllm.sh', 'serve', '{run}', '{round}']);
+    await expect(access(join(EXAMPLES, '..', 'scripts', 'local-gpu-vllm.sh'))).resolves.toBe(
+      undefined,
+    );
   });
 
   it('exits 65 with every error as FILE:LINE, field', async () => {

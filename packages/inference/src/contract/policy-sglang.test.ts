@@ -23,12 +23,13 @@ describe('policy client against an SGLang-shaped server', () => {
     await server.close();
   });
 
-  it('sends SGLang fields (no_stop_trim false) and n in one request', async () => {
+  it('sends SGLang fields (no_stop_trim false, special tokens kept) and n in one request', async () => {
     await client.expand(expandRequest('Q\n', 5, { seed: 3 }));
     const posts = server.posts('/v1/completions');
     expect(posts).toHaveLength(1);
-    expect(posts[0]?.body).toMatchObject({
+    expect(posts[0]?.body).toEqual({
       model: 'qwen-math',
+      prompt: 'Q\n',
       n: 5,
       seed: 3,
       max_tokens: 128,
@@ -37,8 +38,13 @@ describe('policy client against an SGLang-shaped server', () => {
       top_k: -1,
       min_p: 0,
       repetition_penalty: 1,
+      presence_penalty: 0,
+      frequency_penalty: 0,
       stop: [...STOPS],
       no_stop_trim: false,
+      // The step tags are special tokens (apps/trainer): kept in the text so stops match.
+      skip_special_tokens: false,
+      stream: false,
     });
   });
 

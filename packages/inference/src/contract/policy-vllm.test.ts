@@ -46,6 +46,9 @@ describe('policy client against a vLLM-shaped server', () => {
       presence_penalty: 0,
       frequency_penalty: 0,
       include_stop_str_in_output: false,
+      // The step tags are special tokens (apps/trainer): kept in the text so stops match.
+      skip_special_tokens: false,
+      spaces_between_special_tokens: false,
       stream: false,
     });
   });

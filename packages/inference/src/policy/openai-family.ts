@@ -114,6 +114,13 @@ function makeDialect(member: FamilyMember): PolicyDialect {
  * the text (`include_stop_str_in_output: false`, sent explicitly). `top_k`, `min_p` and
  * `repetition_penalty` are sent because vLLM otherwise takes them from the checkpoint's
  * generation_config.json.
+ *
+ * The trainer adds the step tags (`<code>`, `<end_of_step>`, …) as SPECIAL tokens, as rStar's
+ * released code does. vLLM's default `skip_special_tokens: true` drops them from the detokenized
+ * text, so stop strings on them never match and steps run on to `max_tokens`; rStar samples with
+ * `skip_special_tokens=False`. `spaces_between_special_tokens: false` keeps the detokenizer from
+ * putting a space between adjacent tags (`<end_of_code> <output>`), which would change the
+ * step text the next prompt is built from.
  */
 export const vllmDialect = makeDialect({
   supportsN: true,
@@ -123,10 +130,18 @@ export const vllmDialect = makeDialect({
     min_p: s.minP,
     repetition_penalty: s.repetitionPenalty,
     include_stop_str_in_output: false,
+    skip_special_tokens: false,
+    spaces_between_special_tokens: false,
   }),
 });
 
-/** SGLang: `matched_stop` is the stop string, or the EOS token id; `no_stop_trim: false`. */
+/**
+ * SGLang: `matched_stop` is the stop string, or the EOS token id; `no_stop_trim: false`.
+ * `skip_special_tokens: false` for the special-token step tags, as for vLLM; SGLang's
+ * `/v1/completions` copies it into its sampling params. Its request schema has no
+ * `spaces_between_special_tokens` (a native `/generate` sampling param only; unknown fields are
+ * dropped), so it is not sent.
+ */
 export const sglangDialect = makeDialect({
   supportsN: true,
   stopField: 'matched_stop',
@@ -135,6 +150,7 @@ export const sglangDialect = makeDialect({
     min_p: s.minP,
     repetition_penalty: s.repetitionPenalty,
     no_stop_trim: false,
+    skip_special_tokens: false,
   }),
 });
 

@@ -270,3 +270,98 @@ describe('PPM pair extraction', () => {
     expect(() => createExtractor({ topK: 2 } as never)).toThrow('field extract.topK');
   });
 });
+
+describe("PPM pair weights (rStar's pos_count / neg_count)", () => {
+  /**
+   *   root
+   *   ├─ A 0.0  Q  0.8 → correct
+   *   ├─ B 0.1  Q  0.5 → correct
+   *   ├─ M 0.2  Q  0.3 ─┬─ M.0 → correct
+   *   │                 └─ M.1 → wrong
+   *   ├─ D 0.3  Q −0.7 → wrong
+   *   ├─ E 0.4  Q  0.1 → wrong
+   *   └─ F 0.5  code error (no negative)
+   *
+   * At the root the correct side is A, B, M and the wrong side M, D, E (F's failed code is not a
+   * wrong answer). Top-2 by Q: A, B; bottom-2: D, E; so pos_count = 2, neg_count = 2 for each
+   * root pair, B × E included in the count although its Q gap 0.4 < 0.5 drops it (rStar's
+   * counts are taken before its sampler's filters). At M: one child per side: 1 × 1.
+   */
+  const weighted = record([
+    code('0.0', '<code>\n# Step 1: Ana keeps all five of her apples\nx = 5\n<end_of_step>', 0.8, 5),
+    code(
+      '0.1',
+      '<code>\n# Step 1: count the apples one by one\nx = 1 + 1 + 1 + 1 + 1\n<end_of_step>',
+      0.5,
+      4,
+    ),
+    code('0.2', '<code>\n# Step 1: start from the five apples\nx = 5\n<end_of_step>', 0.3, 2),
+    code(
+      '0.3',
+      '<code>\n# Step 1: misread: the basket doubles in size\ncount = 7 * 2\n<end_of_step>',
+      -0.7,
+      2,
+    ),
+    code('0.4', '<code>\n# Step 1: guess a number\nguess = 11\n<end_of_step>', 0.1, 2),
+    failed('0.5', '<code>\nx = apples\n<end_of_step>'),
+    answer('0.0.0', '5', true),
+    answer('0.1.0', '5', true),
+    answer('0.2.0', '5', true, 'So the number of apples left is'),
+    answer('0.2.1', '6', false, 'Hmm'),
+    answer('0.3.0', '14', false),
+    answer('0.4.0', '11', false),
+  ]);
+
+  it('writes the sizes of the two sides taken at the pair node, counted before the filters', () => {
+    const { pairs, stats } = createExtractor({ trajectoryPairs: false }).extract(weighted);
+    expect(
+      pairs.map((p) => [p.node_id, p.chosen_id, p.rejected_id, p.pos_count, p.neg_count]),
+    ).toEqual([
+      ['0', '0.0', '0.3', 2, 2],
+      ['0', '0.0', '0.4', 2, 2],
+      ['0', '0.1', '0.3', 2, 2],
+      ['0.2', '0.2.0', '0.2.1', 1, 1],
+    ]);
+    expect(stats.pairs_below_margin).toBe(1); // B × E
+  });
+
+  it('counts the widened side when the other has a single child', () => {
+    const lopsided = record([
+      code('0.0', '<code>\n# Step 1: the correct first step here\nx = 5\n<end_of_step>', 0.9, 2),
+      code('0.1', '<code>\n# Step 1: wrong idea number one\nx = 1\n<end_of_step>', -0.9, 2),
+      code('0.2', '<code>\n# Step 1: another wrong idea, two\nx = 2\n<end_of_step>', -0.8, 2),
+      code('0.3', '<code>\n# Step 1: a third wrong idea, three\nx = 3\n<end_of_step>', -0.7, 2),
+      answer('0.0.0', '5', true),
+      answer('0.1.0', '1', false),
+      answer('0.2.0', '2', false),
+      answer('0.3.0', '3', false),
+    ]);
+    const counts = (singleSideWidth: number) =>
+      createExtractor({ trajectoryPairs: false, singleSideWidth })
+        .extract(lopsided)
+        .pairs.map((p) => [p.pos_count, p.neg_count]);
+    expect(counts(2)).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
+    expect(counts(4)).toEqual([
+      [1, 3],
+      [1, 3],
+      [1, 3],
+    ]);
+  });
+
+  it('counts the trajectories taken for whole-trajectory pairs', () => {
+    // Correct trajectories A, B, M.0 (means 0.9, 0.75, 0.65) → top 2: A, B. Wrong: D (−0.85),
+    // M.1 (−0.35), E (−0.45) → bottom 2: D, E. So 2 × 2.
+    const whole = createExtractor()
+      .extract(weighted)
+      .pairs.filter((p) => p.kind === 'trajectory');
+    expect(whole.map((p) => [p.chosen_id, p.rejected_id, p.pos_count, p.neg_count])).toEqual([
+      ['0.0.0', '0.3.0', 2, 2],
+      ['0.0.0', '0.4.0', 2, 2],
+      ['0.1.0', '0.3.0', 2, 2],
+      ['0.1.0', '0.4.0', 2, 2],
+    ]);
+  });
+});

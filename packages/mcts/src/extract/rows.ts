@@ -31,6 +31,17 @@ export interface PairRow {
   chosen_q: number;
   rejected_q: number;
   margin: number;
+  /**
+   * rStar's pair weight inputs (`train/rm.py`: each pair's loss × 1/(pos_count·neg_count)): the
+   * chosen-side and rejected-side candidates taken at this pair's node, i.e. the top-Q children
+   * with a correct-answer descendant (`pos_count`) and the bottom-Q children with a wrong-answer
+   * descendant (`neg_count`) after the side widths, counted before the margin and edit-distance
+   * filters, as rStar's `extra_rm_file.py` writes them and `sample_rm_data.py` keeps them. For
+   * trajectory pairs: the correct and wrong trajectories taken. Both ≥ 1 on every row; the
+   * node's pairs then weigh at most 1 in total (2 × 2 → 1/4 each).
+   */
+  pos_count: number;
+  neg_count: number;
 }
 
 export interface ProblemStatsRow {

@@ -9,7 +9,8 @@ import type { PairRow } from './rows';
  * include one with a correct-answer descendant and one with a wrong-answer descendant (failed
  * code and invalid leaves are not negatives), pair the top-Q "correct" children with the
  * bottom-Q "wrong" children under the shared prefix. A child with both kinds of descendants can
- * sit on both sides; it is never paired with itself.
+ * sit on both sides; it is never paired with itself. `pos_count`/`neg_count` are the sizes of the
+ * two sides taken (rStar's weight 1/(pos·neg) per pair), not the number of pairs kept.
  */
 export function stepPairs(
   tree: RecordTree,
@@ -45,6 +46,8 @@ export function stepPairs(
           chosen_q: cq,
           rejected_q: rq,
           margin: cq - rq,
+          pos_count: chosen.length,
+          neg_count: rejected.length,
         });
       }
     }

@@ -42,6 +42,8 @@ export function trajectoryPairs(
         chosen_q: c.meanQ,
         rejected_q: r.meanQ,
         margin: c.meanQ - r.meanQ,
+        pos_count: chosen.length,
+        neg_count: rejected.length,
       });
     }
   }
