@@ -9,7 +9,7 @@ import sys
 from dataclasses import fields
 from typing import Any
 
-from .errors import TrainerError
+from .errors import InputError, TrainerError
 from .recipe import PPM_DEFAULTS, Recipe
 
 RECIPE_FLAGS: dict[str, tuple[str, type, str]] = {
@@ -60,10 +60,10 @@ def recipe_from(args: argparse.Namespace, prefix: str) -> Recipe:
     values = {f.name: getattr(args, f"{prefix}_{f.name}") for f in fields(Recipe)}
     for name, value in values.items():
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
-            raise TrainerError(f"--{prefix + '-' if prefix else ''}{name}: must be >= 0")
+            raise InputError(f"--{prefix + '-' if prefix else ''}{name}: must be >= 0")
     for name in ("batch_size", "per_device_batch_size", "max_length", "save_steps"):
         if values[name] <= 0:
-            raise TrainerError(f"{name.replace('_', '-')}: must be > 0, got {values[name]}")
+            raise InputError(f"{name.replace('_', '-')}: must be > 0, got {values[name]}")
     return Recipe(**values)
 
 
@@ -175,7 +175,7 @@ def _required(args: argparse.Namespace, names: list[str]) -> None:
     missing = [n for n in names if getattr(args, n) in (None, "")]
     if missing:
         flags = ", ".join(f"--{n.replace('_', '-')} (RSTAR_{n.upper()})" for n in missing)
-        raise TrainerError(f"missing: {flags}")
+        raise InputError(f"missing: {flags}")
 
 
 def _round(args: argparse.Namespace) -> int:
@@ -185,7 +185,7 @@ def _round(args: argparse.Namespace) -> int:
     try:
         number = int(args.round)
     except ValueError as err:
-        raise TrainerError(f"--round {args.round!r}: expected an integer") from err
+        raise InputError(f"--round {args.round!r}: expected an integer") from err
     cfg = RoundConfig(
         run=args.run,
         round=number,

@@ -122,9 +122,13 @@ def _materialize(gen: Any, features: Features, cache_dir: str, path: str, what: 
                 raise cause from None
             cause = cause.__cause__ or cause.__context__
         raise
-    if len(ds) == 0:
-        raise InputError(f"{what} {path}: empty dataset (no rows); nothing to train on")
+    _refuse_empty(len(ds), path, what)
     return ds
+
+
+def _refuse_empty(rows: int, path: str, what: str) -> None:
+    if rows == 0:
+        raise InputError(f"{what} {path}: empty dataset (no rows); nothing to train on")
 
 
 def load_sft(path: str, cache_dir: str) -> Dataset:
@@ -132,8 +136,8 @@ def load_sft(path: str, cache_dir: str) -> Dataset:
     _check_readable(path, "SFT dataset")
     # Validate before handing to datasets (its cache is keyed by the generator's code, not the
     # file's bytes): one streaming pass that raises on the first bad line.
-    for _ in iter_sft(path):
-        pass
+    rows = sum(1 for _ in iter_sft(path))
+    _refuse_empty(rows, path, "SFT dataset")
 
     stamp = _stamp(path)
 
@@ -148,8 +152,8 @@ def load_pairs(path: str, cache_dir: str) -> tuple[Dataset, PairCountsReport]:
     """The PPM pairs of `path` as a memory-mapped Dataset, and how many lacked counts."""
     _check_readable(path, "PPM pairs")
     report = PairCountsReport()
-    for _ in iter_pairs(path, report):
-        pass
+    rows = sum(1 for _ in iter_pairs(path, report))
+    _refuse_empty(rows, path, "PPM pairs")
 
     stamp = _stamp(path)
 

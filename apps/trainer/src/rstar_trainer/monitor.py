@@ -99,8 +99,9 @@ class ProgressCallback(TrainerCallback):
             self.metrics.step.labels(self.stage).set(state.global_step)
             if state.global_step > 0:
                 self._say(
-                    f"resumed from checkpoint at step {state.global_step}/{state.max_steps}"
-                    f" ({state.max_steps - state.global_step} steps left)"
+                    always=True,
+                    text=f"resumed from checkpoint at step {state.global_step}/{state.max_steps}"
+                    f" ({state.max_steps - state.global_step} steps left)",
                 )
         return control
 
@@ -137,6 +138,6 @@ class ProgressCallback(TrainerCallback):
         self.metrics.eta_seconds.labels(self.stage).set(0)
         return control
 
-    def _say(self, text: str) -> None:
-        if not self.quiet:
+    def _say(self, text: str, always: bool = False) -> None:
+        if always or not self.quiet:
             print(f"[rstar-train {self.stage}] {text}", file=sys.stderr, flush=True)
