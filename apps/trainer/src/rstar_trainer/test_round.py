@@ -192,3 +192,22 @@ def test_bad_input_stops_before_training_with_a_clear_message(
     assert "step 1/" not in out.stderr  # nothing trained
     assert not glob.glob(os.path.join(str(tmp_path), "**", "DONE"), recursive=True)
     assert not glob.glob(os.path.join(str(tmp_path), "**", "policy"), recursive=True)
+
+
+def test_sft_then_ppm_as_separate_commands(tiny_base, datasets_dir, tmp_path):
+    small = ["--batch-size", "4", "--per-device-batch-size", "2", "--epochs", "1", "--lr", "1e-3"]
+    policy, ppm = str(tmp_path / "policy"), str(tmp_path / "ppm")
+    sft = run_cli(
+        ["sft", "--data", f"{datasets_dir}/sft.jsonl", "--base-model", tiny_base, "--out", policy]
+        + small
+    )
+    assert sft.returncode == 0, sft.stderr[-2000:]
+    assert json.loads(sft.stdout.splitlines()[-1])["final_step"] == 4
+    out = run_cli(
+        ["ppm", "--data", f"{datasets_dir}/ppm_pairs.jsonl", "--policy", policy, "--out", ppm]
+        + small
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.splitlines()[-1])["rows"] == 16
+    config = read_json(os.path.join(ppm, "config.json"))
+    assert config["architectures"] == ["Qwen2ForSequenceClassification"]
