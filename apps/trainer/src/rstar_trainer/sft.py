@@ -1,8 +1,9 @@
 """SFT of the policy: completion-only loss on `{prompt, completion}` rows, EOS appended.
 
 Tokenisation follows rStar's train_SFT.py: prompt+completion+EOS encoded as one string, the
-prompt's token prefix masked (labels -100), right-truncated at `max_length`. Step tags are
-special tokens (see tags.py), so each is exactly one token.
+prompt's token prefix masked (labels -100), right-truncated at `max_length` (except a prompt
+that alone fills the window: it loses its oldest tokens so half the window is completion).
+Step tags are special tokens (see tags.py), so each is exactly one token.
 """
 
 from __future__ import annotations
@@ -48,6 +49,13 @@ def tokenize_sft_batch(tokenizer: Any, max_length: int):
             masked = len(p) if f[: len(p)] == p else common_prefix(p, f)
             labels = [IGNORE] * masked + f[masked:]
             truncated.append(len(f) > max_length)
+            if masked >= max_length - 1:
+                # A prompt that fills the window would leave no completion token (a NaN loss
+                # for an all-masked batch): cut it from the start instead, keeping the first
+                # half-window of the completion.
+                keep = min(len(f) - masked, max(1, max_length // 2))
+                start = masked + keep - max_length
+                f, labels = f[start : masked + keep], labels[start : masked + keep]
             out_ids.append(f[:max_length])
             out_labels.append(labels[:max_length])
         return {"input_ids": out_ids, "labels": out_labels, "truncated": truncated}

@@ -47,6 +47,12 @@ def test_prompt_tokens_are_masked_and_eos_appended(tiny_base):
     # Truncation is right-truncation at max_length (labels too), and it is reported.
     short = tokenize_sft_batch(tokenizer, 8)({"prompt": ["a"], "completion": ["b" * 40]})
     assert len(short["input_ids"][0]) == 8 and short["truncated"] == [True]
+    # A prompt longer than the window keeps its newest tokens and half a window of completion.
+    long_prompt = tokenize_sft_batch(tokenizer, 8)(
+        {"prompt": ["a " * 40], "completion": ["b" * 40]}
+    )
+    ids, labels = long_prompt["input_ids"][0], long_prompt["labels"][0]
+    assert len(ids) == 8 and labels[:4] == [IGNORE] * 4 and IGNORE not in labels[4:]
 
 
 def test_sft_loss_falls_and_the_policy_loads_and_generates(tiny_base, tmp_path):
