@@ -89,6 +89,8 @@ export interface FleetTestOptions {
   policyUrl?: string;
   /** More flags of `rstar-fleet run` (e.g. `--shard-attempts 2`). */
   orchestratorArgs?: readonly string[];
+  /** Edits the rendered plan text before it is written (e.g. another train hook). */
+  editPlan?: (planText: string) => string;
 }
 
 export interface OrchestratorProcess extends ChildService<{ httpPort: number }> {
@@ -267,7 +269,8 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
       budgets: options.budgets ?? SMALL_BUDGETS,
     });
     const planPath = join(dir, 'plan.yaml');
-    writeFileSync(planPath, withPolicyUrl(planText, options.policyUrl));
+    const edit = options.editPlan ?? ((text: string): string => text);
+    writeFileSync(planPath, edit(withPolicyUrl(planText, options.policyUrl)));
 
     let named = 0;
     const addWorker = async (): Promise<WorkerService> => {

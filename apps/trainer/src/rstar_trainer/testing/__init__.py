@@ -1,0 +1,1 @@
+"""Helpers for tests and local demos: tiny models and tokenizers built locally (no downloads)."""
