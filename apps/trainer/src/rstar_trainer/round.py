@@ -126,6 +126,7 @@ def run_round(cfg: RoundConfig) -> dict[str, Any]:
 
     # Heavy imports only when there is work to do (a done round answers in well under a second).
     import datasets
+
     from accelerate import PartialState
 
     from .data import load_pairs, load_sft
