@@ -1,0 +1,1 @@
+"""PLACEHOLDER (setup helper): replaced by the trainer's package."""
