@@ -166,7 +166,7 @@ function setupVenv(run, dryRun) {
   const started = Date.now();
   say(
     state === 'missing'
-      ? `creating the trainer's venv ${VENV} (first run only: a few minutes)`
+      ? `creating the trainer's venv ${VENV} (first run only: about a minute)`
       : `${TRAINER}/requirements.txt or pyproject.toml changed: remaking ${VENV}`,
   );
   if (!dryRun) rmSync(join(ROOT, VENV), { recursive: true, force: true });
