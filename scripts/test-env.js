@@ -34,6 +34,9 @@ const VENV_COMMAND =
 const PYTEST_ARGS = ['-m', 'pytest', TRAINER, '-q'];
 /** pytest's exit status when it collected no test: the trainer's suite vanished, not passed. */
 const PYTEST_NO_TESTS = 5;
+/** Deadlines of the steps that download (apt-get from Debian, pip from PyPI): generous, bounded. */
+const APT_DEADLINE_MS = 15 * 60_000;
+const VENV_DEADLINE_MS = 20 * 60_000;
 
 class SetupError extends Error {}
 
@@ -124,9 +127,15 @@ function makeRunner(dryRun) {
       return 0;
     }
     say(shown);
+    const spawnOptions = {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: options.env,
+      timeout: options.timeoutMs,
+    };
     const child = options.shell
-      ? spawnSync('bash', ['-c', command], { cwd: ROOT, stdio: 'inherit', env: options.env })
-      : spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', env: options.env });
+      ? spawnSync('bash', ['-c', command], spawnOptions)
+      : spawnSync(command, args, spawnOptions);
     if (child.error !== undefined) {
       throw new SetupError(`${shown}: ${child.error.message}`);
     }
@@ -156,7 +165,8 @@ function setupHostPackages(run, env) {
   if (plan.action === 'install') {
     say(`installing missing Debian packages: ${missing.join(' ')}`);
     const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
-    for (const [command, args] of plan.commands) mustRun(run, command, args, { env: aptEnv });
+    for (const [command, args] of plan.commands)
+      mustRun(run, command, args, { env: aptEnv, timeoutMs: APT_DEADLINE_MS });
   }
 }
 
@@ -170,7 +180,7 @@ function setupVenv(run, dryRun) {
       : `${TRAINER}/requirements.txt or pyproject.toml changed: remaking ${VENV}`,
   );
   if (!dryRun) rmSync(join(ROOT, VENV), { recursive: true, force: true });
-  mustRun(run, VENV_COMMAND, [], { shell: true });
+  mustRun(run, VENV_COMMAND, [], { shell: true, timeoutMs: VENV_DEADLINE_MS });
   if (dryRun) return;
   checkNoCudaTorch();
   writeFileSync(join(ROOT, VENV_STAMP), `${requirementsHash(ROOT)}\n`);
