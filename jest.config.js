@@ -32,6 +32,8 @@ module.exports = {
   roots: ['<rootDir>/packages', '<rootDir>/apps', '<rootDir>/tests'],
   testMatch: ['**/src/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // The trainer's Python venv (apps/trainer/.venv, ~20,000 files): never crawled for modules.
+  modulePathIgnorePatterns: ['/\\.venv/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
     [`/node_modules/(${esmOnly})[^/]*/.+\\.js$`]: [

@@ -5,6 +5,7 @@ import type { CliIO } from '../cli-io';
 import { killAllChildServices } from '../demo/child-service';
 import { DEFAULT_DEMO_PROBLEMS, parseDemoOptions } from '../demo/demo-options';
 import { demoProgress } from '../demo/demo-progress';
+import { ensureHostPackages } from '../demo/host-preflight';
 import { formatDemoTable } from '../demo/demo-table';
 import { runFleetDemo } from '../demo/run-self-evolution';
 import { CLI_SCRIPT } from '../fleet/plan-input';
@@ -56,6 +57,13 @@ export function demoCommand(io: CliIO): Command {
       // The process edge: the only place the demo reads the environment.
       // eslint-disable-next-line no-restricted-properties -- REDIS_URL, PATH and HOME at the edge
       const { REDIS_URL: redisUrl, PATH, HOME } = process.env;
+      // Before any service starts: the sandbox's Debian packages, and redis-server without a
+      // REDIS_URL, installed when this is root, else a stop with the exact apt-get command.
+      await ensureHostPackages({
+        needs: redisUrl === undefined || redisUrl === '' ? ['sandbox', 'redis'] : ['sandbox'],
+        isRoot: process.getuid?.() === 0,
+        note: (line) => io.stderr.write(`rstar-fleet demo: ${line}\n`),
+      });
       const progress = demoProgress(io.stderr);
       io.stderr.write(
         `rstar-fleet demo: ${options.rounds} round(s) over ${options.problems} synthetic problems ` +
