@@ -31,8 +31,8 @@ import torch
 import torch.nn.functional as F
 
 from .monitor import Metrics, ProgressCallback
-from .recipe import Recipe, quiet_trainer, resumable_checkpoint, training_arguments, world_size
-from .sft import StageResult, _first_loss, _last_loss
+from .recipe import Recipe, training_arguments, world_size
+from .stage import StageResult, run_stage
 from .tags import add_step_tags
 
 HEAD_DROPOUT = 0.1
@@ -216,20 +216,8 @@ def train_ppm(
         processing_class=tokenizer,
         callbacks=[progress],
     )
-    quiet_trainer(trainer)
-    trainer.train(resume_from_checkpoint=resumable_checkpoint(args.output_dir))
-    trainer.save_model(out_dir)
-    if trainer.is_world_process_zero():
-        tokenizer.save_pretrained(out_dir)
+    result = run_stage(trainer, tokenizer, out_dir, progress, len(tokenized), truncated)
     if keep is not None:  # tests compare the trained head with the saved checkpoint
         keep["model"] = trainer.model
         keep["tokenizer"] = tokenizer
-    return StageResult(
-        planned_steps=trainer.state.max_steps,
-        final_step=trainer.state.global_step,
-        resumed_from_step=progress.resumed_from,
-        rows=len(tokenized),
-        truncated=truncated,
-        first_loss=_first_loss(trainer),
-        final_loss=_last_loss(trainer),
-    )
+    return result

@@ -16,7 +16,8 @@ from typing import Any
 import torch
 
 from .monitor import Metrics, ProgressCallback
-from .recipe import Recipe, quiet_trainer, resumable_checkpoint, training_arguments, world_size
+from .recipe import Recipe, training_arguments, world_size
+from .stage import StageResult, run_stage
 from .tags import add_step_tags
 
 IGNORE = -100
@@ -82,17 +83,6 @@ class PadCollator:
         return {"input_ids": ids, "labels": labels, "attention_mask": mask}
 
 
-@dataclass
-class StageResult:
-    planned_steps: int
-    final_step: int
-    resumed_from_step: int
-    rows: int
-    truncated: int
-    first_loss: float | None
-    final_loss: float | None
-
-
 def load_tokenizer_and_causal_lm(path: str, bf16: bool):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -144,29 +134,4 @@ def train_sft(
         processing_class=tokenizer,
         callbacks=[progress],
     )
-    quiet_trainer(trainer)
-    resume = resumable_checkpoint(args.output_dir)
-    output = trainer.train(resume_from_checkpoint=resume)
-    trainer.save_model(out_dir)
-    if trainer.is_world_process_zero():
-        tokenizer.save_pretrained(out_dir)
-    del output
-    return StageResult(
-        planned_steps=trainer.state.max_steps,
-        final_step=trainer.state.global_step,
-        resumed_from_step=progress.resumed_from,
-        rows=len(tokenized),
-        truncated=truncated,
-        first_loss=_first_loss(trainer),
-        final_loss=_last_loss(trainer),
-    )
-
-
-def _last_loss(trainer: Any) -> float | None:
-    losses = [float(e["loss"]) for e in trainer.state.log_history if "loss" in e]
-    return losses[-1] if losses else None
-
-
-def _first_loss(trainer: Any) -> float | None:
-    losses = [float(e["loss"]) for e in trainer.state.log_history if "loss" in e]
-    return losses[0] if losses else None
+    return run_stage(trainer, tokenizer, out_dir, progress, len(tokenized), truncated)
