@@ -22,6 +22,12 @@ const { spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
 const { existsSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
+const {
+  aptInstallSteps,
+  hostPackagesFor,
+  missingHostPackages,
+  sudoInstallCommand,
+} = require('./host-packages.js');
 
 const ROOT = join(__dirname, '..');
 const TRAINER = 'apps/trainer';
@@ -46,30 +52,16 @@ function hostPackages(env) {
   if (override !== undefined && override !== '') {
     return override.split(',').filter((name) => name !== '');
   }
-  const { packages } = JSON.parse(readFileSync(join(__dirname, 'host-packages.json'), 'utf8'));
-  return packages.map((p) => p.name);
+  return hostPackagesFor(undefined);
 }
 
 /** The packages dpkg does not report as installed. */
 function missingPackages(names) {
-  if (names.length === 0) return [];
-  const query = spawnSync('dpkg-query', ['-W', '-f=${Package} ${Status}\\n', ...names], {
-    encoding: 'utf8',
-  });
-  if (query.error !== undefined) {
-    throw new SetupError(
-      `dpkg-query could not run (${query.error.message}): this set-up installs Debian packages; ` +
-        `on another system install the equivalents of: ${names.join(' ')}`,
-    );
+  try {
+    return missingHostPackages(names);
+  } catch (err) {
+    throw new SetupError(err.message);
   }
-  // Unknown packages go to stderr with a non-zero status and no stdout line: missing as well.
-  const installed = new Set(
-    query.stdout
-      .split('\n')
-      .filter((line) => line.endsWith(' install ok installed'))
-      .map((line) => line.split(' ')[0].split(':')[0]),
-  );
-  return names.filter((name) => !installed.has(name));
 }
 
 /**
@@ -78,22 +70,15 @@ function missingPackages(names) {
  */
 function installPlan(missing, isRoot) {
   if (missing.length === 0) return { action: 'none' };
-  const list = missing.join(' ');
   if (!isRoot) {
     return {
       action: 'stop',
       message:
-        `missing Debian packages: ${list}. Install them, then run this again:\n` +
-        `  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${list}`,
+        `missing Debian packages: ${missing.join(' ')}. Install them, then run this again:\n` +
+        `  ${sudoInstallCommand(missing)}`,
     };
   }
-  return {
-    action: 'install',
-    commands: [
-      ['apt-get', ['update', '-qq']],
-      ['apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing]],
-    ],
-  };
+  return { action: 'install', commands: aptInstallSteps(missing).map((args) => ['apt-get', args]) };
 }
 
 /** The hash the venv was made from: the pinned requirements and the project file. */

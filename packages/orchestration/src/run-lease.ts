@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { RstarError } from '@rstar-fleet/protocol';
 import { runFenceKey, runLeaseKey } from '@rstar-fleet/queue';
 import { RunLeaseHeldError, RunLeaseLostError } from './lease-errors';
+import { withDeadline } from './deadline';
 import { silentLogger, type FleetLogger } from './types';
 
 /** Default time-to-live of a run's orchestrator lease (`rstar-fleet run --lease-ms`). */
@@ -239,17 +240,4 @@ function holderOf(value: string): string {
     // fall through
   }
   return value;
-}
-
-/** Rejects with DEADLINE_EXCEEDED after `ms` (the Redis command itself may still run later). */
-function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new RstarError('DEADLINE_EXCEEDED', `${what}: no answer within ${ms} ms`)),
-      ms,
-    );
-    timer.unref();
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import {
-  RstarError,
   ShardJobResultSchema,
   shardJobId,
   type RoundManifest,
@@ -9,6 +8,7 @@ import {
 import { SHARD_QUEUE, queueKey, readWorkerHealth } from '@rstar-fleet/queue';
 import { readIfExists, roundFile, type ArtifactStore } from '@rstar-fleet/store';
 import type { FleetContext } from './context';
+import { withDeadline } from './deadline';
 import { readManifest } from './manifest';
 import { requireRunState, type RoundState, type RunState } from './run-state';
 import { parseShardProgress } from './shard-progress';
@@ -151,7 +151,7 @@ export async function getRunStatus(
           readWorkerHealth(ctx.redis, ctx.prefix),
         ]),
         deadline,
-        address,
+        `Redis at ${address}`,
       );
     } catch (err) {
       redis = { address, reachable: false, error: (err as Error).message };
@@ -218,22 +218,6 @@ const writtenStatsSchema = z.object({
   missing: z.number().int().min(0),
   phases: z.array(z.object({ phase: z.number().int(), records: z.number().int().min(0) })),
 });
-
-function withDeadline<T>(work: Promise<T>, ms: number, address: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new RstarError('DEADLINE_EXCEEDED', `Redis at ${address} did not answer within ${ms} ms`),
-        ),
-      ms,
-    );
-    timer.unref();
-  });
-  work.catch(() => undefined);
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Counts are of what is written: units and problems from the shard jobs (progress and results

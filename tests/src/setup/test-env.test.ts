@@ -21,7 +21,7 @@ function checkout(): string {
   const root = mkdtempSync(join(tmpdir(), 'test-env-'));
   chmodSync(root, 0o755);
   mkdirSync(join(root, 'scripts'));
-  for (const file of ['test-env.js', 'host-packages.json']) {
+  for (const file of ['test-env.js', 'host-packages.js', 'host-packages.json']) {
     copyFileSync(join(SCRIPTS, file), join(root, 'scripts', file));
   }
   mkdirSync(join(root, 'node_modules'));

@@ -1,28 +1,38 @@
-import { execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { RstarError } from '@rstar-fleet/protocol';
 
+/** This checkout's scripts/ (same depth from src/demo and dist/demo). */
+const SCRIPTS_DIR = join(__dirname, '..', '..', '..', '..', 'scripts');
+
 /**
- * scripts/host-packages.json of this checkout (same depth from src/demo and dist/demo): the one
- * list of Debian packages rstar-fleet needs on the host, also read by scripts/test-env.js.
+ * scripts/host-packages.js: the one list of Debian packages rstar-fleet needs on the host and
+ * the one way to check and install them, shared with scripts/test-env.js (which runs before
+ * anything is built, hence plain CommonJS loaded at run time).
  */
-export const HOST_PACKAGES_FILE = join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'scripts',
-  'host-packages.json',
-);
+interface HostPackagesModule {
+  LIST_FILE: string;
+  hostPackagesFor(needs: readonly HostNeed[] | undefined, listFile?: string): string[];
+  missingHostPackages(names: readonly string[]): string[];
+  sudoInstallCommand(missing: readonly string[]): string;
+  aptInstallSteps(missing: readonly string[]): string[][];
+}
+/** Loaded on first use: every CLI command imports this file, only the demo needs scripts/. */
+let loaded: HostPackagesModule | null = null;
+function shared(): HostPackagesModule {
+  loaded ??= createRequire(__filename)(join(SCRIPTS_DIR, 'host-packages.js')) as HostPackagesModule;
+  return loaded;
+}
+
+/** scripts/host-packages.json of this checkout. */
+export const HOST_PACKAGES_FILE = join(SCRIPTS_DIR, 'host-packages.json');
 
 /** Who needs a package (host-packages.json's `for`): the demo needs `sandbox`, and `redis` without REDIS_URL. */
 export type HostNeed = 'sandbox' | 'redis' | 'tests';
 
 /** apt-get gets this long per command (an update plus a few packages take well under it). */
 const APT_DEADLINE_MS = 15 * 60_000;
-const DPKG_QUERY_DEADLINE_MS = 30_000;
 
 /** Debian packages the demo needs are missing and this process may not install them. */
 export class HostPackagesMissingError extends RstarError {
@@ -32,7 +42,7 @@ export class HostPackagesMissingError extends RstarError {
 
   constructor(packages: readonly string[]) {
     const list = packages.join(' ');
-    const command = `sudo apt-get update && sudo apt-get install -y --no-install-recommends ${list}`;
+    const command = shared().sudoInstallCommand(packages);
     super(
       'FAILED_PRECONDITION',
       `missing Debian packages: ${list} (the sandbox runs Debian's /usr/bin/python3 with them; ` +
@@ -58,50 +68,21 @@ export interface HostPreflightOptions {
   note?: (line: string) => void;
 }
 
-interface HostPackage {
-  name: string;
-  for: HostNeed[];
-}
-
-/** The packages of the list file that any of `needs` needs, in the file's order. */
+/** The packages `needs` calls for, from the list file. */
 export function hostPackagesFor(
   needs: readonly HostNeed[],
   listFile = HOST_PACKAGES_FILE,
 ): string[] {
-  const { packages } = JSON.parse(readFileSync(listFile, 'utf8')) as { packages: HostPackage[] };
-  return packages.filter((p) => p.for.some((n) => needs.includes(n))).map((p) => p.name);
+  return shared().hostPackagesFor(needs, listFile);
 }
 
 /** The packages dpkg does not report as installed. */
-export async function missingHostPackages(names: readonly string[]): Promise<string[]> {
-  if (names.length === 0) return [];
-  const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(
-      'dpkg-query',
-      ['-W', '-f=${Package} ${Status}\\n', ...names],
-      { timeout: DPKG_QUERY_DEADLINE_MS },
-      (err, out) => {
-        // Unknown packages make dpkg-query exit 1 with the known ones still on stdout.
-        if (err !== null && typeof err.code !== 'number') {
-          reject(
-            new RstarError(
-              'FAILED_PRECONDITION',
-              `dpkg-query could not run (${err.message}): the demo checks Debian packages; ` +
-                `on another system install the equivalents of: ${names.join(' ')}`,
-              { cause: err },
-            ),
-          );
-        } else resolve(out);
-      },
-    );
-  });
-  const installed = new Set(
-    stdout
-      .split('\n')
-      .filter((line) => line.endsWith(' install ok installed'))
-      .map((line) => (line.split(' ')[0] ?? '').split(':')[0]),
-  );
-  return names.filter((name) => !installed.has(name));
+export function missingHostPackages(names: readonly string[]): string[] {
+  try {
+    return shared().missingHostPackages(names);
+  } catch (cause) {
+    throw new RstarError('FAILED_PRECONDITION', (cause as Error).message, { cause });
+  }
 }
 
 /**
@@ -132,15 +113,12 @@ export const runAptGet: AptRunner = (args) =>
  * Resolves to the packages it installed.
  */
 export async function ensureHostPackages(options: HostPreflightOptions): Promise<string[]> {
-  const missing = await missingHostPackages(hostPackagesFor(options.needs, options.listFile));
+  const missing = missingHostPackages(hostPackagesFor(options.needs, options.listFile));
   if (missing.length === 0) return [];
   if (!options.isRoot) throw new HostPackagesMissingError(missing);
   const apt = options.apt ?? runAptGet;
   options.note?.(`installing missing Debian packages: ${missing.join(' ')}`);
-  for (const args of [
-    ['update', '-qq'],
-    ['install', '-y', '-qq', '--no-install-recommends', ...missing],
-  ]) {
+  for (const args of shared().aptInstallSteps(missing)) {
     const status = await apt(args);
     if (status !== 0) {
       throw new RstarError(

@@ -66,8 +66,10 @@ def fit_pair(prompt: list[int], response: list[int], max_length: int) -> tuple[l
 
 
 def tokenize_pairs_batch(tokenizer: Any, max_length: int):
+    def enc(texts: list[str]) -> list[list[int]]:
+        return tokenizer(texts, add_special_tokens=False)["input_ids"]
+
     def fn(batch: dict[str, list[Any]]) -> dict[str, list[Any]]:
-        enc = lambda texts: tokenizer(texts, add_special_tokens=False)["input_ids"]  # noqa: E731
         prompts, chosen, rejected = (
             enc(batch["prompt"]),
             enc(batch["chosen"]),
