@@ -7,19 +7,33 @@ import {
 import { RstarError } from '@rstar-fleet/protocol';
 import { readPlanInput, redisPasswordFor, type PlanInput } from './plan-input';
 
+/** The plan, its exact text and the run id a short operator command works on. */
+async function planAndRun(
+  planPath: string,
+  runFlag: string | undefined,
+): Promise<{ input: PlanInput; run: string }> {
+  const input = await readPlanInput(planPath);
+  return { input, run: resolveRunId(runFlag, input.plan.name, input.text) };
+}
+
+/** A producer (fail-fast) Redis context for the CLI; `connectTimeoutMs` bounds the wait for Redis. */
+function openCliContext(input: PlanInput, connectTimeoutMs?: number): Promise<FleetContext> {
+  const password = redisPasswordFor(input.plan);
+  return openFleetContext(input.plan, {
+    connectionName: 'rstar-cli',
+    ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+    ...(password === undefined ? {} : { redisPassword: password }),
+  });
+}
+
 /** Plan, run id and a producer (fail-fast) Redis context, for the short operator commands. */
 export async function withFleet<T>(
   planPath: string,
   runFlag: string | undefined,
   body: (ctx: FleetContext, run: string, input: PlanInput) => Promise<T>,
 ): Promise<T> {
-  const input = await readPlanInput(planPath);
-  const run = resolveRunId(runFlag, input.plan.name, input.text);
-  const password = redisPasswordFor(input.plan);
-  const ctx = await openFleetContext(input.plan, {
-    connectionName: 'rstar-cli',
-    ...(password === undefined ? {} : { redisPassword: password }),
-  });
+  const { input, run } = await planAndRun(planPath, runFlag);
+  const ctx = await openCliContext(input);
   try {
     return await body(ctx, run, input);
   } finally {
@@ -48,16 +62,10 @@ export async function withFleetOrStore<T>(
     redis: RedisUnreachable,
   ) => Promise<T>,
 ): Promise<T> {
-  const input = await readPlanInput(planPath);
-  const run = resolveRunId(runFlag, input.plan.name, input.text);
-  const password = redisPasswordFor(input.plan);
+  const { input, run } = await planAndRun(planPath, runFlag);
   let ctx: FleetContext;
   try {
-    ctx = await openFleetContext(input.plan, {
-      connectionName: 'rstar-cli',
-      connectTimeoutMs: redisWaitMs,
-      ...(password === undefined ? {} : { redisPassword: password }),
-    });
+    ctx = await openCliContext(input, redisWaitMs);
   } catch (err) {
     if (!(err instanceof RstarError) || err.code !== 'UNAVAILABLE') throw err;
     const cause = err.cause instanceof Error ? err.cause.message : err.message;
