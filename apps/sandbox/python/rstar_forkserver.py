@@ -896,7 +896,9 @@ class Server:
             st, ru, clean = self.reaper.kill_and_reap(pid, status is not None, 2.0)
             if status is None:
                 status, usage = st, ru
-            duration_ms = int((time.monotonic() - t0) * 1000)
+            # round, not int: a program stopped at its deadline (now >= t0 + limit) must not read
+            # as 999 ms of a 1000 ms limit through float error in (now - t0).
+            duration_ms = round((time.monotonic() - t0) * 1000)
         # Every writer is dead now: what is left in the pipes is bounded and ends in EOF.
         for fd, sink in list(readers.items()):
             crossed, _ = self._read_some(fd, sink, out, err, kill_bytes, 1 << 30)
