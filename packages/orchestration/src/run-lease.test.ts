@@ -7,7 +7,13 @@ import { startRedisServer, uniquePrefix, type RedisServerHandle } from '@rstar-f
 import { FileSystemStore } from '@rstar-fleet/store';
 import { RunLeaseHeldError, RunLeaseLostError, StaleRunStateError } from './lease-errors';
 import { RunLease, type RunLeaseOptions } from './run-lease';
-import { readRunState, runStateKey, writeRunState, type RunState } from './run-state';
+import {
+  RUN_STATE_VERSION,
+  readRunState,
+  runStateKey,
+  writeRunState,
+  type RunState,
+} from './run-state';
 import { RunStateHolder } from './state-holder';
 
 /**
@@ -68,7 +74,7 @@ async function waitFor(cond: () => boolean | Promise<boolean>, ms: number, what:
 }
 
 const state = (over: Partial<RunState> = {}): RunState => ({
-  v: 1,
+  v: RUN_STATE_VERSION,
   run: 'r1',
   planName: 'p',
   planHash: 'abc',
