@@ -10,6 +10,7 @@ import {
   writeRunState,
   type RunState,
 } from './run-state';
+import { sampleRunState } from './testing/run-state';
 
 let dir: string;
 beforeEach(() => {
@@ -17,19 +18,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const state = (): RunState => ({
-  v: RUN_STATE_VERSION,
-  run: 'r',
-  planName: 'p',
-  planHash: 'abc',
-  status: 'running',
-  createdAt: 'now',
-  updatedAt: 'now',
-  finishedAt: null,
-  error: null,
-  ingest: null,
-  rounds: [],
-});
+const state = (): RunState => sampleRunState('r');
 
 describe('run ids and run state', () => {
   it('derives a deterministic run id from the plan text', () => {

@@ -28,6 +28,20 @@ const positive = z.number().int().min(1);
 const count = z.number().int().min(0);
 const endpoints = z.array(EndpointSchema).min(1);
 
+export const RoundPhaseSchema = z.strictObject({
+  /** 0 is the round's own search; k ≥ 1 re-searches the problems still unsolved. */
+  phase: count,
+  /** MCTS rollouts per tree in this phase. */
+  rollouts: positive,
+  /** Trees per problem in this phase. */
+  trees: positive,
+  /** Shard indices [firstShard, firstShard + shards). */
+  firstShard: count,
+  shards: count,
+  problems: count,
+});
+export type RoundPhase = z.infer<typeof RoundPhaseSchema>;
+
 export const RoundPolicySchema = z.strictObject({
   model: z.string().min(1),
   dialect: z.enum(POLICY_DIALECTS),
@@ -63,20 +77,6 @@ export const RoundSamplingSchema = z.strictObject({
   maxTokens: positive,
 });
 export type RoundSampling = z.infer<typeof RoundSamplingSchema>;
-
-export const RoundPhaseSchema = z.strictObject({
-  /** 0 is the round's own search; k ≥ 1 re-searches the problems still unsolved. */
-  phase: count,
-  /** MCTS rollouts per tree in this phase. */
-  rollouts: positive,
-  /** Trees per problem in this phase. */
-  trees: positive,
-  /** Shard indices [firstShard, firstShard + shards). */
-  firstShard: count,
-  shards: count,
-  problems: count,
-});
-export type RoundPhase = z.infer<typeof RoundPhaseSchema>;
 
 export const RoundManifestSchema = z.strictObject({
   v: z.literal(ROUND_MANIFEST_VERSION),
