@@ -209,17 +209,16 @@ export async function writeRound(
     sandbox: { addresses: [cluster.sandboxAddress] },
     search: {
       mode: 'mcts',
-      rollouts: search.rollouts,
       candidates: search.candidates,
       maxDepth: search.maxDepth,
       c: search.c,
       qRule: search.qRule,
-      trees: 1,
       seed: search.seed,
       beamWidth: 8,
       escalation: [],
     },
     sampling: { temperature: search.temperature, topP: 1, maxTokens: search.maxTokens },
+    shards: { size: 256, maxFailedShare: 0 },
     phases: [
       {
         phase: 0,

@@ -3,6 +3,7 @@ import pino, { type DestinationStream } from 'pino';
 import { loadPlan } from '@rstar-fleet/config';
 import { InvalidInputError } from '@rstar-fleet/protocol';
 import { waitForStopSignal } from '@rstar-fleet/telemetry';
+import { ROLLOUT_DEFAULTS } from '@rstar-fleet/rollout/options';
 import { LOG_LEVELS, WORKER_DEFAULTS, parseWorkerConfig } from './config';
 import { startWorkerService } from './service';
 
@@ -68,7 +69,8 @@ export function workerCommand(io: WorkerCliIO): Command {
     )
     .option(
       '--outage-budget-ms <ms>',
-      'how long one problem may wait out an inference/sandbox outage before its shard fails (default 600000)',
+      'how long one problem may wait out an inference/sandbox outage before its shard fails ' +
+        `(default ${ROLLOUT_DEFAULTS.outageBudgetMs})`,
     )
     .option(
       '--health-interval-ms <ms>',

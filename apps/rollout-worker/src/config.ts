@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { InvalidInputError } from '@rstar-fleet/protocol';
+import { ROLLOUT_DEFAULTS } from '@rstar-fleet/rollout/options';
 
 /** Flag defaults of `rstar-fleet worker`. */
 export const WORKER_DEFAULTS = {
   concurrency: 2,
-  problemsInFlight: 64,
-  treeConcurrency: 4,
+  problemsInFlight: ROLLOUT_DEFAULTS.problemsInFlight,
+  treeConcurrency: ROLLOUT_DEFAULTS.treeConcurrency,
   /**
    * Policy/PPM requests in flight per inference endpoint (the governor's budget). A request
    * holds up to n sequences, but most of them finish early, so a request keeps ~1.5 sequences

@@ -1,8 +1,13 @@
-import type {
-  PolicyDialectName,
-  RewardDialectName,
-  RewardTransformName,
-} from '@rstar-fleet/inference';
+import {
+  NotFoundError,
+  resolveEndpoint,
+  type Endpoint,
+  type EndpointInput,
+  type RoundPolicy,
+  type RoundPpm,
+  type RoundSampling,
+  type RoundSearch,
+} from '@rstar-fleet/protocol';
 import type { StoreLocation } from '@rstar-fleet/store';
 import { PlanError, dottedPath, type PlanIssue } from './plan-error';
 import {
@@ -13,45 +18,20 @@ import {
 } from './plan-schema';
 
 // ---------------------------------------------------------------------------------------------
-// The compiled plan
+// The compiled plan: every default applied (here, once); the round manifest's parts are the
+// protocol's types, so a compiled round passes into a manifest unchanged.
 // ---------------------------------------------------------------------------------------------
 
-export interface Endpoint {
-  readonly url: string;
-  /** Metric label: the given name, else the URL's host:port. */
-  readonly name: string;
-}
+export type PolicyPlan = RoundPolicy;
+export type PpmPlan = RoundPpm;
+export type SamplingPlan = RoundSampling;
 
-export interface PolicyPlan {
-  readonly endpoints: readonly Endpoint[];
-  readonly model: string;
-  readonly dialect: PolicyDialectName;
-}
-
-export interface PpmPlan {
-  readonly endpoints: readonly Endpoint[];
-  readonly model: string;
-  readonly dialect: RewardDialectName;
-  readonly transform: RewardTransformName;
-}
-
-export interface SearchPlan {
-  readonly mode: 'mcts' | 'beam';
+/** The round's search settings plus phase 0's budget (the manifest keeps that in its phases). */
+export interface SearchPlan extends RoundSearch {
+  /** MCTS rollouts per tree in the round's own search (phase 0). */
   readonly rollouts: number;
-  readonly candidates: number;
-  readonly maxDepth: number;
-  readonly c: number;
-  readonly qRule: 'terminal' | 'ppm';
+  /** Trees per problem in phase 0 (escalation phases search one). */
   readonly trees: number;
-  readonly seed: number;
-  readonly beamWidth: number;
-  readonly escalation: readonly number[];
-}
-
-export interface SamplingPlan {
-  readonly temperature: number;
-  readonly topP: number;
-  readonly maxTokens: number;
 }
 
 export type HookPlan =
@@ -103,23 +83,27 @@ export interface RunPlan {
     readonly prefix: string;
   };
   readonly sandbox: { readonly addresses: readonly string[] };
-  readonly rounds: readonly RoundPlan[];
+  /** At least one round (the schema allows no empty list), round r at index r - 1. */
+  readonly rounds: readonly [RoundPlan, ...RoundPlan[]];
 }
 
 // ---------------------------------------------------------------------------------------------
 // Defaults (DESIGN §4, the rStar-Math paper)
 // ---------------------------------------------------------------------------------------------
 
-/** Per-round search settings of the paper; rounds after the fourth continue like the fourth. */
-export const PAPER_ROUNDS: readonly Required<
+type PaperRound = Required<
   Pick<RoundInput, 'qRule' | 'rollouts' | 'candidates' | 'trees' | 'escalation'>
->[] = [
+>;
+
+/** Per-round search settings of the paper; rounds after the fourth continue like the fourth. */
+export const PAPER_ROUNDS: readonly [PaperRound, PaperRound, PaperRound, PaperRound] = [
   { qRule: 'terminal', rollouts: 8, candidates: 5, trees: 1, escalation: [] },
   { qRule: 'terminal', rollouts: 16, candidates: 8, trees: 1, escalation: [] },
   { qRule: 'ppm', rollouts: 16, candidates: 8, trees: 1, escalation: [] },
   { qRule: 'ppm', rollouts: 16, candidates: 16, trees: 2, escalation: [64, 128] },
 ];
 
+/** Every default of the plan, applied by compilePlan only (plan-schema.ts documents each key's). */
 export const PLAN_DEFAULTS = {
   name: 'run',
   rounds: 4,
@@ -177,8 +161,11 @@ export function compilePlan(file: PlanFile, ctx: CompileContext = {}): RunPlan {
   const entries: RoundInput[] = Array.isArray(file.rounds)
     ? file.rounds
     : Array.from({ length: file.rounds ?? PLAN_DEFAULTS.rounds }, () => ({}));
-  const rounds = entries.map((entry, i) => compileRound(file.defaults ?? {}, entry, i, issue));
-  if (issues.length > 0) throw new PlanError(issues);
+  const [first, ...rest] = entries.map((entry, i) =>
+    compileRound(file.defaults ?? {}, entry, i, issue),
+  );
+  if (first === undefined && issues.length === 0) issue(['rounds'], 'expected at least one round');
+  if (issues.length > 0 || first === undefined) throw new PlanError(issues);
 
   const store: StorePlan =
     file.store?.s3 === undefined
@@ -207,11 +194,56 @@ export function compilePlan(file: PlanFile, ctx: CompileContext = {}): RunPlan {
       prefix: file.redis?.prefix ?? PLAN_DEFAULTS.redisPrefix,
     },
     sandbox: { addresses: file.sandbox?.addresses ?? [...PLAN_DEFAULTS.sandboxAddresses] },
-    rounds: rounds.filter((r): r is RoundPlan => r !== undefined),
+    rounds: [first, ...rest.filter((r): r is RoundPlan => r !== undefined)],
   };
 }
 
 type Report = (path: readonly PropertyKey[], message: string) => void;
+
+type Defaulted<T, K extends keyof T> = T & { [P in K]-?: NonNullable<T[P]> };
+type PolicyInput = NonNullable<RoundInput['policy']>;
+type PpmInput = NonNullable<RoundInput['ppm']>;
+
+/** A round as written with every default present; only what has no default may be missing. */
+type DefaultedRound = Defaulted<
+  RoundInput,
+  | 'mode'
+  | 'qRule'
+  | 'rollouts'
+  | 'candidates'
+  | 'trees'
+  | 'escalation'
+  | 'maxDepth'
+  | 'c'
+  | 'seed'
+  | 'beamWidth'
+  | 'shardSize'
+  | 'maxFailedShardShare'
+> & {
+  policy: Defaulted<PolicyInput, 'dialect'>;
+  ppm: Defaulted<PpmInput, 'dialect' | 'transform'>;
+  sampling: Required<NonNullable<RoundInput['sampling']>>;
+};
+
+/** Round `index`'s defaults: the paper's round, then the plan-wide defaults. */
+function roundDefaults(index: number): DefaultedRound {
+  const paper = PAPER_ROUNDS[Math.min(index, PAPER_ROUNDS.length - 1)] ?? PAPER_ROUNDS[0];
+  const d = PLAN_DEFAULTS;
+  return {
+    ...paper,
+    escalation: [...paper.escalation],
+    mode: d.mode,
+    maxDepth: d.maxDepth,
+    c: d.c,
+    seed: d.seed,
+    beamWidth: d.beamWidth,
+    shardSize: d.shardSize,
+    maxFailedShardShare: d.maxFailedShardShare,
+    policy: { dialect: d.policyDialect },
+    ppm: { dialect: d.ppmDialect, transform: d.ppmTransform },
+    sampling: { temperature: d.temperature, topP: d.topP, maxTokens: d.maxTokens },
+  };
+}
 
 function compileRound(
   defaults: RoundInput,
@@ -219,8 +251,7 @@ function compileRound(
   index: number,
   issue: Report,
 ): RoundPlan | undefined {
-  const paper = PAPER_ROUNDS[Math.min(index, PAPER_ROUNDS.length - 1)] ?? PAPER_ROUNDS[0];
-  const r = mergeRound(mergeRound({ ...paper }, defaults), entry);
+  const r = mergeRound(mergeRound(roundDefaults(index), defaults), entry);
   const at = (...rest: PropertyKey[]): PropertyKey[] => ['rounds', index, ...rest];
   const problems = { count: 0 };
   const report: Report = (path, message) => {
@@ -228,32 +259,28 @@ function compileRound(
     issue(path, message);
   };
 
-  const policy = r.policy ?? {};
+  const { policy, ppm } = r;
   if (policy.endpoints === undefined) {
     report(at('policy', 'endpoints'), 'required (in this round or in defaults)');
   }
   if (policy.model === undefined) {
     report(at('policy', 'model'), 'required (in this round or in defaults)');
   }
-  const mode = r.mode ?? PLAN_DEFAULTS.mode;
-  const qRule = r.qRule ?? paper?.qRule ?? 'terminal';
-  const needsPpm = qRule === 'ppm' || mode === 'beam';
-  const why = mode === 'beam' ? 'beam search ranks by the PPM' : 'qRule is ppm';
-  if (needsPpm && r.ppm?.endpoints === undefined) {
+  const needsPpm = r.qRule === 'ppm' || r.mode === 'beam';
+  const why = r.mode === 'beam' ? 'beam search ranks by the PPM' : 'qRule is ppm';
+  if (needsPpm && ppm.endpoints === undefined) {
     report(at('ppm', 'endpoints'), `required: ${why} in this round`);
   }
-  if (needsPpm && r.ppm?.model === undefined) {
+  if (needsPpm && ppm.model === undefined) {
     report(at('ppm', 'model'), `required: ${why} in this round`);
   }
-  const rollouts = r.rollouts ?? 16;
-  const escalation = r.escalation ?? [];
-  let floor = rollouts;
+  let floor = r.rollouts;
   // A value inherited from `defaults:` is reported where it is written.
   const written = (key: keyof RoundInput, ...rest: PropertyKey[]): PropertyKey[] =>
     entry[key] === undefined && defaults[key] !== undefined
       ? ['defaults', key, ...rest]
       : at(key, ...rest);
-  escalation.forEach((budget, k) => {
+  r.escalation.forEach((budget, k) => {
     if (budget <= floor) {
       report(
         written('escalation', k),
@@ -274,42 +301,37 @@ function compileRound(
     return undefined;
   }
 
-  const ppm =
-    r.ppm?.endpoints !== undefined && r.ppm.model !== undefined
-      ? {
-          endpoints: endpoints(r.ppm.endpoints),
-          model: r.ppm.model,
-          dialect: r.ppm.dialect ?? PLAN_DEFAULTS.ppmDialect,
-          transform: r.ppm.transform ?? PLAN_DEFAULTS.ppmTransform,
-        }
-      : null;
   return {
     round: index + 1,
     policy: {
-      endpoints: endpoints(policy.endpoints),
       model: policy.model,
-      dialect: policy.dialect ?? PLAN_DEFAULTS.policyDialect,
+      dialect: policy.dialect,
+      endpoints: endpoints(policy.endpoints),
     },
-    ppm,
+    ppm:
+      ppm.endpoints !== undefined && ppm.model !== undefined
+        ? {
+            model: ppm.model,
+            dialect: ppm.dialect,
+            transform: ppm.transform,
+            endpoints: endpoints(ppm.endpoints),
+          }
+        : null,
     search: {
-      mode,
-      rollouts,
-      candidates: r.candidates ?? 8,
-      maxDepth: r.maxDepth ?? PLAN_DEFAULTS.maxDepth,
-      c: r.c ?? PLAN_DEFAULTS.c,
-      qRule,
-      trees: r.trees ?? 1,
-      seed: r.seed ?? PLAN_DEFAULTS.seed,
-      beamWidth: r.beamWidth ?? PLAN_DEFAULTS.beamWidth,
-      escalation,
+      mode: r.mode,
+      rollouts: r.rollouts,
+      candidates: r.candidates,
+      maxDepth: r.maxDepth,
+      c: r.c,
+      qRule: r.qRule,
+      trees: r.trees,
+      seed: r.seed,
+      beamWidth: r.beamWidth,
+      escalation: r.escalation,
     },
-    sampling: {
-      temperature: r.sampling?.temperature ?? PLAN_DEFAULTS.temperature,
-      topP: r.sampling?.topP ?? PLAN_DEFAULTS.topP,
-      maxTokens: r.sampling?.maxTokens ?? PLAN_DEFAULTS.maxTokens,
-    },
-    shardSize: r.shardSize ?? PLAN_DEFAULTS.shardSize,
-    maxFailedShardShare: r.maxFailedShardShare ?? PLAN_DEFAULTS.maxFailedShardShare,
+    sampling: { ...r.sampling },
+    shardSize: r.shardSize,
+    maxFailedShardShare: r.maxFailedShardShare,
     hooks: {
       train: compileHook(r.hooks?.train, PLAN_DEFAULTS.trainTimeoutSeconds),
       deploy: compileHook(r.hooks?.deploy, PLAN_DEFAULTS.deployTimeoutSeconds),
@@ -317,29 +339,26 @@ function compileRound(
   };
 }
 
-/** `over` wins key by key; nested objects (policy, ppm, sampling, hooks) merge one level down. */
-function mergeRound(base: RoundInput, over: RoundInput): RoundInput {
+/**
+ * `over` wins key by key; nested objects (policy, ppm, sampling, hooks) merge one level down.
+ * What `base` has stays present (an absent key in `over` never removes one), hence its type.
+ */
+function mergeRound<T extends RoundInput>(base: T, over: RoundInput): T {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     if (value === undefined) continue;
     const prior = out[key];
     out[key] = isPlainObject(value) && isPlainObject(prior) ? { ...prior, ...value } : value;
   }
-  return out;
+  return out as T;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function endpoints(
-  list: readonly (string | { url: string; name?: string | undefined })[],
-): Endpoint[] {
-  return list.map((e) => {
-    const url = typeof e === 'string' ? e : e.url;
-    const name = typeof e === 'string' ? undefined : e.name;
-    return { url, name: name ?? new URL(url).host };
-  });
+function endpoints(list: readonly EndpointInput[]): Endpoint[] {
+  return list.map(resolveEndpoint);
 }
 
 type HookInput = NonNullable<NonNullable<RoundInput['hooks']>['train']>;
@@ -366,6 +385,13 @@ function hookVariables(hook: HookInput): string[] {
     ...(hook.kubernetesJob === undefined ? [] : [hook.kubernetesJob.template]),
   ];
   return texts.flatMap((t) => [...t.matchAll(HOOK_VARIABLE_PATTERN)].map((m) => m[1] ?? ''));
+}
+
+/** Round `round` (1-based) of a compiled plan; NotFoundError when the plan has fewer rounds. */
+export function planRound(plan: RunPlan, round: number): RoundPlan {
+  const r = plan.rounds[round - 1];
+  if (r === undefined) throw new NotFoundError(`the plan has no round ${round}`);
+  return r;
 }
 
 /** A command hook's argv with the variables filled in (each argument substituted, no shell). */

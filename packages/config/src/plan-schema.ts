@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { ADAPTER_NAMES } from '@rstar-fleet/corpus';
-import { POLICY_DIALECTS, REWARD_DIALECTS, REWARD_TRANSFORMS } from '@rstar-fleet/inference';
+import {
+  POLICY_DIALECTS,
+  Q_RULES,
+  REWARD_DIALECTS,
+  REWARD_TRANSFORMS,
+  SEARCH_MODES,
+} from '@rstar-fleet/protocol';
 
 /**
  * The run plan as written in YAML: every object is strict (a typo'd key is an error naming it),
@@ -178,9 +184,6 @@ export type HookResult = z.output<typeof hookResultSchema>;
 // ---------------------------------------------------------------------------------------------
 // Rounds
 // ---------------------------------------------------------------------------------------------
-
-export const SEARCH_MODES = ['mcts', 'beam'] as const;
-export const Q_RULES = ['terminal', 'ppm'] as const;
 
 /** One round's settings as written (in `defaults:` or a `rounds:` entry); all optional. */
 export const roundSchema = z.strictObject({

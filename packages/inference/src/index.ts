@@ -7,11 +7,10 @@
  */
 export { PolicyClient } from './policy/policy-client';
 export { RewardClient } from './reward/reward-client';
-export { compilePolicyOptions, POLICY_DIALECTS } from './options/policy-options';
+export { compilePolicyOptions } from './options/policy-options';
 export type {
   CompiledPolicyOptions,
   PolicyClientOptions,
-  PolicyDialectName,
   SamplingOptions,
 } from './options/policy-options';
 export { compileRewardOptions } from './options/reward-options';
@@ -22,10 +21,7 @@ export type {
   GovernorOptions,
   RoutingOptions,
 } from './options/common';
-export { REWARD_DIALECTS } from './reward/dialects';
-export type { RewardDialectName } from './reward/dialects';
-export { REWARD_TRANSFORMS, rewardTransform } from './reward/transforms';
-export type { RewardTransformName } from './reward/transforms';
+export { rewardTransform } from './reward/transforms';
 export {
   InferenceCancelledError,
   InferenceDeadlineError,

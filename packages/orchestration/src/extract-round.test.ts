@@ -9,7 +9,7 @@ import { searchUnitSeed, type RoundManifest, type SearchRecord } from '@rstar-fl
 import { FileSystemStore, openShardResults, roundFile, shardInput } from '@rstar-fleet/store';
 import { extractRound } from './extract-round';
 import { toJsonl } from './ingest';
-import { buildManifest, planModels, writeManifest } from './manifest';
+import { buildRoundManifest, writeManifest } from './manifest';
 import type { RoundStats } from './stats';
 
 /**
@@ -39,9 +39,12 @@ describe('extractRound', () => {
     const plan = parsePlan(
       `corpus: { path: c.jsonl }\ndefaults: { policy: { endpoints: ['http://127.0.0.1:9'], model: m }, rollouts: 1, candidates: 2, maxDepth: 2, escalation: [4] }\nrounds: 1\n`,
     );
-    const base = buildManifest(plan, 'ex', 1, planModels(plan.rounds[0]!), {
-      shards: 2,
-      problems: 6,
+    const base = buildRoundManifest({
+      plan,
+      run: 'ex',
+      round: 1,
+      previousHooks: [],
+      phase0: { shards: 2, problems: 6 },
     });
     const records: SearchRecord[] = [];
     const search = async (shard: number, phase: number, rollouts: number, ps: ProblemRecord[]) => {

@@ -19,8 +19,8 @@ import { manifestKey } from './manifest';
 
 export interface FlowOptions {
   shardRetry?: { attempts?: number; backoffMs?: number };
-  /** Shards per Redis call. Default 500. */
-  chunk?: number;
+  /** Shards per Redis call (FleetOptions.flowChunk). */
+  chunk: number;
 }
 
 export type FlowOutcome = 'added' | 'present' | 'retried';
@@ -56,7 +56,7 @@ export async function ensurePhaseFlow(
   ctx: FleetContext,
   manifest: RoundManifest,
   phase: number,
-  options: FlowOptions = {},
+  options: FlowOptions,
 ): Promise<FlowOutcome> {
   const spec = manifest.phases.find((p) => p.phase === phase);
   if (spec === undefined) throw new Error(`round ${manifest.round} has no phase ${phase}`);
@@ -92,7 +92,7 @@ export async function ensurePhaseFlow(
     data: shardJobData(manifest, phase, shard),
     opts: { ...childOpts, jobId: shardJobId(manifest.run, manifest.round, shard) },
   });
-  const chunk = Math.max(1, options.chunk ?? 500);
+  const { chunk } = options;
   const data: RoundJobData = {
     run: manifest.run,
     round: manifest.round,

@@ -26,6 +26,7 @@ export {
   type RedisHealth,
 } from './context';
 export { ingestCorpus, reshardRound, type IngestResult } from './ingest';
+export { manifestKey, readManifest } from './manifest';
 export { extractRound, type ExtractOptions } from './extract-round';
 export {
   getRunStatus,
@@ -35,7 +36,6 @@ export {
 } from './status';
 export { requeue, requeueHint } from './requeue';
 export { RoundFailedError, type RoundFailureKind } from './round-failed-error';
-export { parseShardProgress } from './shard-progress';
 export {
   runHook,
   runCommandHook,
@@ -58,7 +58,6 @@ export {
   type HookOutcome,
   type IngestSummary,
   type PhaseState,
-  type RoundModels,
   type RoundState,
   type RoundStatus,
   type RunState,
@@ -82,7 +81,6 @@ export {
   type RunStatus,
   type ShardFailedEvent,
   type ShardFailure,
-  type ShardProgress,
   type ShardProgressEvent,
   type ShardState,
 } from './types';

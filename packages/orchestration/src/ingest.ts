@@ -28,7 +28,7 @@ export async function ingestCorpus(
   signal?: AbortSignal,
 ): Promise<IngestResult> {
   const startedAt = new Date().toISOString();
-  const shardSize = plan.rounds[0]?.shardSize ?? 256;
+  const shardSize = plan.rounds[0].shardSize;
   const stream = readCorpus(plan.corpus.path, {
     format: plan.corpus.format,
     adapter: plan.corpus.adapter,

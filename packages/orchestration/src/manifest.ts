@@ -1,119 +1,104 @@
-import type { RoundPlan, RunPlan } from '@rstar-fleet/config';
-import { hookResultSchema } from '@rstar-fleet/config';
+import { hookResultSchema, planRound, type HookResult, type RunPlan } from '@rstar-fleet/config';
 import {
-  NotFoundError,
+  RstarError,
   parseRoundManifest,
+  resolveEndpoint,
   ROUND_MANIFEST_VERSION,
+  type Endpoint,
+  type EndpointInput,
   type RoundManifest,
+  type RoundPhase,
 } from '@rstar-fleet/protocol';
 import { readIfExists, roundDir, type ArtifactStore } from '@rstar-fleet/store';
-import type { HookOutcome, RoundModels } from './run-state';
+import type { HookOutcome } from './run-state';
 
 export function manifestKey(run: string, round: number): string {
   return `${roundDir(run, round)}/round.json`;
 }
 
-type EndpointInput = string | { url: string; name?: string | undefined };
+/** Trees per problem in an escalation phase (phase k ≥ 1 re-searches what is still unsolved). */
+const ESCALATION_TREES = 1;
 
-function endpoints(list: readonly EndpointInput[]): { url: string; name: string }[] {
-  return list.map((e) => {
-    const url = typeof e === 'string' ? e : e.url;
-    const name = typeof e === 'string' ? undefined : e.name;
-    return { url, name: name ?? new URL(url).host };
-  });
-}
-
-/** The plan's models of a round. */
-export function planModels(round: RoundPlan): RoundModels {
-  return {
-    policy: { model: round.policy.model, endpoints: round.policy.endpoints.map((e) => ({ ...e })) },
-    ppm:
-      round.ppm === null
-        ? null
-        : { model: round.ppm.model, endpoints: round.ppm.endpoints.map((e) => ({ ...e })) },
-  };
+export interface RoundManifestInput {
+  plan: RunPlan;
+  run: string;
+  /** 1-based round. */
+  round: number;
+  /**
+   * What the previous round's hooks reported, train then deploy (none for round 1): each
+   * succeeded hook's result overrides the round's models, the later one winning, and the
+   * endpoints only when the hook names them.
+   */
+  previousHooks: readonly (HookOutcome | null)[];
+  /** Phase 0's shards and problems (round 1: the ingest's; later rounds: re-sharded). */
+  phase0: { shards: number; problems: number };
 }
 
 /**
- * The models of the round after `previous`: the plan's, overridden by what the previous round's
- * train hook and then deploy hook reported (the later report wins; endpoints only if given).
+ * The one function that resolves a round: the compiled plan's round (every default applied
+ * there) plus the previous round's hook results, as the manifest the workers read. Nothing else
+ * decides a round's settings; everything after reads the manifest.
  */
-export function nextModels(
-  planned: RoundModels,
-  hooks: readonly (HookOutcome | null)[],
-): RoundModels {
-  const out: RoundModels = {
-    policy: { ...planned.policy },
-    ppm: planned.ppm === null ? null : { ...planned.ppm },
-  };
-  for (const hook of hooks) {
-    if (hook?.status !== 'succeeded' || hook.result === null) continue;
-    const parsed = hookResultSchema.safeParse(hook.result);
-    if (!parsed.success) continue;
-    const { policy, ppm } = parsed.data;
-    if (policy !== undefined) {
-      out.policy = {
-        model: policy.model,
-        endpoints: policy.endpoints ? endpoints(policy.endpoints) : out.policy.endpoints,
-      };
-    }
-    if (ppm !== undefined) {
-      if (out.ppm !== null) {
-        out.ppm = {
-          model: ppm.model,
-          endpoints: ppm.endpoints ? endpoints(ppm.endpoints) : out.ppm.endpoints,
-        };
-      } else if (ppm.endpoints !== undefined) {
-        out.ppm = { model: ppm.model, endpoints: endpoints(ppm.endpoints) };
-      }
-    }
+export function buildRoundManifest(input: RoundManifestInput): RoundManifest {
+  const { plan, run, round } = input;
+  const r = planRound(plan, round);
+  let policy = { ...r.policy, endpoints: [...r.policy.endpoints] };
+  // A round planned without a PPM does not search with one: a hook's PPM does not change that.
+  let ppm = r.ppm === null ? null : { ...r.ppm, endpoints: [...r.ppm.endpoints] };
+  for (const reported of hookResults(input.previousHooks)) {
+    if (reported.policy !== undefined) policy = reportedModel(policy, reported.policy);
+    if (reported.ppm !== undefined && ppm !== null) ppm = reportedModel(ppm, reported.ppm);
   }
-  return out;
-}
-
-/** Round r's manifest with phase 0 only. */
-export function buildManifest(
-  plan: RunPlan,
-  run: string,
-  round: number,
-  models: RoundModels,
-  phase0: { shards: number; problems: number },
-): RoundManifest {
-  const r = plan.rounds[round - 1];
-  if (r === undefined) throw new NotFoundError(`the plan has no round ${round}`);
-  const ppmPlan = r.ppm;
+  const { rollouts, trees, ...search } = r.search;
   return {
     v: ROUND_MANIFEST_VERSION,
     run,
     round,
-    policy: {
-      model: models.policy.model,
-      dialect: r.policy.dialect,
-      endpoints: models.policy.endpoints,
-    },
-    ppm:
-      models.ppm === null
-        ? null
-        : {
-            model: models.ppm.model,
-            dialect: ppmPlan?.dialect ?? 'vllm-classify',
-            transform: ppmPlan?.transform ?? 'tanh5',
-            endpoints: models.ppm.endpoints,
-          },
+    policy,
+    ppm,
     sandbox: { addresses: [...plan.sandbox.addresses] },
-    search: { ...r.search, escalation: [...r.search.escalation] },
+    search: { ...search, escalation: [...search.escalation] },
     sampling: { ...r.sampling },
-    phases: [
-      {
-        phase: 0,
-        rollouts: r.search.rollouts,
-        trees: r.search.trees,
-        firstShard: 0,
-        shards: phase0.shards,
-        problems: phase0.problems,
-      },
-    ],
+    shards: { size: r.shardSize, maxFailedShare: r.maxFailedShardShare },
+    phases: [{ phase: 0, rollouts, trees, firstShard: 0, ...input.phase0 }],
   };
+}
+
+/** The results of the hooks that succeeded and named models, in order. */
+function hookResults(hooks: readonly (HookOutcome | null)[]): HookResult[] {
+  return hooks.flatMap((hook) => {
+    if (hook?.status !== 'succeeded' || hook.result === null) return [];
+    const parsed = hookResultSchema.safeParse(hook.result);
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
+function reportedModel<T extends { model: string; endpoints: Endpoint[] }>(
+  current: T,
+  reported: { model: string; endpoints?: EndpointInput[] | undefined },
+): T {
+  return {
+    ...current,
+    model: reported.model,
+    endpoints: reported.endpoints?.map(resolveEndpoint) ?? current.endpoints,
+  };
+}
+
+/**
+ * The manifest with escalation phase `phase` appended (its shards already written): one tree
+ * per problem, the round's `escalation[phase - 1]` rollouts.
+ */
+export function withEscalationPhase(
+  manifest: RoundManifest,
+  phase: number,
+  layout: Pick<RoundPhase, 'firstShard' | 'shards' | 'problems'>,
+): RoundManifest {
+  const rollouts = manifest.search.escalation[phase - 1];
+  if (rollouts === undefined) {
+    throw new RstarError('INTERNAL', `round ${manifest.round} has no escalation phase ${phase}`);
+  }
+  const planned: RoundPhase = { phase, rollouts, trees: ESCALATION_TREES, ...layout };
+  return { ...manifest, phases: [...manifest.phases, planned] };
 }
 
 export async function readManifest(

@@ -1,16 +1,21 @@
 import { DelayedError, QueueEvents, Worker, type Job, type Queue } from 'bullmq';
 import type { RunPlan } from '@rstar-fleet/config';
-import { RstarError, errorCodeOf } from '@rstar-fleet/protocol';
+import {
+  RstarError,
+  errorCodeOf,
+  parseShardJobId,
+  parseShardProgress,
+} from '@rstar-fleet/protocol';
 import { bullConnection, ROUND_QUEUE, SHARD_QUEUE } from '@rstar-fleet/queue';
 import { planFile } from '@rstar-fleet/store';
 import { openFleetContext, type FleetContext, type RedisHealth } from './context';
+import { compileFleetOptions, type CompiledFleetOptions } from './fleet-options';
 import { ingestCorpus } from './ingest';
 import type { RunLeaseLostError } from './lease-errors';
 import { RoundEngine } from './round-engine';
 import { planHash, resolveRunId } from './run-id';
 import { RunLease } from './run-lease';
 import { readRunState, RUN_STATE_VERSION, type RunState } from './run-state';
-import { parseShardProgress } from './shard-progress';
 import { RunStateHolder } from './state-holder';
 import { getRunStatus } from './status';
 import {
@@ -66,7 +71,7 @@ export class Orchestrator implements OrchestratorHandle {
     readonly plan: RunPlan,
     readonly run: string,
     private readonly ctx: FleetContext,
-    private readonly options: FleetOptions,
+    private readonly options: CompiledFleetOptions,
     private readonly observer: FleetObserver,
   ) {
     this.logger = options.logger ?? silentLogger;
@@ -91,7 +96,7 @@ export class Orchestrator implements OrchestratorHandle {
       ...(options.store === undefined ? {} : { store: options.store }),
       ...(options.spoolDir === undefined ? {} : { spoolDir: options.spoolDir }),
     });
-    return new Orchestrator(plan, run, ctx, options, observer);
+    return new Orchestrator(plan, run, ctx, compileFleetOptions(options), observer);
   }
 
   ready(): boolean {
@@ -215,7 +220,7 @@ export class Orchestrator implements OrchestratorHandle {
   }
 
   private async doClose(): Promise<void> {
-    const grace = this.options.closeGraceMs ?? 10_000;
+    const grace = this.options.closeGraceMs;
     this.abort.abort();
     const worker = this.worker;
     if (worker !== null) {
@@ -267,7 +272,6 @@ export class Orchestrator implements OrchestratorHandle {
     }
     await store.write(planFile(this.run), this.options.planText);
     const now = new Date().toISOString();
-    const first = this.plan.rounds[0];
     const state: RunState = {
       v: RUN_STATE_VERSION,
       run: this.run,
@@ -282,13 +286,7 @@ export class Orchestrator implements OrchestratorHandle {
       rounds: this.plan.rounds.map((r) => ({
         round: r.round,
         status: 'pending',
-        models: {
-          policy: { model: r.policy.model, endpoints: r.policy.endpoints.map((e) => ({ ...e })) },
-          ppm:
-            r.ppm === null
-              ? null
-              : { model: r.ppm.model, endpoints: r.ppm.endpoints.map((e) => ({ ...e })) },
-        },
+        manifest: null,
         phases: [],
         hooks: { train: null, deploy: null },
         failedShards: [],
@@ -297,7 +295,6 @@ export class Orchestrator implements OrchestratorHandle {
         summary: null,
       })),
     };
-    void first;
     const holder = new RunStateHolder(store, state, lease);
     await holder.update(() => undefined);
     return holder;
@@ -364,29 +361,25 @@ export class Orchestrator implements OrchestratorHandle {
 
     const events = new QueueEvents(SHARD_QUEUE, { connection, prefix });
     events.on('error', () => {});
-    const idPrefix = `shard-${this.run}-`;
     events.on('progress', ({ jobId, data }) => {
-      if (!jobId.startsWith(idPrefix)) return;
-      const [roundText, shardText] = jobId.slice(idPrefix.length).split('-');
-      const round = Number(roundText);
-      const shard = Number(shardText);
+      const job = parseShardJobId(jobId);
       const progress = parseShardProgress(data);
-      if (progress === null || !Number.isInteger(round) || !Number.isInteger(shard)) return;
-      const phase =
-        this.holder
-          ?.get()
-          .rounds.find((r) => r.round === round)
-          ?.phases.find((p) => shard >= p.firstShard && shard < p.firstShard + p.shards)?.phase ??
-        0;
-      this.observer.shardProgress?.({ round, phase, shard, unitsDone: progress.units });
+      if (job?.run !== this.run || progress === null) return;
+      const { round, shard } = job;
+      void engine.phaseOf(round, shard).then(
+        (phase) => {
+          if (phase !== null) {
+            this.observer.shardProgress?.({ round, phase, shard, unitsDone: progress.done });
+          }
+        },
+        (err: unknown) =>
+          this.logger.warn({ err: (err as Error).message, round }, 'shard progress not reported'),
+      );
     });
     events.on('failed', ({ jobId, failedReason }) => {
-      if (!jobId.startsWith(idPrefix)) return;
-      const [roundText, shardText] = jobId.slice(idPrefix.length).split('-');
-      const round = Number(roundText);
-      const shard = Number(shardText);
-      if (!Number.isInteger(round) || !Number.isInteger(shard)) return;
-      this.observer.shardFailed?.({ round, shard, reason: failedReason });
+      const job = parseShardJobId(jobId);
+      if (job?.run !== this.run) return;
+      this.observer.shardFailed?.({ round: job.round, shard: job.shard, reason: failedReason });
     });
     this.events = events;
   }

@@ -1,12 +1,12 @@
 import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
-import type { RunPlan } from '@rstar-fleet/config';
+import { planRound, type RunPlan } from '@rstar-fleet/config';
 import type { ProblemRecord } from '@rstar-fleet/corpus';
 import {
   NotFoundError,
   RoundJobDataSchema,
   RstarError,
+  phaseOfShard,
   type RoundManifest,
-  type RoundPhase,
 } from '@rstar-fleet/protocol';
 import { roundDir, roundFile, shardInput } from '@rstar-fleet/store';
 import type { FleetContext } from './context';
@@ -16,23 +16,30 @@ import {
   readShardResultsIfAny,
   streamPhaseProblems,
 } from './extract-round';
-import { ensurePhaseFlow } from './flows';
+import { ensurePhaseFlow, type FlowOptions } from './flows';
 import { runHook } from './hooks/run-hook';
 import { reshardRound, toJsonl } from './ingest';
 import type { RoundFailedError } from './round-failed-error';
 import { emptyDatasetGate, failedShardGate, pendingShards } from './round-gate';
 import { locateKey } from './locate';
-import { buildManifest, nextModels, planModels, readManifest, writeManifest } from './manifest';
+import {
+  buildRoundManifest,
+  manifestKey,
+  readManifest,
+  withEscalationPhase,
+  writeManifest,
+} from './manifest';
 import type { RunStateHolder } from './state-holder';
-import type { RoundModels, RoundState, RoundStatus } from './run-state';
+import type { HookOutcome, RoundState, RoundStatus } from './run-state';
 import { snapshotShards } from './status';
-import type { FleetLogger, FleetObserver, FleetOptions } from './types';
+import type { CompiledFleetOptions } from './fleet-options';
+import type { FleetLogger, FleetObserver } from './types';
 
 export interface RoundEngineDeps {
   ctx: FleetContext;
   plan: RunPlan;
   run: string;
-  options: FleetOptions;
+  options: CompiledFleetOptions;
   observer: FleetObserver;
   logger: FleetLogger;
   state: RunStateHolder;
@@ -52,24 +59,40 @@ const PENDING_SHARDS_RECHECK_MS = 5000;
  * not in Redis.
  */
 export class RoundEngine {
+  /**
+   * The latest manifest of each round this engine read or wrote (manifests only gain phases);
+   * a read in flight is shared, so progress events waiting on it are reported in order.
+   */
+  private readonly manifests = new Map<number, Promise<RoundManifest | null>>();
+
   constructor(private readonly d: RoundEngineDeps) {}
 
   /** Starts (or resumes) round `round`: manifest, run state, the phase-0 flow. */
   async startRound(round: number): Promise<void> {
     const { ctx, plan, run, state } = this.d;
-    let manifest = await readManifest(ctx.store, run, round);
+    let manifest = await this.readManifest(round);
     const resumed = manifest !== null;
     if (manifest === null) {
       const ingest = state.get().ingest;
       if (ingest === null) throw new RstarError('INTERNAL', 'round started before ingest');
-      const roundPlan = plan.rounds[round - 1];
-      if (roundPlan === undefined) throw new NotFoundError(`the plan has no round ${round}`);
       const phase0 =
         round === 1
           ? { shards: ingest.shards, problems: ingest.problems }
-          : await reshardRound(ctx.store, run, ingest.shards, round, roundPlan.shardSize);
-      manifest = buildManifest(plan, run, round, this.modelsFor(round), phase0);
-      await writeManifest(ctx.store, manifest);
+          : await reshardRound(
+              ctx.store,
+              run,
+              ingest.shards,
+              round,
+              planRound(plan, round).shardSize,
+            );
+      manifest = buildRoundManifest({
+        plan,
+        run,
+        round,
+        previousHooks: this.previousHooks(round),
+        phase0,
+      });
+      await this.writeManifest(manifest);
     }
     const m = manifest;
     await state.update((s) => {
@@ -78,13 +101,10 @@ export class RoundEngine {
         r.status = 'searching';
         r.startedAt = new Date().toISOString();
       }
-      r.models = {
-        policy: { model: m.policy.model, endpoints: m.policy.endpoints },
-        ppm: m.ppm === null ? null : { model: m.ppm.model, endpoints: m.ppm.endpoints },
-      };
+      r.manifest = manifestKey(run, round);
       for (const p of m.phases) {
         if (!r.phases.some((x) => x.phase === p.phase)) {
-          r.phases.push({ ...p, startedAt: new Date().toISOString(), finishedAt: null });
+          r.phases.push({ phase: p.phase, startedAt: new Date().toISOString(), finishedAt: null });
         }
       }
     });
@@ -93,7 +113,7 @@ export class RoundEngine {
 
   /** Re-establishes the flow of the round's last phase (resume after a stop). */
   async resumeRound(round: number): Promise<void> {
-    const manifest = await readManifest(this.d.ctx.store, this.d.run, round);
+    const manifest = await this.readManifest(round);
     if (manifest === null) {
       await this.startRound(round);
       return;
@@ -127,7 +147,7 @@ export class RoundEngine {
       throw new Error(`round job of run ${data.run} reached the orchestrator of ${this.d.run}`);
     }
     const { round, phase } = data;
-    const manifest = await readManifest(this.d.ctx.store, this.d.run, round);
+    const manifest = await this.readManifest(round);
     if (manifest === null) throw new UnrecoverableError(`round ${round} has no manifest`);
     const rs = roundOf(this.d.state.get().rounds, round);
     if (rs.status === 'done') return { round, phase, next: 'already-done' };
@@ -157,11 +177,10 @@ export class RoundEngine {
   /**
    * Plans escalation phase `phase + 1` when the round has a budget left and problems are still
    * unsolved: their shard files (indices after the previous phase's), the manifest's new phase
-   * (1 tree, rollouts = escalation[phase]), then its flow. False when there is nothing to do.
+   * (withEscalationPhase), then its flow. False when there is nothing to do.
    */
   private async escalate(manifest: RoundManifest, phase: number): Promise<boolean> {
-    const budget = manifest.search.escalation[phase];
-    if (budget === undefined) return false;
+    if (manifest.search.escalation[phase] === undefined) return false;
     const { ctx, run } = this.d;
     const solved = new Set<string>();
     for (const p of manifest.phases) {
@@ -174,7 +193,7 @@ export class RoundEngine {
     // Unsolved problems stream into escalation shards one shard at a time (bounded memory).
     const prev = manifest.phases.at(-1);
     const firstShard = prev === undefined ? 0 : prev.firstShard + prev.shards;
-    const size = this.d.plan.rounds[manifest.round - 1]?.shardSize ?? 256;
+    const size = manifest.shards.size;
     let shards = 0;
     let unsolvedCount = 0;
     let chunk: ProblemRecord[] = [];
@@ -191,21 +210,23 @@ export class RoundEngine {
     }
     await flush();
     if (unsolvedCount === 0) return false;
-    const planned: RoundPhase = {
-      phase: phase + 1,
-      rollouts: budget,
-      trees: 1,
+    const next = withEscalationPhase(manifest, phase + 1, {
       firstShard,
       shards,
       problems: unsolvedCount,
-    };
-    const next: RoundManifest = { ...manifest, phases: [...manifest.phases, planned] };
-    await writeManifest(ctx.store, next);
+    });
+    await this.writeManifest(next);
     await this.setStatus(manifest.round, 'escalating', (r) => {
-      r.phases.push({ ...planned, startedAt: new Date().toISOString(), finishedAt: null });
+      r.phases.push({ phase: phase + 1, startedAt: new Date().toISOString(), finishedAt: null });
     });
     this.d.logger.info(
-      { run, round: manifest.round, phase: phase + 1, unsolved: unsolvedCount, rollouts: budget },
+      {
+        run,
+        round: manifest.round,
+        phase: phase + 1,
+        unsolved: unsolvedCount,
+        rollouts: next.phases.at(-1)?.rollouts,
+      },
       'escalating unsolved problems',
     );
     await this.ensureCurrentFlow(next, false);
@@ -222,7 +243,8 @@ export class RoundEngine {
     });
     const startedAt = roundOf(this.d.state.get().rounds, round).startedAt;
     const stats = await extractRound(ctx, run, round, { failures, startedAt });
-    const train = plan.rounds[round - 1]?.hooks.train ?? null;
+    const roundPlan = planRound(plan, round);
+    const train = roundPlan.hooks.train;
     const trained = roundOf(this.d.state.get().rounds, round).hooks.train?.status === 'succeeded';
     const empty = train === null || trained ? null : emptyDatasetGate(plan, round, stats);
     await this.d.state.update((s) => {
@@ -238,7 +260,6 @@ export class RoundEngine {
       'round extracted',
     );
     if (empty !== null) await this.failRun(empty);
-    const roundPlan = plan.rounds[round - 1];
     const vars = {
       run,
       round: String(round),
@@ -248,7 +269,7 @@ export class RoundEngine {
       ...(round > 1 ? { prev_out: locateKey(ctx.store, roundDir(run, round - 1)) } : {}),
     };
     for (const kind of ['train', 'deploy'] as const) {
-      const hook = roundPlan?.hooks[kind] ?? null;
+      const hook = roundPlan.hooks[kind];
       if (hook === null) continue;
       if (roundOf(this.d.state.get().rounds, round).hooks[kind]?.status === 'succeeded') continue;
       await this.setStatus(round, kind === 'train' ? 'training' : 'deploying');
@@ -333,9 +354,7 @@ export class RoundEngine {
       await job.moveToDelayed(Date.now() + PENDING_SHARDS_RECHECK_MS, token);
       throw new DelayedError();
     }
-    const roundPlan = this.d.plan.rounds[manifest.round - 1];
-    if (roundPlan === undefined) throw new NotFoundError(`the plan has no round ${manifest.round}`);
-    const failed = failedShardGate(manifest.round, snaps, roundPlan.maxFailedShardShare);
+    const failed = failedShardGate(manifest.round, snaps, manifest.shards.maxFailedShare);
     if (failed !== null) {
       await this.d.state.update((s) => {
         roundOf(s.rounds, manifest.round).failedShards = [...failed.failedShards];
@@ -361,14 +380,38 @@ export class RoundEngine {
     throw Object.assign(new UnrecoverableError(err.message), { cause: err });
   }
 
-  /** Models of round `round`: the plan's, then what the previous round's hooks reported. */
-  modelsFor(round: number): RoundModels {
-    const roundPlan = this.d.plan.rounds[round - 1];
-    if (roundPlan === undefined) throw new NotFoundError(`the plan has no round ${round}`);
-    const planned = planModels(roundPlan);
-    if (round === 1) return planned;
+  /** What the previous round's hooks reported (train, then deploy); none for round 1. */
+  private previousHooks(round: number): (HookOutcome | null)[] {
+    if (round === 1) return [];
     const prev = roundOf(this.d.state.get().rounds, round - 1);
-    return nextModels(planned, [prev.hooks.train, prev.hooks.deploy]);
+    return [prev.hooks.train, prev.hooks.deploy];
+  }
+
+  /**
+   * The phase shard `shard` of round `round` belongs to, from the round's manifest (read once,
+   * then as this engine writes it); null when no manifest or phase holds it.
+   */
+  async phaseOf(round: number, shard: number): Promise<number | null> {
+    let manifest = await (this.manifests.get(round) ?? this.readManifest(round));
+    if (manifest !== null && phaseOfShard(manifest, shard) === null) {
+      manifest = await this.readManifest(round);
+    }
+    return manifest === null ? null : (phaseOfShard(manifest, shard)?.phase ?? null);
+  }
+
+  private readManifest(round: number): Promise<RoundManifest | null> {
+    const reading = readManifest(this.d.ctx.store, this.d.run, round);
+    this.manifests.set(round, reading);
+    // A failed read (store hiccup) must not stick: the next lookup reads again.
+    reading.catch(() => {
+      if (this.manifests.get(round) === reading) this.manifests.delete(round);
+    });
+    return reading;
+  }
+
+  private async writeManifest(manifest: RoundManifest): Promise<void> {
+    await writeManifest(this.d.ctx.store, manifest);
+    this.manifests.set(manifest.round, Promise.resolve(manifest));
   }
 
   private async setStatus(
@@ -384,13 +427,10 @@ export class RoundEngine {
     this.d.observer.roundStatus?.(round, status);
   }
 
-  private flowOptions(): {
-    shardRetry?: { attempts?: number; backoffMs?: number };
-    chunk?: number;
-  } {
+  private flowOptions(): FlowOptions {
     return {
       ...(this.d.options.shardRetry === undefined ? {} : { shardRetry: this.d.options.shardRetry }),
-      ...(this.d.options.flowChunk === undefined ? {} : { chunk: this.d.options.flowChunk }),
+      chunk: this.d.options.flowChunk,
     };
   }
 }

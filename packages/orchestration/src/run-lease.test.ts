@@ -9,6 +9,7 @@ import { RunLeaseHeldError, RunLeaseLostError, StaleRunStateError } from './leas
 import { RunLease, type RunLeaseOptions } from './run-lease';
 import { readRunState, runStateKey, writeRunState, type RunState } from './run-state';
 import { RunStateHolder } from './state-holder';
+import { sampleRunState } from './testing/run-state';
 
 /**
  * The run lease and the fenced run.json write against a real private Redis and a real
@@ -67,20 +68,7 @@ async function waitFor(cond: () => boolean | Promise<boolean>, ms: number, what:
   }
 }
 
-const state = (over: Partial<RunState> = {}): RunState => ({
-  v: 1,
-  run: 'r1',
-  planName: 'p',
-  planHash: 'abc',
-  status: 'running',
-  createdAt: 'then',
-  updatedAt: 'then',
-  finishedAt: null,
-  error: null,
-  ingest: null,
-  rounds: [],
-  ...over,
-});
+const state = (over: Partial<RunState> = {}): RunState => sampleRunState('r1', over);
 
 describe('run lease (real Redis)', () => {
   it('refuses a second holder, naming the first and when its lease expires', async () => {

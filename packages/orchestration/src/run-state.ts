@@ -1,13 +1,17 @@
 import { z } from 'zod';
-import { InvalidInputError, NotFoundError, RstarError } from '@rstar-fleet/protocol';
+import { InvalidInputError, NotFoundError, checkVersion } from '@rstar-fleet/protocol';
 import { readIfExists, runDir, type ArtifactStore } from '@rstar-fleet/store';
 
 /**
  * `runs/<run>/run.json`: what the orchestrator has done so far, so a restarted orchestrator
- * resumes where it stopped (DESIGN §8). Only the orchestrator writes it, always whole and
- * atomically (store.write). Versioned: a newer file is refused rather than misread.
+ * resumes where it stopped (DESIGN §8). Progress only: statuses, timestamps, hook outcomes,
+ * failed shards, the revision; a round's settings (models, endpoints, budgets, shard layout) are
+ * in its manifest, which the round refers to. Only the orchestrator writes it, always whole and
+ * atomically (store.write). Versioned: a file of another version is refused rather than misread.
+ *
+ * Version 2: rounds refer to their manifest and no longer copy its models and phase layout.
  */
-export const RUN_STATE_VERSION = 1;
+export const RUN_STATE_VERSION = 2;
 
 export const ROUND_STATUSES = [
   'pending',
@@ -43,27 +47,9 @@ export const hookOutcomeSchema = z.strictObject({
 });
 export type HookOutcome = z.infer<typeof hookOutcomeSchema>;
 
-const modelsSchema = z.strictObject({
-  policy: z.strictObject({
-    model: z.string().min(1),
-    endpoints: z.array(z.strictObject({ url: z.string(), name: z.string() })),
-  }),
-  ppm: z
-    .strictObject({
-      model: z.string().min(1),
-      endpoints: z.array(z.strictObject({ url: z.string(), name: z.string() })),
-    })
-    .nullable(),
-});
-export type RoundModels = z.infer<typeof modelsSchema>;
-
+/** When a phase of the round started and finished (its layout and budget: the manifest's phases). */
 export const phaseStateSchema = z.strictObject({
   phase: count,
-  rollouts: z.number().int().min(1),
-  trees: z.number().int().min(1),
-  firstShard: count,
-  shards: count,
-  problems: count,
   startedAt: iso,
   finishedAt: iso.nullable(),
 });
@@ -79,7 +65,8 @@ export type FailedShard = z.infer<typeof failedShardSchema>;
 export const roundStateSchema = z.strictObject({
   round: z.number().int().min(1),
   status: z.enum(ROUND_STATUSES),
-  models: modelsSchema,
+  /** Store key of the round's manifest (round.json), once written; null while pending. */
+  manifest: z.string().min(1).nullable(),
   phases: z.array(phaseStateSchema),
   hooks: z.strictObject({
     train: hookOutcomeSchema.nullable(),
@@ -117,8 +104,7 @@ export const runStateSchema = z.strictObject({
   status: z.enum(RUN_STATUSES),
   /**
    * Advanced by one at every write of the orchestrator (state-holder.ts), which refuses to write
-   * over a revision it has not seen. Absent in files written before revisions existed: read as 0
-   * (so the version stays 1 and older runs resume).
+   * over a revision it has not seen. Absent in files written before revisions existed: read as 0.
    */
   revision: count.optional(),
   createdAt: iso,
@@ -151,12 +137,7 @@ export async function readRunState(store: ArtifactStore, run: string): Promise<R
   } catch (cause) {
     throw new InvalidInputError('run state is not valid JSON', { source: key }, { cause });
   }
-  if (typeof json === 'object' && json !== null && 'v' in json && json.v !== RUN_STATE_VERSION) {
-    throw new RstarError(
-      'FAILED_PRECONDITION',
-      `${key} has version ${String(json.v)}; this rstar-fleet reads version ${RUN_STATE_VERSION}`,
-    );
-  }
+  checkVersion(json, RUN_STATE_VERSION, key);
   const parsed = runStateSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -9,9 +9,9 @@ import { startRedisServer, uniquePrefix, type RedisServerHandle } from '@rstar-f
 import { FileSystemStore, roundFile } from '@rstar-fleet/store';
 import { openFleetContext, type FleetContext } from './context';
 import { SHARD_JOB_NAME, shardJobData } from './flows';
-import { buildManifest, planModels, writeManifest } from './manifest';
+import { buildRoundManifest, manifestKey, writeManifest } from './manifest';
 import { requeue } from './requeue';
-import { writeRunState, type RunState } from './run-state';
+import { RUN_STATE_VERSION, writeRunState, type RunState } from './run-state';
 import { getRunStatus, getStoreRunStatus } from './status';
 
 /**
@@ -36,14 +36,17 @@ beforeAll(async () => {
   );
   const store = new FileSystemStore(dir);
   ctx = await openFleetContext(plan, { store });
-  const manifest = buildManifest(plan, run, 1, planModels(plan.rounds[0]!), {
-    shards: 6,
-    problems: 24,
+  const manifest = buildRoundManifest({
+    plan,
+    run,
+    round: 1,
+    previousHooks: [],
+    phase0: { shards: 6, problems: 24 },
   });
   await writeManifest(store, manifest);
   const now = new Date().toISOString();
   await writeRunState(store, {
-    v: 1,
+    v: RUN_STATE_VERSION,
     run,
     planName: 'run',
     planHash: 'h',
@@ -66,8 +69,8 @@ beforeAll(async () => {
       {
         round: 1,
         status: 'searching',
-        models: planModels(plan.rounds[0]!),
-        phases: manifest.phases.map((p) => ({ ...p, startedAt: now, finishedAt: null })),
+        manifest: manifestKey(run, 1),
+        phases: manifest.phases.map((p) => ({ phase: p.phase, startedAt: now, finishedAt: null })),
         hooks: { train: null, deploy: null },
         failedShards: [],
         startedAt: now,
@@ -93,7 +96,7 @@ beforeAll(async () => {
   const j1 = await worker.getNextJob(token);
   await j1.moveToFailed(new Error('sandbox unreachable'), token, false);
   const j2 = await worker.getNextJob(token);
-  await j2.updateProgress({ units: 2, solved: 1 });
+  await j2.updateProgress({ done: 2, total: 4, solved: 1, written: 2, skipped: 0 });
   await worker.getNextJob(token);
   // Shard 3's worker "died": its lock is gone.
   await ctx.redis.del(queueKey(prefix, SHARD_QUEUE, `${shardJobId(run, 1, 3)}:lock`));
@@ -166,14 +169,17 @@ describe('status counts what is written, and answers without Redis', () => {
    * were never written (its failed shard was tolerated). */
   async function writeDoneRound(store: FileSystemStore): Promise<void> {
     const plan = ctx.plan;
-    const manifest = buildManifest(plan, doneRun, 1, planModels(plan.rounds[0]!), {
-      shards: 2,
-      problems: 8,
+    const manifest = buildRoundManifest({
+      plan,
+      run: doneRun,
+      round: 1,
+      previousHooks: [],
+      phase0: { shards: 2, problems: 8 },
     });
     await writeManifest(store, manifest);
     const now = new Date().toISOString();
     const state: RunState = {
-      v: 1,
+      v: RUN_STATE_VERSION,
       run: doneRun,
       planName: 'run',
       planHash: 'h',
@@ -187,8 +193,8 @@ describe('status counts what is written, and answers without Redis', () => {
         {
           round: 1,
           status: 'done',
-          models: planModels(plan.rounds[0]!),
-          phases: manifest.phases.map((p) => ({ ...p, startedAt: now, finishedAt: now })),
+          manifest: manifestKey(doneRun, 1),
+          phases: manifest.phases.map((p) => ({ phase: p.phase, startedAt: now, finishedAt: now })),
           hooks: { train: null, deploy: null },
           failedShards: [{ shard: 1, phase: 0, reason: 'sandbox unreachable' }],
           startedAt: now,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   ShardJobResultSchema,
+  parseShardProgress,
   shardJobId,
   type RoundManifest,
   type WorkerHealthRecord,
@@ -11,7 +12,6 @@ import type { FleetContext } from './context';
 import { withDeadline } from './deadline';
 import { readManifest } from './manifest';
 import { requireRunState, type RoundState, type RunState } from './run-state';
-import { parseShardProgress } from './shard-progress';
 import { SHARD_STATES, type RunStatus, type ShardFailure, type ShardState } from './types';
 
 /** One shard job as Redis has it, read in one pipelined batch for the whole round. */
@@ -84,8 +84,8 @@ export async function snapshotShards(
     let solved = 0;
     const progress = parseShardProgress(safeJson(progressText));
     if (progress !== null) {
-      units = progress.units;
-      solved = progress.solved ?? 0;
+      units = progress.done;
+      solved = progress.solved;
     }
     const result = ShardJobResultSchema.safeParse(safeJson(resultText));
     if (state === 'completed' && result.success) {

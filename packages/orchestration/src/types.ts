@@ -35,7 +35,7 @@ export interface FleetOptions {
   kube?: KubeAccess;
   /** Retry settings of shard jobs (attempts, backoff); defaults from @rstar-fleet/queue. */
   shardRetry?: { attempts?: number; backoffMs?: number };
-  /** Shards per FlowProducer call when a phase has many shards. Default 500. */
+  /** Shards per FlowProducer call when a phase has many shards. Default 500 (FLEET_OPTION_DEFAULTS). */
   flowChunk?: number;
   /**
    * Time-to-live of the run's orchestrator lease in Redis (renewed every third of it): how long
@@ -43,7 +43,7 @@ export interface FleetOptions {
    * (30 000) unless told otherwise (`rstar-fleet run --lease-ms`).
    */
   leaseMs: number;
-  /** How long `close()` waits for the rounds worker before forcing. Default 10 000 ms. */
+  /** How long `close()` waits for the rounds worker before forcing. Default 10 000 ms (FLEET_OPTION_DEFAULTS). */
   closeGraceMs?: number;
   logger?: FleetLogger;
 }
@@ -120,14 +120,6 @@ export interface FleetObserver {
 
 /** BullMQ job counts of one queue by state (waiting, active, delayed, failed, ...). */
 export type QueueJobCounts = Record<string, number>;
-
-/** A shard job's progress, normalised from what workers report (see parseShardProgress). */
-export interface ShardProgress {
-  /** Search units of the shard finished so far (written + skipped). */
-  units: number;
-  /** Problems of the shard with a correct answer so far. */
-  solved?: number;
-}
 
 export const SHARD_STATES = [
   'waiting',

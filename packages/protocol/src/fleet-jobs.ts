@@ -57,15 +57,6 @@ export const ShardJobResultSchema = z.strictObject({
 });
 export type ShardJobResult = z.infer<typeof ShardJobResultSchema>;
 
-/** Deterministic BullMQ job ids (DESIGN §5): a re-enqueue of the same shard is a no-op. */
-export function shardJobId(run: string, round: number, shard: number): string {
-  return `shard-${run}-${round}-${shard}`;
-}
-
-export function roundJobId(run: string, round: number, phase: number): string {
-  return `round-${run}-${round}-${phase}`;
-}
-
 /**
  * Seed of one search unit: tree `tree` of phase `phase`. Distinct for every (phase, tree) of a
  * round as long as trees ≤ 1000, so the seed also names the unit inside a results log.

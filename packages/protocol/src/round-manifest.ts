@@ -1,71 +1,106 @@
 import { z } from 'zod';
+import {
+  POLICY_DIALECTS,
+  Q_RULES,
+  REWARD_DIALECTS,
+  REWARD_TRANSFORMS,
+  SEARCH_MODES,
+} from './dialects';
+import { EndpointSchema } from './endpoint';
 import { InvalidInputError, type InputLocation } from './errors';
+import { checkVersion } from './version-error';
 
 /**
- * The settings of one round as the orchestrator resolved them (the plan's round plus the models
- * the previous round's hooks reported), written to `runs/<run>/round-<r>/round.json` before any
- * shard job of the round is enqueued. Workers read it by key; escalation phases are appended
- * (the file is rewritten atomically) before their shards are enqueued.
+ * The resolved form of one round, and the only one: the compiled plan's round with the models
+ * (and endpoints) the previous round's hooks reported, built by one function (the
+ * orchestrator's buildRoundManifest) and written to `runs/<run>/round-<r>/round.json` before any
+ * shard job of the round is enqueued. Workers read it by key and nothing else for a round's
+ * settings; run.json records progress only and refers to it. Every default was applied when the
+ * plan was compiled: nothing here is optional. Escalation phases are appended (the file is
+ * rewritten atomically) before their shards are enqueued.
+ *
+ * Version 2: the per-phase budget (rollouts, trees) is in `phases` only (version 1 also had it
+ * in `search`), and the round's shard settings are in `shards`.
  */
-export const ROUND_MANIFEST_VERSION = 1;
+export const ROUND_MANIFEST_VERSION = 2;
 
-const endpoint = z.strictObject({ url: z.string().url(), name: z.string().min(1) });
+const positive = z.number().int().min(1);
+const count = z.number().int().min(0);
+const endpoints = z.array(EndpointSchema).min(1);
+
+export const RoundPhaseSchema = z.strictObject({
+  /** 0 is the round's own search; k ≥ 1 re-searches the problems still unsolved. */
+  phase: count,
+  /** MCTS rollouts per tree in this phase. */
+  rollouts: positive,
+  /** Trees per problem in this phase. */
+  trees: positive,
+  /** Shard indices [firstShard, firstShard + shards). */
+  firstShard: count,
+  shards: count,
+  problems: count,
+});
+export type RoundPhase = z.infer<typeof RoundPhaseSchema>;
+
+export const RoundPolicySchema = z.strictObject({
+  model: z.string().min(1),
+  dialect: z.enum(POLICY_DIALECTS),
+  endpoints,
+});
+export type RoundPolicy = z.infer<typeof RoundPolicySchema>;
+
+export const RoundPpmSchema = z.strictObject({
+  model: z.string().min(1),
+  dialect: z.enum(REWARD_DIALECTS),
+  transform: z.enum(REWARD_TRANSFORMS),
+  endpoints,
+});
+export type RoundPpm = z.infer<typeof RoundPpmSchema>;
+
+/** Search settings shared by every phase of the round (the budget of each phase is its own). */
+export const RoundSearchSchema = z.strictObject({
+  mode: z.enum(SEARCH_MODES),
+  candidates: positive,
+  maxDepth: positive,
+  c: z.number().min(0),
+  qRule: z.enum(Q_RULES),
+  seed: count,
+  beamWidth: positive,
+  /** Rollout budgets of the escalation phases still to come: phase k ≥ 1 uses escalation[k-1]. */
+  escalation: z.array(positive),
+});
+export type RoundSearch = z.infer<typeof RoundSearchSchema>;
+
+export const RoundSamplingSchema = z.strictObject({
+  temperature: z.number().min(0),
+  topP: z.number().gt(0).max(1),
+  maxTokens: positive,
+});
+export type RoundSampling = z.infer<typeof RoundSamplingSchema>;
 
 export const RoundManifestSchema = z.strictObject({
   v: z.literal(ROUND_MANIFEST_VERSION),
   run: z.string().min(1),
-  round: z.number().int().min(1),
-  policy: z.strictObject({
-    model: z.string().min(1),
-    dialect: z.enum(['vllm', 'sglang', 'llamacpp', 'openai']),
-    endpoints: z.array(endpoint).min(1),
-  }),
-  ppm: z
-    .strictObject({
-      model: z.string().min(1),
-      dialect: z.enum(['vllm-classify', 'vllm-pooling', 'sglang-classify']),
-      transform: z.enum(['tanh5', 'identity', 'sigmoid']),
-      endpoints: z.array(endpoint).min(1),
-    })
-    .nullable(),
+  round: positive,
+  policy: RoundPolicySchema,
+  ppm: RoundPpmSchema.nullable(),
   sandbox: z.strictObject({ addresses: z.array(z.string().min(1)).min(1) }),
-  search: z.strictObject({
-    mode: z.enum(['mcts', 'beam']),
-    rollouts: z.number().int().min(1),
-    candidates: z.number().int().min(1),
-    maxDepth: z.number().int().min(1),
-    c: z.number().min(0),
-    qRule: z.enum(['terminal', 'ppm']),
-    trees: z.number().int().min(1),
-    seed: z.number().int().min(0),
-    beamWidth: z.number().int().min(1),
-    escalation: z.array(z.number().int().min(1)),
+  search: RoundSearchSchema,
+  sampling: RoundSamplingSchema,
+  shards: z.strictObject({
+    /** Problems per shard file (escalation phases are cut to this size too). */
+    size: positive,
+    /** Share of the round's shards (0–1) that may fail for good while it still completes. */
+    maxFailedShare: z.number().min(0).max(1),
   }),
-  sampling: z.strictObject({
-    temperature: z.number().min(0),
-    topP: z.number().gt(0).max(1),
-    maxTokens: z.number().int().min(1),
-  }),
-  /** Phase 0 is the round's own search; phase k ≥ 1 re-searches unsolved problems. */
-  phases: z
-    .array(
-      z.strictObject({
-        phase: z.number().int().min(0),
-        /** MCTS rollouts per tree in this phase. */
-        rollouts: z.number().int().min(1),
-        /** Trees per problem in this phase. */
-        trees: z.number().int().min(1),
-        /** Shard indices [firstShard, firstShard + shards). */
-        firstShard: z.number().int().min(0),
-        shards: z.number().int().min(0),
-        problems: z.number().int().min(0),
-      }),
-    )
-    .min(1),
+  phases: z.array(RoundPhaseSchema).min(1),
 });
 export type RoundManifest = z.infer<typeof RoundManifestSchema>;
-export type RoundPhase = RoundManifest['phases'][number];
 
+/**
+ * Reads a manifest's text. A manifest of another version is refused (VersionMismatchError,
+ * naming the file and what to do); anything else wrong is an InvalidInputError naming the field.
+ */
 export function parseRoundManifest(text: string, where: InputLocation): RoundManifest {
   let json: unknown;
   try {
@@ -73,6 +108,7 @@ export function parseRoundManifest(text: string, where: InputLocation): RoundMan
   } catch (cause) {
     throw new InvalidInputError('round manifest is not valid JSON', where, { cause });
   }
+  checkVersion(json, ROUND_MANIFEST_VERSION, where.source ?? 'round manifest');
   const parsed = RoundManifestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidInputError, type InputLocation } from './errors';
+import { Q_RULES, SEARCH_MODES } from './dialects';
 
 /**
  * The stored result of searching one problem (MCTS or beam search): the whole tree with every
@@ -70,8 +71,8 @@ export const SearchRecordNodeSchema = z.object({
 export type SearchRecordNode = z.infer<typeof SearchRecordNodeSchema>;
 
 export const SearchSettingsSchema = z.object({
-  algorithm: z.enum(['mcts', 'beam']),
-  qRule: z.enum(['terminal', 'ppm']),
+  algorithm: z.enum(SEARCH_MODES),
+  qRule: z.enum(Q_RULES),
   candidates: z.number().int().min(1),
   maxDepth: z.number().int().min(1),
   seed: z.number().int(),

@@ -1,7 +1,11 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { PortError, type SearchPorts } from '@rstar-fleet/mcts';
-import type { DependencyHealth, RoundManifest } from '@rstar-fleet/protocol';
+import {
+  ROUND_MANIFEST_VERSION,
+  type DependencyHealth,
+  type RoundManifest,
+} from '@rstar-fleet/protocol';
 import { SandboxClient } from '@rstar-fleet/protocol/sandbox';
 import {
   DependencyProber,
@@ -56,7 +60,7 @@ async function freePort(): Promise<number> {
 
 function manifest(round: number, policyUrl: string, sandbox: string): RoundManifest {
   return {
-    v: 1,
+    v: ROUND_MANIFEST_VERSION,
     run: 'unit',
     round,
     policy: { model: 'm', dialect: 'vllm', endpoints: [{ url: policyUrl, name: 'policy-a' }] },
@@ -69,17 +73,16 @@ function manifest(round: number, policyUrl: string, sandbox: string): RoundManif
     sandbox: { addresses: [sandbox] },
     search: {
       mode: 'mcts',
-      rollouts: 1,
       candidates: 1,
       maxDepth: 2,
       c: 2,
       qRule: 'terminal',
-      trees: 1,
       seed: 1,
       beamWidth: 1,
       escalation: [],
     },
     sampling: { temperature: 0.7, topP: 1, maxTokens: 16 },
+    shards: { size: 256, maxFailedShare: 0 },
     phases: [{ phase: 0, rollouts: 1, trees: 1, firstShard: 0, shards: 1, problems: 1 }],
   };
 }

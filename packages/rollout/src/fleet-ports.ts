@@ -123,7 +123,7 @@ export class FleetPorts implements PortsProvider {
     let client = this.policies.get(key);
     if (client === undefined) {
       client = new PolicyClient({
-        endpoints: policy.endpoints.map((e) => ({ url: e.url, name: e.name })),
+        endpoints: policy.endpoints,
         dialect: policy.dialect,
         model: policy.model,
         sampling: {
@@ -145,7 +145,7 @@ export class FleetPorts implements PortsProvider {
     let client = this.rewards.get(key);
     if (client === undefined) {
       client = new RewardClient({
-        endpoints: ppm.endpoints.map((e) => ({ url: e.url, name: e.name })),
+        endpoints: ppm.endpoints,
         dialect: ppm.dialect,
         model: ppm.model,
         transform: ppm.transform,

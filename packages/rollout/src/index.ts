@@ -6,7 +6,6 @@
  * report progress and count what was done.
  */
 export { runShard, type ShardDeps, type ShardHooks } from './run-shard';
-export type { ShardProgress } from './progress';
 export { ManifestCache } from './manifests';
 export { FleetPorts, fleetGrader, type FleetPortsOptions, type PortsProvider } from './fleet-ports';
 export {

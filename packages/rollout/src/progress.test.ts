@@ -1,4 +1,5 @@
-import { ProgressThrottle, type ShardProgress } from './progress';
+import type { ShardProgress } from '@rstar-fleet/protocol';
+import { ProgressThrottle } from './progress';
 
 const at = (done: number): ShardProgress => ({
   done,

@@ -1,15 +1,4 @@
-/** What a shard job reports while it runs (BullMQ job progress). Units = problem × tree. */
-export interface ShardProgress {
-  /** Units finished in this attempt or found already written. */
-  done: number;
-  total: number;
-  /** Problems of the shard with a correct answer so far (any of their units). */
-  solved: number;
-  /** Units written by this attempt. */
-  written: number;
-  /** Units found already written (a re-run). */
-  skipped: number;
-}
+import type { ShardProgress } from '@rstar-fleet/protocol';
 
 /**
  * Sends progress at most every `intervalMs`, one report at a time (a slow or absent Redis

@@ -7,10 +7,12 @@ import { checkRecordInvariants, createToyWorld, type ToyWorld } from '@rstar-fle
 import {
   InvalidInputError,
   NotFoundError,
+  ROUND_MANIFEST_VERSION,
   searchUnitKey,
   searchUnitSeed,
   type RoundManifest,
   type ShardJobData,
+  type ShardProgress,
 } from '@rstar-fleet/protocol';
 import { FileSystemStore, readShardResults, shardInput, shardResults } from '@rstar-fleet/store';
 import { OutageBudgetExceededError, ShardCancelledError, isPoisonShardError } from './errors';
@@ -18,7 +20,6 @@ import type { PortsProvider } from './fleet-ports';
 import { ManifestCache } from './manifests';
 import { compileRolloutOptions } from './options';
 import { OutageClock, type Clock } from './outage';
-import type { ShardProgress } from './progress';
 import { runShard, type ShardDeps } from './run-shard';
 import { RolloutStats } from './stats';
 
@@ -27,7 +28,7 @@ const MANIFEST = `runs/${RUN}/round-1/round.json`;
 
 function manifestFor(trees: number, problems: number, shards = 1): RoundManifest {
   return {
-    v: 1,
+    v: ROUND_MANIFEST_VERSION,
     run: RUN,
     round: 1,
     policy: { model: 'toy', dialect: 'vllm', endpoints: [{ url: 'http://toy:1', name: 'toy' }] },
@@ -35,17 +36,16 @@ function manifestFor(trees: number, problems: number, shards = 1): RoundManifest
     sandbox: { addresses: ['toy:1'] },
     search: {
       mode: 'mcts',
-      rollouts: 4,
       candidates: 3,
       maxDepth: 8,
       c: 2,
       qRule: 'terminal',
-      trees,
       seed: 11,
       beamWidth: 4,
       escalation: [],
     },
     sampling: { temperature: 0.7, topP: 1, maxTokens: 256 },
+    shards: { size: 256, maxFailedShare: 0 },
     phases: [{ phase: 0, rollouts: 4, trees, firstShard: 0, shards, problems }],
   };
 }

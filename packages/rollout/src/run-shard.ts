@@ -8,6 +8,7 @@ import {
   type RoundPhase,
   type ShardJobData,
   type ShardJobResult,
+  type ShardProgress,
 } from '@rstar-fleet/protocol';
 import {
   openShardResults,
@@ -21,7 +22,7 @@ import { createUnitEngine } from './engine';
 import { OutageBudgetExceededError, ShardCancelledError } from './errors';
 import type { PortsProvider } from './fleet-ports';
 import { checkPhase, type ManifestCache } from './manifests';
-import { ROLLOUT_DEFAULTS, type CompiledRolloutOptions } from './options';
+import type { CompiledRolloutOptions } from './options';
 import {
   OutageClock,
   realClock,
@@ -29,7 +30,7 @@ import {
   type Clock,
   type OutageEvent,
 } from './outage';
-import { ProgressThrottle, type ShardProgress } from './progress';
+import { ProgressThrottle } from './progress';
 import { dependencyClocks, retryingPorts } from './retrying-ports';
 import { RolloutStats } from './stats';
 
@@ -38,8 +39,8 @@ export interface ShardDeps {
   store: ArtifactStore;
   manifests: ManifestCache;
   ports: PortsProvider;
-  /** Compiled with compileRolloutOptions; default ROLLOUT_DEFAULTS. */
-  options?: CompiledRolloutOptions;
+  /** Compiled once by the host with compileRolloutOptions. */
+  options: CompiledRolloutOptions;
   stats?: RolloutStats;
   clock?: Clock;
 }
@@ -99,7 +100,7 @@ async function searchShard(
   stats: RolloutStats,
   hooks: ShardHooks,
 ): Promise<ShardJobResult> {
-  const options = deps.options ?? ROLLOUT_DEFAULTS;
+  const { options } = deps;
   const clock = deps.clock ?? realClock;
   const { signal } = hooks;
   const what = `shard ${data.shard} of ${data.run} round ${data.round}`;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunState } from '@rstar-fleet/orchestration';
+import { parseRoundManifest, type RoundManifest } from '@rstar-fleet/protocol';
 import {
   expectConsistentRound,
   resultLineCount,
@@ -46,28 +47,29 @@ function leaseAcquired(orch: OrchestratorProcess): Promise<void> {
   );
 }
 
-/** run.json as a finished run must have it: every round done, models from the plan and hooks. */
+/**
+ * run.json as a finished run must have it: every round done and referring to its manifest; the
+ * manifests' models from the plan and hooks.
+ */
 function expectFinishedState(f: TestFleet, state: RunState, rounds: number): void {
   expect(state.status).toBe('done');
   expect(state.error).toBeNull();
   expect(state.rounds.map((r) => [r.round, r.status])).toEqual(
     Array.from({ length: rounds }, (_, i) => [i + 1, 'done']),
   );
-  expect(state.rounds[0]?.models.policy.model).toBe('sim-policy-r0');
+  // What each round searched with is its manifest (what the workers used); run.json refers to it.
+  const manifestOf = (round: number): RoundManifest =>
+    parseRoundManifest(readFileSync(join(f.runDir, `round-${round}`, 'round.json'), 'utf8'), {});
+  expect(manifestOf(1).policy.model).toBe('sim-policy-r0');
   for (const r of state.rounds) {
     expect(r.hooks.train?.status).toBe('succeeded');
     expect(r.hooks.deploy?.status).toBe('succeeded');
     expect(r.finishedAt).not.toBeNull();
-    // What run.json says the round searched with is what its manifest (and workers) used.
-    const manifest = JSON.parse(
-      readFileSync(join(f.runDir, `round-${r.round}`, 'round.json'), 'utf8'),
-    ) as { policy: { model: string } };
-    expect(r.models.policy.model).toBe(manifest.policy.model);
+    expect(r.manifest).toBe(`runs/${state.run}/round-${r.round}/round.json`);
     // Round r+1 searched with what round r's deploy hook reported it serves.
-    const next = state.rounds.find((x) => x.round === r.round + 1);
     const deployed = (r.hooks.deploy?.result as { policy?: { model?: string } } | null)?.policy
       ?.model;
-    if (next !== undefined) expect(next.models.policy.model).toBe(deployed);
+    if (r.round < rounds) expect(manifestOf(r.round + 1).policy.model).toBe(deployed);
   }
 }
 

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { Queue, type Job } from 'bullmq';
 import { synthRecord } from '@rstar-fleet/corpus';
 import {
+  ROUND_MANIFEST_VERSION,
   ShardJobResultSchema,
   searchUnitKey,
   searchUnitSeed,
@@ -204,7 +205,7 @@ describe('rstar-fleet worker (real processes: Redis, sandbox, simulator, worker)
   ): Promise<ShardJobData[]> {
     const manifestKey = `runs/${run}/round-1/round.json`;
     const manifest: RoundManifest = {
-      v: 1,
+      v: ROUND_MANIFEST_VERSION,
       run,
       round: 1,
       policy: {
@@ -224,17 +225,16 @@ describe('rstar-fleet worker (real processes: Redis, sandbox, simulator, worker)
       sandbox: { addresses: [`127.0.0.1:${sandbox.grpcPort}`] },
       search: {
         mode: 'mcts',
-        rollouts: search.rollouts,
         candidates: 3,
         maxDepth: 10,
         c: 2,
         qRule: search.qRule,
-        trees: search.trees,
         seed: 7,
         beamWidth: 4,
         escalation: [],
       },
       sampling: { temperature: 0.7, topP: 1, maxTokens: 512 },
+      shards: { size: 256, maxFailedShare: 0 },
       phases: [
         {
           phase: 0,

@@ -7,6 +7,8 @@ import { writeSynthCorpus } from '@rstar-fleet/corpus';
 import {
   DEFAULT_LEASE_MS,
   Orchestrator,
+  openStore,
+  readManifest,
   type FleetLogger,
   type RunState,
 } from '@rstar-fleet/orchestration';
@@ -192,7 +194,13 @@ export async function runFleetDemo(
       ),
     );
     const state = await Promise.race([step(orch.start().then(() => orch.done)), workerDied]);
-    const policies = new Map(state.rounds.map((r) => [r.round, r.models.policy.model]));
+    // The model each round searched with is its manifest's (run.json records progress only).
+    const store = await openStore(plan.store);
+    const policies = new Map<number, string>();
+    for (const r of state.rounds) {
+      const manifest = await readManifest(store, state.run, r.round);
+      if (manifest !== null) policies.set(r.round, manifest.policy.model);
+    }
     return {
       rounds: demoRows(progress.rounds, plan.rounds, policies),
       runDir,

@@ -1,5 +1,6 @@
 import { Registry } from 'prom-client';
 import { z } from 'zod';
+import { resolveEndpoint, type EndpointInput } from '@rstar-fleet/protocol';
 
 /** One server of a role. */
 export interface EndpointOptions {
@@ -184,11 +185,9 @@ export const commonShape = {
   extraBody: z.record(z.string(), z.unknown()).default({}),
 };
 
-/** Endpoint names default to host:port and must be unique (they are metric labels). */
-export function endpointNames(
-  endpoints: readonly { url: string; name?: string | undefined }[],
-): string[] {
-  return endpoints.map((e) => e.name ?? new URL(e.url).host);
+/** Endpoint names default to host:port (resolveEndpoint) and must be unique (they are metric labels). */
+export function endpointNames(endpoints: readonly EndpointInput[]): string[] {
+  return endpoints.map((e) => resolveEndpoint(e).name);
 }
 
 /** Rejects two endpoints with the same name (explicit or derived), pointing at the second. */

@@ -1,9 +1,7 @@
 import { z } from 'zod';
+import { POLICY_DIALECTS, type PolicyDialectName } from '@rstar-fleet/protocol';
 import { commonShape, uniqueNames, type CommonClientOptions } from './common';
 import { parseOptions } from './validate';
-
-export const POLICY_DIALECTS = ['vllm', 'sglang', 'llamacpp', 'openai'] as const;
-export type PolicyDialectName = (typeof POLICY_DIALECTS)[number];
 
 /** Sampling settings, all sent explicitly on every request. */
 export interface SamplingOptions {

@@ -1,6 +1,10 @@
 import { z } from 'zod';
-import { REWARD_DIALECTS, type RewardDialectName } from '../reward/dialects';
-import { REWARD_TRANSFORMS, type RewardTransformName } from '../reward/transforms';
+import {
+  REWARD_DIALECTS,
+  REWARD_TRANSFORMS,
+  type RewardDialectName,
+  type RewardTransformName,
+} from '@rstar-fleet/protocol';
 import { commonShape, uniqueNames, type CommonClientOptions } from './common';
 import { parseOptions } from './validate';
 

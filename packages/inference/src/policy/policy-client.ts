@@ -1,4 +1,4 @@
-import { ContextOverflowError } from '@rstar-fleet/protocol';
+import { ContextOverflowError, type PolicyDialectName } from '@rstar-fleet/protocol';
 import type { ExpandRequest, PolicyPort, StepCandidate } from '@rstar-fleet/mcts';
 import { buildReplicas } from '../client-base';
 import type { Endpoint } from '../governor/endpoint';
@@ -6,7 +6,6 @@ import {
   compilePolicyOptions,
   type CompiledPolicyOptions,
   type PolicyClientOptions,
-  type PolicyDialectName,
 } from '../options/policy-options';
 import type { ReplicaSet } from '../routing/replica-set';
 import { DialectError, type PolicyCall, type PolicyDialect, type Sampling } from './dialect';

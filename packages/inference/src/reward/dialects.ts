@@ -1,7 +1,5 @@
+import type { RewardDialectName } from '@rstar-fleet/protocol';
 import { DialectError, obj, optNum } from '../policy/dialect';
-
-export const REWARD_DIALECTS = ['vllm-classify', 'vllm-pooling', 'sglang-classify'] as const;
-export type RewardDialectName = (typeof REWARD_DIALECTS)[number];
 
 export interface RewardSettings {
   model: string;

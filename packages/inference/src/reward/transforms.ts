@@ -1,7 +1,6 @@
-/** Maps the PPM head's raw output to the score the search uses. */
-export const REWARD_TRANSFORMS = ['tanh5', 'identity', 'sigmoid'] as const;
-export type RewardTransformName = (typeof REWARD_TRANSFORMS)[number];
+import type { RewardTransformName } from '@rstar-fleet/protocol';
 
+/** Maps the PPM head's raw output to the score the search uses. */
 const TRANSFORMS: Record<RewardTransformName, (x: number) => number> = {
   /** rStar-Math: tanh(x / 5), a raw logit squashed into (−1, 1). */
   tanh5: (x) => Math.tanh(x / 5),

@@ -1,5 +1,5 @@
+import { Q_RULES, type QRule } from '@rstar-fleet/protocol';
 import { compileStepProtocol, type StepProtocol, type StepProtocolConfig } from '../step-protocol';
-import type { QRule } from '../search/q-rules';
 import { booleanOption, enumOption, intOption } from './validate';
 
 /** Settings shared by MCTS and beam search: how one node is expanded and valued. */
@@ -48,7 +48,7 @@ export function compileExpansionOptions(
   return {
     candidates: intOption(options.candidates ?? 8, `${prefix}.candidates`, { min: 1, max: 1024 }),
     maxDepth: intOption(options.maxDepth ?? 16, `${prefix}.maxDepth`, { min: 1, max: 1024 }),
-    qRule: enumOption(options.qRule ?? defaults.qRule, ['terminal', 'ppm'], `${prefix}.qRule`),
+    qRule: enumOption(options.qRule ?? defaults.qRule, Q_RULES, `${prefix}.qRule`),
     seed: intOption(options.seed ?? 0, `${prefix}.seed`),
     collapseAnswers: booleanOption(options.collapseAnswers ?? false, `${prefix}.collapseAnswers`),
     protocol: compileStepProtocol(options.protocol ?? {}, `${prefix}.protocol`),

@@ -1,3 +1,4 @@
+import type { QRule } from '@rstar-fleet/protocol';
 import type { SearchNode } from '../tree/node';
 
 /**
@@ -8,7 +9,7 @@ import type { SearchNode } from '../tree/node';
  * In both, answer terminals back-propagate their reward and failed terminals (code error,
  * invalid, depth limit) get −1 locally only.
  */
-export type QRule = 'terminal' | 'ppm';
+export type { QRule };
 
 /** Value of a failed terminal; never back-propagated (rStar `node.update(-1)`). */
 export const FAILED_TERMINAL_VALUE = -1;
