@@ -8,7 +8,7 @@ import { demoProgress } from '../demo/demo-progress';
 import { ensureHostPackages } from '../demo/host-preflight';
 import { formatDemoTable } from '../demo/demo-table';
 import { runFleetDemo } from '../demo/run-self-evolution';
-import { CLI_SCRIPT } from '../fleet/plan-input';
+import { CLI_SCRIPT } from '../cli-script';
 
 const int = (value: string): number => Number(value);
 

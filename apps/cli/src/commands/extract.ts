@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { extractRound } from '@rstar-fleet/orchestration';
 import type { CliIO } from '../cli-io';
-import { withFleet } from '../fleet/context';
+import { withFleet } from '@rstar-fleet/orchestrator/fleet/context';
 
 function round(value: string): number {
   const n = Number(value);

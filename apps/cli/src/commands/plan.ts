@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { checkPlanFiles, type HookPlan, type RunPlan } from '@rstar-fleet/config';
 import type { CliIO } from '../cli-io';
-import { readPlanInput } from '../fleet/plan-input';
+import { readPlanInput } from '@rstar-fleet/orchestrator/fleet/plan-input';
 
 const HELP_AFTER = `
 Validates a run plan (YAML) the way a run would at start, and prints the compiled plan: corpus,

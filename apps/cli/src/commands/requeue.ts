@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { requeue, requeueHint, type RequeueTarget } from '@rstar-fleet/orchestration';
 import { InvalidInputError } from '@rstar-fleet/protocol';
 import type { CliIO } from '../cli-io';
-import { withFleet } from '../fleet/context';
+import { withFleet } from '@rstar-fleet/orchestrator/fleet/context';
 
 const HELP_AFTER = `
 Exactly one of --failed, --stalled, --shard N. Without --round, --failed and --stalled look at

@@ -4,11 +4,12 @@ import { checkPlanFiles } from '@rstar-fleet/config';
 import { DEFAULT_LEASE_MS, Orchestrator, type RunState } from '@rstar-fleet/orchestration';
 import { RstarError } from '@rstar-fleet/protocol';
 import type { CliIO } from '../cli-io';
-import { startHttpApi, type HttpApi } from '../fleet/http-api';
-import { OrchestratorMetrics, combineObservers } from '../fleet/metrics';
-import { resolveQueueUi } from '../fleet/queue-ui';
-import { CLI_SCRIPT, readPlanInput, redisPasswordFor } from '../fleet/plan-input';
-import { progressObserver } from '../fleet/progress';
+import { startHttpApi, type HttpApi } from '@rstar-fleet/orchestrator/fleet/http-api';
+import { OrchestratorMetrics, combineObservers } from '@rstar-fleet/orchestrator/fleet/metrics';
+import { resolveQueueUi } from '@rstar-fleet/orchestrator/fleet/queue-ui';
+import { readPlanInput, redisPasswordFor } from '@rstar-fleet/orchestrator/fleet/plan-input';
+import { CLI_SCRIPT } from '../cli-script';
+import { progressObserver } from '@rstar-fleet/orchestrator/fleet/progress';
 
 /** Where the queue page's basic-auth password comes from (never a flag: argv is visible in ps). */
 const QUEUE_UI_PASSWORD_ENV = 'RSTAR_QUEUE_UI_PASSWORD';

@@ -6,7 +6,7 @@ import {
   type RunStatus,
 } from '@rstar-fleet/orchestration';
 import type { CliIO } from '../cli-io';
-import { withFleetOrStore } from '../fleet/context';
+import { withFleetOrStore } from '@rstar-fleet/orchestrator/fleet/context';
 
 const HELP_AFTER = `
 Reads run.json from the store and the run's shard jobs from Redis. Rates and the ETA are over
