@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { cliPath, repoRoot } from './fleet-procs';
  */
 export const CLI_STARTUP_FLAGS: Record<string, string> = {
   runs: 'runs of each command, interleaved; the median is reported (default 10)',
+  busy: 'CPU-bound processes kept running meanwhile, to measure the start under load (default 0)',
 };
 
 const COMMANDS: ReadonlyArray<{ name: string; args: string[] }> = [
@@ -67,6 +68,18 @@ function modulesLoaded(args: readonly string[], dir: string): number {
 
 export function benchCliStartup(flags: BenchFlags): Promise<BenchResult> {
   const runs = intFlag(flags, 'runs', 10, 1, 1000);
+  const busy = intFlag(flags, 'busy', 0, 0, 256);
+  const burners = Array.from({ length: busy }, () =>
+    spawn(process.execPath, ['-e', 'for (;;);'], { stdio: 'ignore' }),
+  );
+  try {
+    return Promise.resolve(measure(runs, busy));
+  } finally {
+    for (const burner of burners) burner.kill('SIGKILL');
+  }
+}
+
+function measure(runs: number, busy: number): BenchResult {
   const baselineArgs = ['-e', '0'];
   const baseline: number[] = [];
   const times = new Map<string, number[]>(COMMANDS.map((c) => [c.name, []]));
@@ -89,15 +102,15 @@ export function benchCliStartup(flags: BenchFlags): Promise<BenchResult> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return Promise.resolve({
+  return {
     name: 'cli-startup',
     description:
       'median wall time of short rstar-fleet invocations, and as a multiple of `node -e 0` ' +
       'measured in the same run; modules = CommonJS modules loaded',
     metrics,
     notes: [
-      `${runs} interleaved runs per command`,
+      `${runs} interleaved runs per command, ${busy} CPU-bound process(es) running meanwhile`,
       `commands: ${COMMANDS.map((c) => `${c.name} = rstar-fleet ${c.args.join(' ').replace(repoRoot + '/', '')}`).join('; ')}`,
     ],
-  });
+  };
 }
