@@ -29,16 +29,13 @@ function flagsOf<T>(schema: z.ZodType<T>, raw: unknown): T {
   });
 }
 
+// Each action loads what it runs with (the server, training, datasets, the step protocol) when it
+// runs: every `rstar-fleet` start defines these commands, and the train and deploy hooks are
+// `rstar-fleet model-sim …` processes.
 async function readCheckpoint(path: string | undefined): Promise<Checkpoint> {
   const { DEFAULT_CHECKPOINT, loadCheckpoint } = await import('./checkpoint.js');
   return path === undefined ? DEFAULT_CHECKPOINT : loadCheckpoint(path);
 }
-
-/*
- * Each action loads what it runs with (the server, training, datasets, the step protocol) when it
- * runs: every `rstar-fleet` start defines these commands, and the train and deploy hooks are
- * `rstar-fleet model-sim …` processes.
- */
 
 /**
  * `rstar-fleet model-sim`: serves the SIMULATED policy + PPM (vLLM dialect) until SIGINT or
