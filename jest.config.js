@@ -13,7 +13,11 @@ const workspaceDirs = ['packages', 'apps'].flatMap((group) =>
     .map((d) => path.join(group, d.name)),
 );
 
-const moduleNameMapper = {};
+const moduleNameMapper = {
+  // A lazy `await import('./x.js')` (TypeScript wants the extension in an ESM import, Node's ESM
+  // loader needs it) names the TypeScript source x.ts here.
+  '^(\\.{1,2}/.*)\\.js$': '$1',
+};
 for (const dir of workspaceDirs) {
   const { name } = require(path.join(__dirname, dir, 'package.json'));
   const escaped = name.replace('/', '\\/');

@@ -1,7 +1,7 @@
 'use strict';
 // The Debian packages this repository needs on a host — the one list in host-packages.json — and
 // the one way they are checked and installed. Plain CommonJS on purpose: scripts/test-env.js
-// uses it before anything is built, and `rstar-fleet demo` (apps/orchestrator/src/demo/
+// uses it before anything is built, and `rstar-fleet demo` (apps/cli/src/demo/
 // host-preflight.ts) loads it at run time.
 
 const { spawnSync } = require('node:child_process');

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
  * the tests have their own harness (tests/src/fleet/harness.ts).
  */
 export const repoRoot = join(__dirname, '..', '..');
-export const cliPath = join(repoRoot, 'apps', 'orchestrator', 'bin', 'rstar-fleet.js');
+export const cliPath = join(repoRoot, 'apps', 'cli', 'bin', 'rstar-fleet.js');
 
 export interface ServiceProcess {
   readonly name: string;

@@ -9,6 +9,7 @@ import { benchSandbox } from './sandbox';
 import { benchFleetOverhead, FLEET_OVERHEAD_FLAGS } from './fleet-overhead';
 import { benchFleetSaturation, FLEET_SATURATION_FLAGS } from './fleet-saturation';
 import { benchFleetIngest, FLEET_INGEST_FLAGS } from './fleet-ingest';
+import { benchCliStartup, CLI_STARTUP_FLAGS } from './cli-startup';
 
 /**
  * `npm run bench [-- NAME... [--flag value]...]`: runs the named benchmarks (all by default),
@@ -32,6 +33,7 @@ const BENCHES: Record<string, BenchEntry> = {
   'sandbox-throughput': { run: () => benchSandbox() },
   'corpus-streaming': { run: () => benchCorpus() },
   'model-sim-rounds': { run: () => benchModelSimRounds() },
+  'cli-startup': { run: benchCliStartup, flags: CLI_STARTUP_FLAGS },
   'fleet-overhead': { run: benchFleetOverhead, flags: FLEET_OVERHEAD_FLAGS, onlyByName: true },
   'fleet-saturation': {
     run: benchFleetSaturation,

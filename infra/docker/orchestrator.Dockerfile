@@ -26,7 +26,7 @@ WORKDIR /app
 COPY --from=build /out/ /app/
 # /data: mount point of a shared store volume (a plan's `store: {dir: /data/runs}`), owned by
 # the service user so that a fresh named volume is writable.
-RUN ln -s /app/apps/orchestrator/bin/rstar-fleet.js /usr/local/bin/rstar-fleet \
+RUN ln -s /app/apps/cli/bin/rstar-fleet.js /usr/local/bin/rstar-fleet \
  && mkdir -p /data && chown 1000:1000 /data
 # The node image's unprivileged user, by number so that runAsNonRoot can verify it.
 USER 1000:1000

@@ -24,7 +24,7 @@ RUN apt-get update \
 ENV NODE_ENV=production PYTHONDONTWRITEBYTECODE=1
 WORKDIR /app
 COPY --from=build /out/ /app/
-RUN ln -s /app/apps/orchestrator/bin/rstar-fleet.js /usr/local/bin/rstar-fleet
+RUN ln -s /app/apps/cli/bin/rstar-fleet.js /usr/local/bin/rstar-fleet
 # Non-root by default (the Helm chart's hardened mode). Running it as root (isolation=namespaces
 # in the chart, or `docker run --user 0 --cap-add SYS_ADMIN ...`) turns on the per-execution
 # uids and namespaces; the slot uids (60100 + slot) belong to no account in this image.

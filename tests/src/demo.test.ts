@@ -9,7 +9,7 @@ import { expectConsistentRound, readRoundFiles } from './fleet/harness';
 
 const run = promisify(execFile);
 const repoRoot = join(__dirname, '..', '..');
-const cli = join(repoRoot, 'apps', 'orchestrator', 'bin', 'rstar-fleet.js');
+const cli = join(repoRoot, 'apps', 'cli', 'bin', 'rstar-fleet.js');
 const env = { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin` };
 
 jest.setTimeout(300_000);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 
-const bin = join(__dirname, '..', '..', 'apps', 'orchestrator', 'bin', 'rstar-fleet.js');
+const bin = join(__dirname, '..', '..', 'apps', 'cli', 'bin', 'rstar-fleet.js');
 
 describe('rstar-fleet model-sim (real process)', () => {
   it('serves as a named simulator and stops cleanly on SIGTERM', async () => {

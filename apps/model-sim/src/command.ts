@@ -2,15 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { InvalidInputError } from '@rstar-fleet/protocol';
-import { compileStepProtocol } from '@rstar-fleet/mcts';
-import { auditDatasets } from './audit';
-import { DEFAULT_CHECKPOINT, loadCheckpoint, type Checkpoint } from './checkpoint';
-import { readPairsFile, readSftFile } from './datasets';
-import { realSleep } from './latency';
+import type { Checkpoint } from './checkpoint';
 import { loadCommand } from './load-command';
-import { createSimServer } from './server';
-import { SimState } from './state';
-import { trainCheckpoint } from './train';
 
 /** Where a command writes (structurally the orchestrator's CliIO). */
 export interface SimIO {
@@ -36,8 +29,13 @@ function flagsOf<T>(schema: z.ZodType<T>, raw: unknown): T {
   });
 }
 
-const readCheckpoint = (path: string | undefined): Promise<Checkpoint> =>
-  path === undefined ? Promise.resolve(DEFAULT_CHECKPOINT) : loadCheckpoint(path);
+// Each action loads what it runs with (the server, training, datasets, the step protocol) when it
+// runs: every `rstar-fleet` start defines these commands, and the train and deploy hooks are
+// `rstar-fleet model-sim …` processes.
+async function readCheckpoint(path: string | undefined): Promise<Checkpoint> {
+  const { DEFAULT_CHECKPOINT, loadCheckpoint } = await import('./checkpoint.js');
+  return path === undefined ? DEFAULT_CHECKPOINT : loadCheckpoint(path);
+}
 
 /**
  * `rstar-fleet model-sim`: serves the SIMULATED policy + PPM (vLLM dialect) until SIGINT or
@@ -65,6 +63,10 @@ export function modelSimCommand(io: SimIO): Command {
     })
     .action(async (raw: Record<string, unknown>) => {
       const flags = flagsOf(serveFlags, raw);
+      const { compileStepProtocol } = await import('@rstar-fleet/mcts');
+      const { realSleep } = await import('./latency.js');
+      const { createSimServer } = await import('./server.js');
+      const { SimState } = await import('./state.js');
       const latency = Object.fromEntries(
         Object.entries({
           ttftMs: flags.ttftMs,
@@ -120,6 +122,9 @@ function trainCommand(io: SimIO): Command {
     )
     .action(async (raw: Record<string, unknown>) => {
       const flags = flagsOf(trainFlags, raw);
+      const { compileStepProtocol } = await import('@rstar-fleet/mcts');
+      const { readPairsFile, readSftFile } = await import('./datasets.js');
+      const { trainCheckpoint } = await import('./train.js');
       const protocol = compileStepProtocol();
       const before = await readCheckpoint(flags.checkpoint);
       const [sft, pairs] = await Promise.all([readSftFile(flags.sft), readPairsFile(flags.pairs)]);
@@ -168,6 +173,9 @@ function auditCommand(io: SimIO): Command {
     .requiredOption('--pairs <ppm_pairs.jsonl>', 'preference pairs {prompt, chosen, rejected}')
     .action(async (raw: Record<string, unknown>) => {
       const flags = flagsOf(auditFlags, raw);
+      const { compileStepProtocol } = await import('@rstar-fleet/mcts');
+      const { readPairsFile, readSftFile } = await import('./datasets.js');
+      const { auditDatasets } = await import('./audit.js');
       const [sft, pairs] = await Promise.all([readSftFile(flags.sft), readPairsFile(flags.pairs)]);
       io.stdout.write(`${JSON.stringify(auditDatasets(sft, pairs, compileStepProtocol()))}\n`);
     });

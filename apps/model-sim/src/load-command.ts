@@ -1,8 +1,6 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { InvalidInputError } from '@rstar-fleet/protocol';
-import { loadCheckpoint } from './checkpoint';
-import { loadRemoteCheckpoint } from './load-client';
 
 /** Where `model-sim load` writes (structurally SimIO / the orchestrator's CliIO). */
 interface LoadIO {
@@ -53,6 +51,9 @@ export function loadCommand(io: LoadIO): Command {
         });
       }
       const flags = parsed.data;
+      // Loaded when the command runs: the deploy hook is this process, started for each round.
+      const { loadCheckpoint } = await import('./checkpoint.js');
+      const { loadRemoteCheckpoint } = await import('./load-client.js');
       const checkpoint = await loadCheckpoint(flags.checkpoint);
       const models = await loadRemoteCheckpoint(flags.url, checkpoint, {
         timeoutMs: flags.timeoutMs,

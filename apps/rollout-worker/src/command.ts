@@ -1,11 +1,8 @@
 import { Command, Option } from 'commander';
-import pino, { type DestinationStream } from 'pino';
-import { loadPlan } from '@rstar-fleet/config';
+import type { DestinationStream } from 'pino';
 import { InvalidInputError } from '@rstar-fleet/protocol';
-import { waitForStopSignal } from '@rstar-fleet/telemetry';
 import { ROLLOUT_DEFAULTS } from '@rstar-fleet/rollout/options';
 import { LOG_LEVELS, WORKER_DEFAULTS, parseWorkerConfig } from './config';
-import { startWorkerService } from './service';
 
 /** Where the command writes (structurally the orchestrator's CliIO), and its environment. */
 export interface WorkerCliIO {
@@ -93,6 +90,11 @@ export function workerCommand(io: WorkerCliIO): Command {
       new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default(d.logLevel),
     )
     .action(async (flags: Record<string, unknown>) => {
+      // Loaded when the command runs: every `rstar-fleet` start defines this command.
+      const { default: pino } = await import('pino');
+      const { loadPlan } = await import('@rstar-fleet/config');
+      const { waitForStopSignal } = await import('@rstar-fleet/telemetry');
+      const { startWorkerService } = await import('./service.js');
       const config = parseWorkerConfig(flags);
       const destination = io.stdout as unknown as DestinationStream;
       const log = pino({ level: config.logLevel, base: { service: 'worker' } }, destination);

@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
-import pino, { type DestinationStream } from 'pino';
-import { waitForStopSignal } from '@rstar-fleet/telemetry';
+import type { DestinationStream } from 'pino';
 import {
   DEFAULTS,
   ISOLATION_LAYERS,
@@ -9,7 +8,6 @@ import {
   parseSandboxConfig,
 } from './config';
 import { formatIsolationReport } from './isolation';
-import { startPool, startSandboxService } from './service';
 
 /** Where the command writes (structurally the orchestrator's CliIO). */
 export interface SandboxCliIO {
@@ -166,6 +164,10 @@ export function sandboxCommand(io: SandboxCliIO): Command {
     );
   for (const option of OPTIONS) command.addOption(option);
   command.action(async (options: Record<string, unknown>) => {
+    // Loaded when the command runs: every `rstar-fleet` start defines this command.
+    const { default: pino } = await import('pino');
+    const { waitForStopSignal } = await import('@rstar-fleet/telemetry');
+    const { startPool, startSandboxService } = await import('./service.js');
     const { check, ...rest } = options;
     const config = parseSandboxConfig(rest);
     const destination = io.stdout as unknown as DestinationStream;

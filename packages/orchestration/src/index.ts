@@ -1,6 +1,6 @@
 /**
  * @rstar-fleet/orchestration — the fleet orchestrator's logic, host-agnostic (the CLI in
- * apps/orchestrator and the demo run it in process): run state (`runs/<run>/run.json`), corpus
+ * apps/cli and the demo run it in process): run state (`runs/<run>/run.json`), corpus
  * ingest into shard files, round manifests and BullMQ flows (parent per phase in `rounds`,
  * children in `shards`), the `rounds` processor (escalation phases, round completion: datasets,
  * stats, train and deploy hooks, next round), status and requeue.

@@ -2,7 +2,7 @@ import { RstarError, type RstarErrorOptions } from '@rstar-fleet/protocol';
 
 /**
  * One orchestrator per run (DESIGN §8): the errors of the run lease and of the fenced run.json
- * write. The CLI maps RunLeaseHeldError to its own exit code (apps/orchestrator/src/exit-codes.ts),
+ * write. The CLI maps RunLeaseHeldError to its own exit code (apps/cli/src/exit-codes.ts),
  * so a supervisor can tell "another orchestrator runs this" from a broken run.
  */
 

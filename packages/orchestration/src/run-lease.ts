@@ -7,8 +7,7 @@ import { RunLeaseHeldError, RunLeaseLostError } from './lease-errors';
 import { withDeadline } from './deadline';
 import { silentLogger, type FleetLogger } from './types';
 
-/** Default time-to-live of a run's orchestrator lease (`rstar-fleet run --lease-ms`). */
-export const DEFAULT_LEASE_MS = 30_000;
+export { DEFAULT_LEASE_MS } from './command-defaults';
 
 /**
  * Acquire: only when nobody holds the lease (SET NX semantics, in one script so that the fencing

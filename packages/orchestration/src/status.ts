@@ -8,6 +8,7 @@ import {
 } from '@rstar-fleet/protocol';
 import { SHARD_QUEUE, queueKey, readWorkerHealth } from '@rstar-fleet/queue';
 import { readIfExists, roundFile, type ArtifactStore } from '@rstar-fleet/store';
+import { STATUS_REDIS_DEADLINE_MS } from './command-defaults';
 import type { FleetContext } from './context';
 import { withDeadline } from './deadline';
 import { readManifest } from './manifest';
@@ -114,8 +115,7 @@ function safeJson(text: string | null | undefined): unknown {
   }
 }
 
-/** How long `status` waits for Redis before answering from the store alone. */
-export const STATUS_REDIS_DEADLINE_MS = 3000;
+export { STATUS_REDIS_DEADLINE_MS };
 
 export interface RunStatusOptions {
   /** Deadline of the Redis reads (shard jobs). Default STATUS_REDIS_DEADLINE_MS. */

@@ -1,6 +1,6 @@
 /**
  * The closed set of error codes every rstar-fleet component speaks. Each process edge maps a code
- * to its own vocabulary in exactly one place: exit codes (apps/orchestrator/src/exit-codes.ts),
+ * to its own vocabulary in exactly one place: exit codes (apps/cli/src/exit-codes.ts),
  * gRPC statuses (the sandbox server), HTTP statuses (the HTTP servers).
  */
 export const ERROR_CODES = [

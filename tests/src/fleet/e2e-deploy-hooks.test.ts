@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { synthRecord } from '@rstar-fleet/corpus';
 import { compileStepProtocol, renderPrompt } from '@rstar-fleet/mcts';
 import { DEFAULT_CHECKPOINT } from '@rstar-fleet/model-sim';
-import { startSimulator, type SimulatorService } from '@rstar-fleet/orchestrator';
+import { startSimulator, type SimulatorService } from '@rstar-fleet/cli';
 import { freePort } from '@rstar-fleet/queue/testing';
 import { cliScript, repoRoot } from './harness';
 

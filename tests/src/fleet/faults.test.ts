@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WorkerService } from '@rstar-fleet/orchestrator';
+import type { WorkerService } from '@rstar-fleet/cli';
 import {
   activeShards,
   expectConsistentRound,

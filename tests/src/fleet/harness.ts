@@ -30,7 +30,7 @@ import {
   type SimulatorService,
   type WorkerLaunch,
   type WorkerService,
-} from '@rstar-fleet/orchestrator';
+} from '@rstar-fleet/cli';
 import { parseSearchRecordJson, type SearchRecord } from '@rstar-fleet/protocol';
 import { createRedis, runLeaseKey } from '@rstar-fleet/queue';
 import {
@@ -53,7 +53,7 @@ import { testUidBase } from '@rstar-fleet/sandbox/testing';
 
 const execFileAsync = promisify(execFile);
 export const repoRoot = join(__dirname, '..', '..', '..');
-export const cliScript = join(repoRoot, 'apps', 'orchestrator', 'bin', 'rstar-fleet.js');
+export const cliScript = join(repoRoot, 'apps', 'cli', 'bin', 'rstar-fleet.js');
 
 /** Budgets small enough for a test: a few seconds of search per round on 2 cores. */
 export const SMALL_BUDGETS: readonly RoundBudget[] = [

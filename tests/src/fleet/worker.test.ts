@@ -25,7 +25,7 @@ import { eventually, startSandboxProcess, type SandboxProcess } from '../sandbox
  */
 
 const repoRoot = join(__dirname, '..', '..', '..');
-const cli = join(repoRoot, 'apps', 'orchestrator', 'bin', 'rstar-fleet.js');
+const cli = join(repoRoot, 'apps', 'cli', 'bin', 'rstar-fleet.js');
 const childEnv = { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin` };
 
 jest.setTimeout(120_000);

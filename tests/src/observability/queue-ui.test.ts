@@ -19,7 +19,7 @@ import { repoRoot } from './promql';
 
 jest.setTimeout(120_000);
 
-const bin = join(repoRoot, 'apps', 'orchestrator', 'bin', 'rstar-fleet.js');
+const bin = join(repoRoot, 'apps', 'cli', 'bin', 'rstar-fleet.js');
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const USER = 'ops';
 const PASSWORD = 'correct horse battery staple';

@@ -4,7 +4,7 @@ import { SandboxClient } from '@rstar-fleet/protocol/sandbox';
 import { processesOfUids, testUidBase } from '@rstar-fleet/sandbox/testing';
 
 const repoRoot = join(__dirname, '..', '..', '..');
-const cli = join(repoRoot, 'apps', 'orchestrator', 'bin', 'rstar-fleet.js');
+const cli = join(repoRoot, 'apps', 'cli', 'bin', 'rstar-fleet.js');
 
 /** Planted in the service's environment; no program may ever see it. */
 export const SERVICE_SECRET = `s3cr3t-${process.pid}-${Date.now()}`;

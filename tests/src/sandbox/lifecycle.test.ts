@@ -14,7 +14,7 @@ import {
 
 const run = promisify(execFile);
 const repoRoot = join(__dirname, '..', '..', '..');
-const cli = join(repoRoot, 'apps', 'orchestrator', 'bin', 'rstar-fleet.js');
+const cli = join(repoRoot, 'apps', 'cli', 'bin', 'rstar-fleet.js');
 
 async function rstarFleet(
   ...args: string[]

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parsePlan, type RunPlan } from '@rstar-fleet/config';
 import { NotFoundError } from '@rstar-fleet/protocol';
 
@@ -25,6 +24,3 @@ export function redisPasswordFor(plan: RunPlan): string | undefined {
   // eslint-disable-next-line no-restricted-properties -- the app edge: the plan names the variable
   return name === null ? undefined : process.env[name];
 }
-
-/** This installation's CLI script: hooks whose argv[0] is `rstar-fleet` run it with node. */
-export const CLI_SCRIPT = join(__dirname, '..', '..', 'bin', 'rstar-fleet.js');

@@ -1,12 +1,8 @@
 import { Command, Option } from 'commander';
-import {
-  ADAPTER_NAMES,
-  type CorpusStats,
-  JSON_ARRAY_HINT,
-  REJECT_REASONS,
-  emptyCorpusError,
-  readCorpus,
-} from '@rstar-fleet/corpus';
+import type { CorpusStats } from '@rstar-fleet/corpus';
+import { ADAPTER_NAMES } from '@rstar-fleet/corpus/adapters';
+import { JSON_ARRAY_HINT, emptyCorpusError } from '@rstar-fleet/corpus/empty';
+import { REJECT_REASONS } from '@rstar-fleet/corpus/reject';
 import type { CliIO } from '../cli-io';
 
 const HELP_AFTER = `
@@ -65,6 +61,7 @@ export function inspectCommand(io: CliIO): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', HELP_AFTER)
     .action(async (file: string, flags: InspectFlags) => {
+      const { readCorpus } = await import('@rstar-fleet/corpus');
       const stream = readCorpus(file, {
         format: flags.format,
         adapter: flags.adapter,

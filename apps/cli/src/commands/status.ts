@@ -1,12 +1,7 @@
 import { Command } from 'commander';
-import {
-  STATUS_REDIS_DEADLINE_MS,
-  getRunStatus,
-  getStoreRunStatus,
-  type RunStatus,
-} from '@rstar-fleet/orchestration';
+import type { RunStatus } from '@rstar-fleet/orchestration';
+import { STATUS_REDIS_DEADLINE_MS } from '@rstar-fleet/orchestration/command-defaults';
 import type { CliIO } from '../cli-io';
-import { withFleetOrStore } from '../fleet/context';
 
 const HELP_AFTER = `
 Reads run.json from the store and the run's shard jobs from Redis. Rates and the ETA are over
@@ -32,6 +27,8 @@ export function statusCommand(io: CliIO): Command {
     .option('--json', 'print one JSON object', false)
     .addHelpText('after', HELP_AFTER)
     .action(async (flags: { plan: string; run?: string; json?: boolean }) => {
+      const { getRunStatus, getStoreRunStatus } = await import('@rstar-fleet/orchestration');
+      const { withFleetOrStore } = await import('@rstar-fleet/orchestrator/fleet/context');
       const status = await withFleetOrStore(
         flags.plan,
         flags.run,

@@ -1,4 +1,5 @@
-import { RoundFailedError, RunLeaseHeldError } from '@rstar-fleet/orchestration';
+import { RunLeaseHeldError } from '@rstar-fleet/orchestration/lease-errors';
+import { RoundFailedError } from '@rstar-fleet/orchestration/round-failed-error';
 import { errorCodeOf, type ErrorCode } from '@rstar-fleet/protocol';
 
 /**

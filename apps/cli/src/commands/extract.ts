@@ -1,7 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { extractRound } from '@rstar-fleet/orchestration';
 import type { CliIO } from '../cli-io';
-import { withFleet } from '../fleet/context';
 
 function round(value: string): number {
   const n = Number(value);
@@ -23,6 +21,8 @@ export function extractCommand(io: CliIO): Command {
         '  $ rstar-fleet extract --plan plan.yaml --run RUN --round 2\n',
     )
     .action(async (flags: { plan: string; run?: string; round: number }) => {
+      const { extractRound } = await import('@rstar-fleet/orchestration');
+      const { withFleet } = await import('@rstar-fleet/orchestrator/fleet/context');
       const stats = await withFleet(flags.plan, flags.run, (ctx, run) =>
         extractRound(ctx, run, flags.round),
       );

@@ -1,8 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { requeue, requeueHint, type RequeueTarget } from '@rstar-fleet/orchestration';
+import type { RequeueTarget } from '@rstar-fleet/orchestration';
 import { InvalidInputError } from '@rstar-fleet/protocol';
 import type { CliIO } from '../cli-io';
-import { withFleet } from '../fleet/context';
 
 const HELP_AFTER = `
 Exactly one of --failed, --stalled, --shard N. Without --round, --failed and --stalled look at
@@ -58,6 +57,8 @@ export function requeueCommand(io: CliIO): Command {
             field: 'requeue',
           });
         }
+        const { requeue, requeueHint } = await import('@rstar-fleet/orchestration');
+        const { withFleet } = await import('@rstar-fleet/orchestrator/fleet/context');
         const { outcome, run } = await withFleet(flags.plan, flags.run, async (ctx, run) => ({
           run,
           outcome: await requeue(

@@ -9,7 +9,7 @@ export { findRedisServer, freePort };
 
 /** How every fleet service is started: this Node, this checkout's CLI. */
 export interface LaunchContext {
-  /** apps/orchestrator/bin/rstar-fleet.js (or the compiled main of this installation). */
+  /** apps/cli/bin/rstar-fleet.js (or the compiled main of this installation). */
   cliScript: string;
   cwd?: string;
   /** The services' whole environment (PATH and HOME at least). */

@@ -1,14 +1,11 @@
 import { Command, InvalidArgumentError } from 'commander';
-import pino, { type DestinationStream } from 'pino';
-import { checkPlanFiles } from '@rstar-fleet/config';
-import { DEFAULT_LEASE_MS, Orchestrator, type RunState } from '@rstar-fleet/orchestration';
+import type { DestinationStream } from 'pino';
+import type { RunState } from '@rstar-fleet/orchestration';
+import { DEFAULT_LEASE_MS } from '@rstar-fleet/orchestration/command-defaults';
 import { RstarError } from '@rstar-fleet/protocol';
 import type { CliIO } from '../cli-io';
-import { startHttpApi, type HttpApi } from '../fleet/http-api';
-import { OrchestratorMetrics, combineObservers } from '../fleet/metrics';
-import { resolveQueueUi } from '../fleet/queue-ui';
-import { CLI_SCRIPT, readPlanInput, redisPasswordFor } from '../fleet/plan-input';
-import { progressObserver } from '../fleet/progress';
+import type { HttpApi } from '@rstar-fleet/orchestrator/fleet/http-api';
+import { CLI_SCRIPT } from '../cli-script';
 
 /** Where the queue page's basic-auth password comes from (never a flag: argv is visible in ps). */
 const QUEUE_UI_PASSWORD_ENV = 'RSTAR_QUEUE_UI_PASSWORD';
@@ -126,6 +123,16 @@ export function runCommand(io: CliIO): Command {
     )
     .addHelpText('after', HELP_AFTER)
     .action(async (flags: RunFlags) => {
+      const { default: pino } = await import('pino');
+      const { checkPlanFiles } = await import('@rstar-fleet/config');
+      const { Orchestrator } = await import('@rstar-fleet/orchestration');
+      const { startHttpApi } = await import('@rstar-fleet/orchestrator/fleet/http-api');
+      const { OrchestratorMetrics, combineObservers } =
+        await import('@rstar-fleet/orchestrator/fleet/metrics');
+      const { resolveQueueUi } = await import('@rstar-fleet/orchestrator/fleet/queue-ui');
+      const { readPlanInput, redisPasswordFor } =
+        await import('@rstar-fleet/orchestrator/fleet/plan-input');
+      const { progressObserver } = await import('@rstar-fleet/orchestrator/fleet/progress');
       const queueUi = resolveQueueUi({
         enabled: flags.queueUi,
         host: flags.httpHost,

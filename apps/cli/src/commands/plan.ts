@@ -1,7 +1,6 @@
 import { Command } from 'commander';
-import { checkPlanFiles, type HookPlan, type RunPlan } from '@rstar-fleet/config';
+import type { HookPlan, RunPlan } from '@rstar-fleet/config';
 import type { CliIO } from '../cli-io';
-import { readPlanInput } from '../fleet/plan-input';
 
 const HELP_AFTER = `
 Validates a run plan (YAML) the way a run would at start, and prints the compiled plan: corpus,
@@ -33,6 +32,8 @@ export function planCommand(io: CliIO): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', HELP_AFTER)
     .action(async (file: string, flags: { json?: boolean; checkFiles: boolean }) => {
+      const { checkPlanFiles } = await import('@rstar-fleet/config');
+      const { readPlanInput } = await import('@rstar-fleet/orchestrator/fleet/plan-input');
       const { plan, text } = await readPlanInput(file);
       if (flags.checkFiles) await checkPlanFiles(plan, text, process.cwd());
       io.stdout.write(`${flags.json === true ? JSON.stringify(plan) : formatPlan(plan)}\n`);

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import { modelSimCommand } from '@rstar-fleet/model-sim';
-import { workerCommand } from '@rstar-fleet/rollout-worker';
-import { sandboxCommand } from '@rstar-fleet/sandbox';
+// The services' command modules, not their packages' index: defining a command loads only what
+// its flags need; each action loads its implementation when it runs.
+import { modelSimCommand } from '@rstar-fleet/model-sim/command';
+import { workerCommand } from '@rstar-fleet/rollout-worker/command';
+import { sandboxCommand } from '@rstar-fleet/sandbox/command';
 import type { CliIO } from '../cli-io';
 import { corpusCommand } from './corpus';
 import { demoCommand } from './demo';

@@ -7,8 +7,7 @@ import { DEFAULT_DEMO_PROBLEMS, parseDemoOptions } from '../demo/demo-options';
 import { demoProgress } from '../demo/demo-progress';
 import { ensureHostPackages } from '../demo/host-preflight';
 import { formatDemoTable } from '../demo/demo-table';
-import { runFleetDemo } from '../demo/run-self-evolution';
-import { CLI_SCRIPT } from '../fleet/plan-input';
+import { CLI_SCRIPT } from '../cli-script';
 
 const int = (value: string): number => Number(value);
 
@@ -52,6 +51,7 @@ export function demoCommand(io: CliIO): Command {
     .addHelpText('after', HELP_AFTER)
     .action(async (raw: Record<string, unknown>) => {
       const options = parseDemoOptions(raw);
+      const { runFleetDemo } = await import('../demo/run-self-evolution.js');
       const stamp = new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '');
       const runId = `demo-${stamp}-${randomBytes(2).toString('hex')}`;
       // The process edge: the only place the demo reads the environment.

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { z } from 'zod';
-import { writeSynthCorpus } from '@rstar-fleet/corpus';
 import { InvalidInputError } from '@rstar-fleet/protocol';
 import type { CliIO } from '../cli-io';
 
@@ -43,6 +42,7 @@ export function synthCommand(io: CliIO): Command {
         });
       }
       const { count, seed, out } = parsed.data;
+      const { writeSynthCorpus } = await import('@rstar-fleet/corpus');
       const started = Date.now();
       await writeSynthCorpus(out, count, seed);
       io.stderr.write(
