@@ -11,9 +11,9 @@ The model is a bigram chain: embeddings are one-hot (n_embd = n_vocab), attentio
 zero into the residual stream (their output projections are zero, the other weights random), so
 the logits of the next token depend on the last token only, through a seeded random transition
 matrix in `output.weight`. That keeps samples random but lets a prompt's last character steer
-them. Ordinary tokens lead to the stop tags often (at temperature 0.7 a step is ~15 tokens). Trigger characters, never
-sampled after ordinary tokens, make a case certain; they are printed as JSON on stdout so the
-tests do not keep their own copy:
+them. Ordinary tokens lead to the stop tags often (at temperature 0.7 a step is ~15 tokens).
+Trigger characters, never sampled after ordinary tokens, make a case certain; they are printed
+as JSON on stdout so the tests do not keep their own copy:
 
     loop        repeats itself: a step that runs to n_predict or the context end
     eos         ends on EOS at once
