@@ -66,4 +66,50 @@ describe('adaptive in-flight budget from /metrics', () => {
       await server.close();
     }
   });
+
+  it("counts llama.cpp's queue as the sequences in flight that no slot works on", async () => {
+    // requests_deferred reads 0 while 12 of the client's 16 requests wait.
+    const server = await FakeInferenceServer.start({
+      dialect: 'llamacpp',
+      latencyMs: 300,
+      metricsText: 'llamacpp:requests_processing 4\nllamacpp:requests_deferred 0\n',
+    });
+    const registry = new Registry();
+    const client = new PolicyClient({
+      dialect: 'llamacpp',
+      model: 'm',
+      endpoints: [{ url: server.url, name: 'l0' }],
+      sampling: { maxTokens: 8 },
+      governor: fastGovernor({
+        maxInFlight: 32,
+        adaptive: { minInFlight: 2, intervalMs: 60_000, targetWaiting: 4 },
+      }),
+      registry,
+    });
+    try {
+      const load = Promise.all(
+        Array.from({ length: 16 }, (_, i) =>
+          client.expand({
+            problemId: `p${i}`,
+            nodeId: '0',
+            prompt: 'Q\n',
+            n: 1,
+            depth: 1,
+            seed: i,
+            stop: [],
+          }),
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 50));
+      await client.adapt();
+      // 16 in flight − 4 processing = 12 waiting > 2 × 4: halve.
+      expect(
+        await metricValue(registry, 'rstar_inference_in_flight_limit', { endpoint: 'l0' }),
+      ).toBe(16);
+      await load;
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
 });

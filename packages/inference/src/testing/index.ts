@@ -3,3 +3,4 @@ export { FakeInferenceServer } from './fake-server';
 export type { Fault, FakeServerOptions, RecordedRequest } from './fake-server';
 export { SGLANG_EOS_TOKEN_ID } from './fake-bodies';
 export type { FakeDialect, FakeSample } from './fake-bodies';
+export { metricValue } from './metric-value';
