@@ -212,7 +212,16 @@ function build(env = process.env, log = (line) => process.stderr.write(`llama-se
       `${JSON.stringify({ pin: PIN, flags: CMAKE_FLAGS, version, buildSeconds }, null, 2)}\n`,
     );
     rmSync(dir, { recursive: true, force: true });
-    renameSync(stage, dir);
+    try {
+      renameSync(stage, dir);
+    } catch (err) {
+      // Another build of the same pin (a second checkout's set-up) finished first: use it.
+      const other = findInstall(env);
+      if (other !== null) return other;
+      throw new LlamaServerError(`cannot move the build into ${dir}: ${err.message}`, {
+        cause: err,
+      });
+    }
     log(`built in ${buildSeconds} s: ${join(dir, 'bin', 'llama-server')}`);
     return requireInstall(env);
   } finally {

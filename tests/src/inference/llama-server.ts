@@ -152,7 +152,9 @@ export class LlamaServer {
     const deadline = Date.now() + READY_DEADLINE_MS;
     while (Date.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) break;
-      const health = await fetch(`${this.url}/health`).catch(() => undefined);
+      const health = await fetch(`${this.url}/health`, {
+        signal: AbortSignal.timeout(1000),
+      }).catch(() => undefined);
       if (health?.status === 200) return;
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -27,6 +27,8 @@ import {
 
 const STOPS = compileStepProtocol().stops;
 const SLOT_CONTEXT = 256;
+/** The deadline of the suite's own requests to a server (the client's have theirs). */
+const deadline = (): AbortSignal => AbortSignal.timeout(10_000);
 
 let install: LlamaServerInstall;
 let model: TinyModel;
@@ -94,7 +96,7 @@ const count = (registry: Registry, name: string, labels: Record<string, string> 
   metricValue(registry, `rstar_inference_${name}`, labels);
 
 async function serverMetric(server: LlamaServer, name: string): Promise<number> {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const text = await (await fetch(`${server.url}/metrics`, { signal: deadline() })).text();
   const line = text.split('\n').find((l) => l.startsWith(`llamacpp:${name} `));
   if (line === undefined) throw new Error(`no llamacpp:${name} in /metrics`);
   return Number(line.split(' ')[1]);
@@ -119,7 +121,9 @@ describe('llama.cpp dialect against a real llama-server', () => {
 
     it('is the pinned build, 0.4.0-dev', async () => {
       expect(install.version).toBe('0.4.0-dev');
-      const props = (await (await fetch(`${server.url}/props`)).json()) as Record<string, unknown>;
+      const props = (await (
+        await fetch(`${server.url}/props`, { signal: deadline() })
+      ).json()) as Record<string, unknown>;
       expect(props.build_info).toBe(`b1-${install.pin.commit.slice(0, 7)}`);
       expect(props.total_slots).toBe(4);
     });
@@ -300,7 +304,7 @@ describe('llama.cpp dialect against a real llama-server', () => {
       const blocking = fetch(`${server.url}/completion`, {
         method: 'POST',
         body: JSON.stringify({ prompt: `Q ${model.triggers.loop}`, n_predict: 3000, seed: 1 }),
-        signal: blocker.signal,
+        signal: AbortSignal.any([blocker.signal, deadline()]),
       }).catch(() => undefined);
       // The first attempt gets 1 s (the learned-deadline floor, nothing learned yet); the
       // request's size bound, 10 s + 48 × 50 ms, bounds the reconnect window.
@@ -367,6 +371,7 @@ describe('llama.cpp dialect against a real llama-server', () => {
 async function realTokens(url: string, prompt: string): Promise<number> {
   const res = await fetch(`${url}/tokenize`, {
     method: 'POST',
+    signal: deadline(),
     body: JSON.stringify({ content: prompt, add_special: true }),
   });
   return ((await res.json()) as { tokens: unknown[] }).tokens.length;
@@ -386,6 +391,7 @@ interface Exchange {
 async function exchange(url: string, path: string, body?: string): Promise<Exchange> {
   const res = await fetch(url + path, {
     method: body === undefined ? 'GET' : 'POST',
+    signal: deadline(),
     ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
   });
   const text = await res.text();

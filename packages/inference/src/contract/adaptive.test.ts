@@ -14,6 +14,22 @@ const vllmMetrics = (waiting: number, kv: number, preemptions: number): string =
     `vllm:num_preemptions_total{engine="0",model_name="m"} ${preemptions}`,
   ].join('\n');
 
+/** `count` single-sample expansions of distinct problems, all at once. */
+const expandMany = (client: PolicyClient, count: number) =>
+  Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      client.expand({
+        problemId: `p${i}`,
+        nodeId: '0',
+        prompt: 'Q\n',
+        n: 1,
+        depth: 1,
+        seed: i,
+        stop: [],
+      }),
+    ),
+  );
+
 describe('adaptive in-flight budget from /metrics', () => {
   it('grows under demand while the server queue is short, halves on preemptions and full KV', async () => {
     const server = await FakeInferenceServer.start({ dialect: 'vllm', latencyMs: 200 });
@@ -32,19 +48,7 @@ describe('adaptive in-flight budget from /metrics', () => {
       metricValue(registry, 'rstar_inference_in_flight_limit', { endpoint: 'a0' });
     try {
       // Saturate the budget so growing is useful.
-      const load = Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
-          client.expand({
-            problemId: `p${i}`,
-            nodeId: '0',
-            prompt: 'Q\n',
-            n: 1,
-            depth: 1,
-            seed: i,
-            stop: [],
-          }),
-        ),
-      );
+      const load = expandMany(client, 20);
       await new Promise((r) => setTimeout(r, 20));
       server.metricsText = vllmMetrics(0, 0.3, 0);
       await client.adapt();
@@ -87,19 +91,7 @@ describe('adaptive in-flight budget from /metrics', () => {
       registry,
     });
     try {
-      const load = Promise.all(
-        Array.from({ length: 16 }, (_, i) =>
-          client.expand({
-            problemId: `p${i}`,
-            nodeId: '0',
-            prompt: 'Q\n',
-            n: 1,
-            depth: 1,
-            seed: i,
-            stop: [],
-          }),
-        ),
-      );
+      const load = expandMany(client, 16);
       await new Promise((r) => setTimeout(r, 50));
       await client.adapt();
       // 16 in flight − 4 processing = 12 waiting > 2 × 4: halve.

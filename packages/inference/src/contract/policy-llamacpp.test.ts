@@ -3,19 +3,23 @@ import { PolicyClient } from '../policy/policy-client';
 import { FakeInferenceServer } from '../testing';
 import { expandRequest, fastGovernor, STOPS } from './setup';
 
+function clientOf(server: FakeInferenceServer): PolicyClient {
+  return new PolicyClient({
+    dialect: 'llamacpp',
+    model: 'ignored',
+    endpoints: [{ url: server.url }],
+    sampling: { maxTokens: 64, topK: 0 },
+    governor: fastGovernor(),
+  });
+}
+
 describe('policy client against a llama.cpp-shaped server (native /completion)', () => {
   let server: FakeInferenceServer;
   let client: PolicyClient;
 
   beforeEach(async () => {
     server = await FakeInferenceServer.start({ dialect: 'llamacpp', contextLimit: 1024 });
-    client = new PolicyClient({
-      dialect: 'llamacpp',
-      model: 'ignored',
-      endpoints: [{ url: server.url }],
-      sampling: { maxTokens: 64, topK: 0 },
-      governor: fastGovernor(),
-    });
+    client = clientOf(server);
   });
 
   afterEach(async () => {
@@ -73,13 +77,7 @@ describe('policy client against a llama.cpp-shaped server (native /completion)',
 
   it("asks for n samples in one request (n_cmpl) while n fits the server's slots", async () => {
     const slotted = await FakeInferenceServer.start({ dialect: 'llamacpp', slots: 4 });
-    const c = new PolicyClient({
-      dialect: 'llamacpp',
-      model: 'ignored',
-      endpoints: [{ url: slotted.url }],
-      sampling: { maxTokens: 64 },
-      governor: fastGovernor(),
-    });
+    const c = clientOf(slotted);
     try {
       const out = await c.expand(expandRequest('Q\n', 3, { seed: 5 }));
       expect(slotted.posts('/completion')).toHaveLength(1);
