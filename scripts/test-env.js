@@ -3,7 +3,8 @@
 // lacks is installed here, once, and reused on the next run.
 //
 //   node scripts/test-env.js setup          node_modules (npm ci when missing), the Debian packages
-//                                           of scripts/host-packages.json, the trainer's venv
+//                                           of scripts/host-packages.json, the trainer's venv, the
+//                                           llama-server build of the inference contract suite
 //   node scripts/test-env.js test [ARGS]    setup, then tsc -b, the trainer's pytest and jest
 //                                           (ARGS go to jest, e.g. a path filter)
 //
@@ -12,10 +13,13 @@
 // The venv apps/trainer/.venv is made by the one command the trainer's README gives, and is
 // remade when apps/trainer/requirements.txt or pyproject.toml changed since it was made (a stamp
 // file inside it holds their hash; it is written last, so an interrupted install is redone).
+// llama-server (tests/src/inference) is built once from pinned source by scripts/llama-server.js
+// into a cache outside the checkout (~/.cache/rstar-fleet/llama-server/), reused by every
+// checkout and every later run; its manifest is written last, so an interrupted build is redone.
 //
 // For tests of this script only: RSTAR_SETUP_DRY_RUN=1 prints each command it would run (prefixed
 // "would run: ") instead of running it, and stops before the build; RSTAR_SETUP_PACKAGES=a,b
-// replaces the package list.
+// replaces the package list; RSTAR_CACHE_DIR moves the llama-server cache.
 'use strict';
 
 const { spawnSync } = require('node:child_process');
@@ -28,6 +32,7 @@ const {
   missingHostPackages,
   sudoInstallCommand,
 } = require('./host-packages.js');
+const llamaServer = require('./llama-server.js');
 
 const ROOT = join(__dirname, '..');
 const TRAINER = 'apps/trainer';
@@ -43,6 +48,8 @@ const PYTEST_NO_TESTS = 5;
 /** Deadlines of the steps that download (apt-get from Debian, pip from PyPI): generous, bounded. */
 const APT_DEADLINE_MS = 15 * 60_000;
 const VENV_DEADLINE_MS = 20 * 60_000;
+/** The llama-server build: a few minutes on 2 cores (plus a ~35 MB download once). */
+const LLAMA_SERVER_DEADLINE_MS = 60 * 60_000;
 
 class SetupError extends Error {}
 
@@ -191,10 +198,24 @@ function checkNoCudaTorch() {
   }
 }
 
+/** Builds llama-server for the inference contract suite unless its cache has this pin's build. */
+function setupLlamaServer(run, env) {
+  if (llamaServer.findInstall(env) !== null) return;
+  say(
+    `building llama-server (${llamaServer.PIN.package}@${llamaServer.PIN.version}'s llama.cpp) ` +
+      `into ${llamaServer.installDir(env)} (first run only: minutes)`,
+  );
+  mustRun(run, process.execPath, [join('scripts', 'llama-server.js'), 'build'], {
+    env,
+    timeoutMs: LLAMA_SERVER_DEADLINE_MS,
+  });
+}
+
 function setup(run, env, dryRun) {
   setupNodeModules(run);
   setupHostPackages(run, env);
   setupVenv(run, dryRun);
+  setupLlamaServer(run, env);
 }
 
 /** tsc -b, the trainer's pytest, then jest (last, so its summary closes the output). */

@@ -107,6 +107,10 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
     governor: {
       maxInFlight: config.maxInFlight,
       deadline: { adaptive: { floorMs: config.deadlineFloorMs } },
+      // The worker rides out a server's outage itself (the call is sent again after a pause,
+      // logged, within --outage-budget-ms): its clients report an unreachable replica after
+      // their few retries instead of waiting through a restart.
+      retries: { reconnectWindowMs: 0 },
     },
     registry: metrics.registry,
     observer: metrics.portsObserver(),

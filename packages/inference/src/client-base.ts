@@ -40,3 +40,30 @@ export function buildReplicas(options: CompiledCommon, role: string): ReplicaSet
   for (const e of endpoints) e.start();
   return new ReplicaSet(endpoints, options.routing, metrics);
 }
+
+/**
+ * Runs the parts of one call (fan-out siblings, reward batches) at the same time under a group
+ * signal that the caller's abort or the first failure fires, so the rest stop at once. Their
+ * aborts are not cancellations by the caller and are not counted as such (`callerSignal`).
+ */
+export async function together<T>(
+  signal: AbortSignal | undefined,
+  parts: readonly ((group: AbortSignal) => Promise<T>)[],
+): Promise<T[]> {
+  const group = new AbortController();
+  const onAbort = (): void => group.abort(signal?.reason);
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await Promise.all(
+      parts.map((part) =>
+        part(group.signal).catch((err: unknown) => {
+          group.abort(err);
+          throw err;
+        }),
+      ),
+    );
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -66,6 +66,22 @@ export class InferenceRequestError extends RstarError {
   }
 }
 
+/**
+ * The server could not render one sample: llama.cpp answers 500 `server_error` "The model produced
+ * output that does not match the expected … format" when the sampled bytes are not valid text
+ * (e.g. a lone byte token). The same seed fails the same way on every replica, so it is neither
+ * retried nor the replica's fault; the policy client draws the candidate again with a new seed,
+ * then drops it.
+ */
+export class InferenceSampleError extends RstarError {
+  readonly endpoint: string;
+
+  constructor(site: CallSite, message: string, options: RstarErrorOptions = {}) {
+    super('INTERNAL', at(site, `unusable sample: ${message}`), options);
+    this.endpoint = site.endpoint;
+  }
+}
+
 /** The attempt's deadline (derived from the request size) passed before the answer came. */
 export class InferenceDeadlineError extends RstarError {
   readonly endpoint: string;

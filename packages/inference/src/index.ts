@@ -28,6 +28,7 @@ export {
   InferenceMalformedError,
   InferenceOverloadedError,
   InferenceRequestError,
+  InferenceSampleError,
   InferenceUnavailableError,
 } from './errors';
 export { ContextOverflowError } from '@rstar-fleet/protocol';

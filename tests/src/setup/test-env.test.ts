@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const SCRIPTS = join(__dirname, '..', '..', '..', 'scripts');
 const NOBODY = 65534;
@@ -16,14 +16,28 @@ const AGREED_VENV_COMMAND =
   'python3 -m venv apps/trainer/.venv && apps/trainer/.venv/bin/pip install -r apps/trainer/requirements.txt' +
   ' && apps/trainer/.venv/bin/pip install --no-deps -e apps/trainer';
 
-/** A checkout with scripts/, node_modules already installed and a trainer project. */
+/** Where a checkout's llama-server cache is (RSTAR_CACHE_DIR), and its build manifest. */
+function llamaServerManifest(root: string): string {
+  const { installDir } = createRequire(__filename)(join(root, 'scripts', 'llama-server.js')) as {
+    installDir: (env: Record<string, string>) => string;
+  };
+  return join(installDir({ RSTAR_CACHE_DIR: join(root, 'cache') }), 'install.json');
+}
+
+/**
+ * A checkout with scripts/, node_modules already installed, a trainer project and a cached
+ * llama-server build (its own cache, so the host's does not matter).
+ */
 function checkout(): string {
   const root = mkdtempSync(join(tmpdir(), 'test-env-'));
   chmodSync(root, 0o755);
   mkdirSync(join(root, 'scripts'));
-  for (const file of ['test-env.js', 'host-packages.js', 'host-packages.json']) {
+  for (const file of ['test-env.js', 'host-packages.js', 'host-packages.json', 'llama-server.js']) {
     copyFileSync(join(SCRIPTS, file), join(root, 'scripts', file));
   }
+  const manifest = llamaServerManifest(root);
+  mkdirSync(dirname(manifest), { recursive: true });
+  writeFileSync(manifest, '{"version": "0.4.0-dev"}\n');
   mkdirSync(join(root, 'node_modules'));
   writeFileSync(join(root, 'node_modules', '.package-lock.json'), '{}');
   mkdirSync(join(root, 'apps', 'trainer'), { recursive: true });
@@ -57,6 +71,7 @@ function setup(
       PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
       RSTAR_SETUP_DRY_RUN: '1',
       RSTAR_SETUP_PACKAGES: packages,
+      RSTAR_CACHE_DIR: join(root, 'cache'),
     },
     ...(uid === undefined ? {} : { uid, gid: uid }),
     timeout: 60_000,
@@ -128,5 +143,17 @@ describe('scripts/test-env.js setup', () => {
     const out = setup(root, 'dpkg');
     expect(out.stdout).toBe('would run: npm ci --no-audit --no-fund\n');
     expect(out.status).toBe(0);
+  });
+
+  it("builds llama-server when its cache lacks this pin's build, and reuses the build", () => {
+    const root = checkout();
+    freshVenv(root);
+    const reused = setup(root, 'dpkg');
+    expect(reused.stdout).toBe('');
+    rmSync(llamaServerManifest(root));
+    const missing = setup(root, 'dpkg');
+    expect(missing.stdout).toBe(`would run: ${process.execPath} scripts/llama-server.js build\n`);
+    expect(missing.stderr).toContain(`into ${dirname(llamaServerManifest(root))}`);
+    expect(missing.status).toBe(0);
   });
 });

@@ -212,7 +212,71 @@ describe('governor failure handling (real HTTP)', () => {
     setTimeout(() => controller.abort(), 30);
     await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
     await new Promise((r) => setTimeout(r, 50));
-    expect(ctx.server.active).toBe(0);
+    // Every request closed (llama.cpp itself generates on until it checks the connection).
+    expect(ctx.server.open).toBe(0);
+  });
+
+  it('counts a cancellation only when the caller cancelled, not for siblings a failure aborted', async () => {
+    ctx = await setup('llamacpp', fastGovernor({ deadline: { baseMs: 5000 } }));
+    const bad = {
+      kind: 'status',
+      status: 400,
+      message: 'bad',
+      type: 'invalid_request_error',
+    } as const;
+    ctx.server.inject(bad, { kind: 'delay', ms: 2000 }, { kind: 'delay', ms: 2000 });
+    await expect(ctx.client.expand(expandRequest('Q\n', 3))).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    const cancelled = { ...LABELS, kind: 'cancelled' };
+    expect(await metricValue(ctx.registry, 'rstar_inference_errors_total', cancelled)).toBe(0);
+    ctx.server.inject({ kind: 'delay', ms: 2000 }, { kind: 'delay', ms: 2000 });
+    const controller = new AbortController();
+    const pending = ctx.client.expand(expandRequest('Q\n', 2, { signal: controller.signal }));
+    setTimeout(() => controller.abort(), 30);
+    await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(await metricValue(ctx.registry, 'rstar_inference_errors_total', cancelled)).toBe(2);
+  });
+
+  it('turns a passed deadline into a connection failure when the health probe finds the server loading', async () => {
+    ctx = await setup(
+      'llamacpp',
+      // A 200 ms attempt (nothing learned yet: the floor) of a request bounded at 5 s.
+      fastGovernor({
+        retries: { maxRetries: 1 },
+        deadline: { baseMs: 5000, adaptive: { floorMs: 200, warmupSamples: 0 } },
+      }),
+    );
+    // The attempt hangs; the server restarts meanwhile and loads its model (503 everywhere).
+    ctx.server.inject({ kind: 'hang' });
+    setTimeout(() => (ctx.server.loading = true), 100);
+    setTimeout(() => (ctx.server.loading = false), 600);
+    await expect(ctx.client.expand(expandRequest('Q\n', 1))).resolves.toHaveLength(1);
+    const errors = (kind: string) =>
+      metricValue(ctx.registry, 'rstar_inference_errors_total', { ...LABELS, kind });
+    expect(await errors('timeout')).toBe(0);
+    expect(await errors('connection')).toBe(1);
+    // 503s while loading: retried through the reconnect window, past maxRetries (1).
+    expect(await errors('http_5xx')).toBeGreaterThan(1);
+  });
+
+  it('gives a loading server the reconnect window on the last replica; none when it is 0', async () => {
+    ctx = await setup(
+      'llamacpp',
+      fastGovernor({ retries: { maxRetries: 1, reconnectWindowMs: 0 } }),
+    );
+    ctx.server.loading = true;
+    setTimeout(() => (ctx.server.loading = false), 300);
+    await expect(ctx.client.expand(expandRequest('Q\n', 1))).rejects.toMatchObject({
+      name: 'InferenceUnavailableError',
+      status: 503,
+    });
+    await ctx.client.close();
+    await ctx.server.close();
+    ctx = await setup('llamacpp', fastGovernor({ retries: { maxRetries: 1 } }));
+    ctx.server.loading = true;
+    setTimeout(() => (ctx.server.loading = false), 300);
+    await expect(ctx.client.expand(expandRequest('Q\n', 1))).resolves.toHaveLength(1);
   });
 
   it('an already-aborted signal sends nothing', async () => {

@@ -3,19 +3,23 @@ import { PolicyClient } from '../policy/policy-client';
 import { FakeInferenceServer } from '../testing';
 import { expandRequest, fastGovernor, STOPS } from './setup';
 
+function clientOf(server: FakeInferenceServer): PolicyClient {
+  return new PolicyClient({
+    dialect: 'llamacpp',
+    model: 'ignored',
+    endpoints: [{ url: server.url }],
+    sampling: { maxTokens: 64, topK: 0 },
+    governor: fastGovernor(),
+  });
+}
+
 describe('policy client against a llama.cpp-shaped server (native /completion)', () => {
   let server: FakeInferenceServer;
   let client: PolicyClient;
 
   beforeEach(async () => {
     server = await FakeInferenceServer.start({ dialect: 'llamacpp', contextLimit: 1024 });
-    client = new PolicyClient({
-      dialect: 'llamacpp',
-      model: 'ignored',
-      endpoints: [{ url: server.url }],
-      sampling: { maxTokens: 64, topK: 0 },
-      governor: fastGovernor(),
-    });
+    client = clientOf(server);
   });
 
   afterEach(async () => {
@@ -54,7 +58,8 @@ describe('policy client against a llama.cpp-shaped server (native /completion)',
       text: '# sample 1000\nx = 1000\n',
       stop: '<end_of_step>',
       finishReason: 'stop',
-      tokens: { prompt: 2, completion: '# sample 1000\nx = 1000\n'.length },
+      // 'Q\n' and the BOS llama.cpp adds.
+      tokens: { prompt: 3, completion: '# sample 1000\nx = 1000\n'.length },
     });
     const [cut] = await client.expand(expandRequest('Q [len]\n', 1));
     expect(cut).toMatchObject({ finishReason: 'length', stop: null });
@@ -67,6 +72,71 @@ describe('policy client against a llama.cpp-shaped server (native /completion)',
       .expand(expandRequest('z'.repeat(1500), 2))
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ContextOverflowError);
-    expect(err).toMatchObject({ limit: 1024, requested: 1500 });
+    expect(err).toMatchObject({ limit: 1024, requested: 1501 }); // 1500 characters + BOS
+  });
+
+  it("asks for n samples in one request (n_cmpl) while n fits the server's slots", async () => {
+    const slotted = await FakeInferenceServer.start({ dialect: 'llamacpp', slots: 4 });
+    const c = clientOf(slotted);
+    try {
+      const out = await c.expand(expandRequest('Q\n', 3, { seed: 5 }));
+      expect(slotted.posts('/completion')).toHaveLength(1);
+      expect(slotted.posts('/completion')[0]?.body).toMatchObject({ n_cmpl: 3, seed: 5 });
+      expect(out.map((x) => x.text)).toEqual([5, 6, 7].map((s) => `# sample ${s}\nx = ${s}\n`));
+      // Beyond the slots: fanned out. The slot count was read once.
+      expect(await c.expand(expandRequest('Q\n', 5, { seed: 5 }))).toHaveLength(5);
+      expect(slotted.posts('/completion')).toHaveLength(6);
+      expect(slotted.requests.filter((r) => r.path === '/props')).toHaveLength(1);
+    } finally {
+      await c.close();
+      await slotted.close();
+    }
+  });
+
+  it('keeps a step cut at the end of the context (truncated, limit) as a length cut', async () => {
+    // 1001 characters + BOS leave 22 tokens of the 1024: the sample (23 characters) is cut to 22.
+    const [cut] = await client.expand(expandRequest('z'.repeat(1001), 1));
+    expect(cut).toMatchObject({
+      stop: null,
+      finishReason: 'length',
+      text: '# sample 1000\nx = 1000', // without its last newline
+    });
+  });
+
+  it('reports a step generated after a context shift (truncated, word stop) as an overflow', async () => {
+    server.inject({
+      kind: 'raw',
+      status: 200,
+      body: JSON.stringify({
+        content: 'x = 1',
+        truncated: true,
+        stop_type: 'word',
+        stopping_word: '<end_of_step>',
+        tokens_evaluated: 1000,
+        tokens_predicted: 40,
+      }),
+    });
+    await expect(client.expand(expandRequest('Q\n', 1))).rejects.toBeInstanceOf(
+      ContextOverflowError,
+    );
+  });
+
+  it('draws a sample the server cannot render again with a new seed, then leaves it out', async () => {
+    const unusable = {
+      kind: 'status',
+      status: 500,
+      type: 'server_error',
+      message: 'The model produced output that does not match the expected Content-only format',
+    } as const;
+    server.inject(unusable);
+    const redrawn = await client.expand(expandRequest('Q\n', 2, { seed: 5 }));
+    // The first sibling (seed 5) failed and was drawn again with seed 5 + 2.
+    expect(redrawn.map((c) => c.text).sort()).toEqual(
+      [6, 7].map((s) => `# sample ${s}\nx = ${s}\n`),
+    );
+    expect(server.posts('/completion')).toHaveLength(3);
+    server.inject(unusable, unusable);
+    expect(await client.expand(expandRequest('Q\n', 1))).toEqual([]);
+    expect(server.posts('/completion')).toHaveLength(5); // never retried as such
   });
 });

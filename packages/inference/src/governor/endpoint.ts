@@ -6,11 +6,13 @@ import {
   InferenceMalformedError,
   InferenceOverloadedError,
   InferenceRequestError,
+  InferenceSampleError,
   InferenceUnavailableError,
   type CallSite,
 } from '../errors';
 import { contextOverflowFrom, isContextOverflow } from '../http/context-overflow';
 import { parseErrorBody } from '../http/error-body';
+import { isUnusableSample } from '../http/sample-error';
 import { AttemptFailure, send, type HttpAnswer } from '../http/transport';
 import type { ErrorKind, InferenceMetrics } from '../metrics';
 import { nextLimit } from './aimd';
@@ -29,9 +31,29 @@ export interface EndpointConfig {
   headers: Record<string, string>;
 }
 
+/** How one request is sent: what may abort it and where it stands in its replica order. */
+export interface CallOptions {
+  /** Aborts the request: the caller's signal, or a fan-out group's (which a failed sibling fires). */
+  signal?: AbortSignal | undefined;
+  /** The caller's own signal: an abort counts as `errors{kind="cancelled"}` only when it fired. */
+  callerSignal?: AbortSignal | undefined;
+  /**
+   * The last replica the request tries (the replica set says): a passed deadline is retried here
+   * (elsewhere the request moves on at once), and an unreachable server for the reconnect window.
+   */
+  lastReplica: boolean;
+}
+
 type Verdict =
   | { retry: false; json: unknown }
-  | { retry: true; kind: ErrorKind; error: Error; retryAfterMs?: number | undefined };
+  | {
+      retry: true;
+      kind: ErrorKind;
+      error: Error;
+      retryAfterMs?: number | undefined;
+      /** Refused, reset or 503: the server is down or restarting, not slow. */
+      unreachable: boolean;
+    };
 
 /**
  * One server: its keep-alive connection pool, in-flight budget, retry loop and (optionally) the
@@ -44,10 +66,14 @@ export class Endpoint {
   readonly role: string;
   readonly limiter: InFlightLimiter;
   private readonly agent: Agent;
+  /** One connection of its own for /metrics, the health probe and /props (see constructor). */
+  private readonly control: Agent;
   private readonly site: CallSite;
   private timer: NodeJS.Timeout | undefined;
   private lastPreemptions: number | undefined;
   private readonly latency: LatencyEstimate | null;
+  /** Sequences of the requests in flight (`n` each), for llama.cpp's derived queue. */
+  private inFlightSequences = 0;
 
   constructor(
     private readonly config: EndpointConfig,
@@ -61,15 +87,22 @@ export class Endpoint {
     this.limiter = new InFlightLimiter(settings.maxInFlight);
     const learned = settings.deadline.adaptive;
     this.latency = learned === null ? null : new LatencyEstimate(learned);
-    // Sockets sized to the largest budget the governor may grant (+1 for the /metrics poll),
-    // idle sockets closed before the server's own keep-alive timeout (uvicorn: 5 s) closes them.
-    const maxConnections = (settings.adaptive?.maxInFlight ?? settings.maxInFlight) + 1;
-    this.agent = new Agent({
-      connections: maxConnections,
+    // Sockets sized to the largest budget the governor may grant, idle sockets closed before the
+    // server's own keep-alive timeout (uvicorn: 5 s) closes them.
+    const keepAlive = {
       pipelining: 1,
       keepAliveTimeout: settings.keepAliveTimeoutMs,
       keepAliveMaxTimeout: settings.keepAliveTimeoutMs,
+    };
+    this.agent = new Agent({
+      connections: settings.adaptive?.maxInFlight ?? settings.maxInFlight,
+      ...keepAlive,
     });
+    // The control requests never queue behind the requests they are about: llama-server gives
+    // each connection a thread of a fixed pool, and a burst of requests beyond it waits unseen in
+    // its HTTP layer, where a new connection for /metrics would wait too. A kept-alive one keeps
+    // its thread.
+    this.control = new Agent({ connections: 1, ...keepAlive });
     metrics.register(this.name, this.role);
     metrics.inFlightLimit.labels(this.name, this.role).set(this.limiter.limit);
   }
@@ -91,7 +124,7 @@ export class Endpoint {
   async close(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
-    await this.agent.close();
+    await Promise.all([this.agent.close(), this.control.close()]);
   }
 
   countTokens(prompt: number, completion: number): void {
@@ -101,26 +134,33 @@ export class Endpoint {
 
   /**
    * POSTs `body` (JSON) to `path` and returns the parsed answer. Retries connection errors, 429
-   * and 5xx with backoff, and a passed deadline with a doubled one (up to the size bound) unless
-   * `retryTimeouts` is false (the replica set then tries another replica first); throws a typed
-   * error for everything else (see README "Errors").
+   * and 5xx with backoff, at most `maxRetries` times, except that on the last replica a server
+   * that refuses connections or answers 503 is retried for the reconnect window (a restart). A
+   * passed deadline is retried with a doubled deadline (up to the size bound) on the last replica
+   * only, unless a health probe finds the server stopped: then it is a connection failure.
+   * Throws a typed error for everything else (see README "Errors").
    */
   async postJson(
     path: string,
     body: unknown,
     size: RequestSize,
-    signal: AbortSignal | undefined,
-    retryTimeouts: boolean,
+    call: CallOptions,
   ): Promise<unknown> {
     const payload = JSON.stringify(body);
     const bound = deadlineMs(size, this.settings.deadline);
     let deadline = this.deadlineFor(size);
-    const { maxRetries } = this.settings.retries;
+    const { maxRetries, reconnectWindowMs } = this.settings.retries;
+    const reconnectUntil = performance.now() + Math.min(reconnectWindowMs, bound);
     for (let attempt = 0; ; attempt += 1) {
-      const verdict = await this.attempt(path, payload, deadline, bound, signal);
+      const verdict = await this.attempt(path, payload, deadline, bound, size, call);
       if (!verdict.retry) return verdict.json;
       this.metrics.errors.labels(this.name, this.role, verdict.kind).inc();
-      if (attempt >= maxRetries || (verdict.kind === 'timeout' && !retryTimeouts)) {
+      const restarting =
+        verdict.unreachable && call.lastReplica && performance.now() < reconnectUntil;
+      if (
+        !restarting &&
+        (attempt >= maxRetries || (verdict.kind === 'timeout' && !call.lastReplica))
+      ) {
         throw verdict.error;
       }
       // A request that outlived its learned deadline may just be a long one: as TCP backs off its
@@ -134,10 +174,30 @@ export class Endpoint {
         verdict.retryAfterMs,
       );
       try {
-        await sleep(delay, signal);
+        await sleep(
+          restarting ? Math.min(delay, Math.max(0, reconnectUntil - performance.now())) : delay,
+          call.signal,
+        );
       } catch (err) {
-        throw this.fail('cancelled', new InferenceCancelledError(undefined, { cause: err }));
+        throw this.cancelled(call, err);
       }
+    }
+  }
+
+  /**
+   * A GET outside the in-flight budget (like the /metrics poll): the parsed JSON body of a 200
+   * answer, or undefined when there is none in `timeoutMs` (no retries).
+   */
+  async getJson(path: string, timeoutMs: number): Promise<unknown> {
+    try {
+      const answer = await send(this.control, this.url + path, {
+        method: 'GET',
+        headers: this.config.headers,
+        deadlineMs: timeoutMs,
+      });
+      return answer.status === 200 ? (JSON.parse(answer.text) as unknown) : undefined;
+    } catch {
+      return undefined;
     }
   }
 
@@ -147,7 +207,7 @@ export class Endpoint {
     if (adaptive === null) return;
     let answer: HttpAnswer;
     try {
-      answer = await send(this.agent, this.url + adaptive.metricsPath, {
+      answer = await send(this.control, this.url + adaptive.metricsPath, {
         method: 'GET',
         headers: this.config.headers,
         deadlineMs: Math.min(adaptive.intervalMs, 5000),
@@ -156,7 +216,7 @@ export class Endpoint {
       return; // an unreachable /metrics leaves the budget as it is; requests report the outage
     }
     if (answer.status !== 200) return;
-    const load = readServerLoad(answer.text);
+    const load = readServerLoad(answer.text, this.inFlightSequences);
     const limit = nextLimit(
       {
         limit: this.limiter.limit,
@@ -186,6 +246,32 @@ export class Endpoint {
     return error;
   }
 
+  /** A cancellation, counted only when the caller cancelled (not when a sibling's failure did). */
+  private cancelled(call: CallOptions, cause: unknown): InferenceCancelledError {
+    const error = new InferenceCancelledError(undefined, { cause });
+    return call.callerSignal?.aborted === true ? this.fail('cancelled', error) : error;
+  }
+
+  /**
+   * After a passed deadline: whether the server is stopping or restarting rather than slow. A
+   * llama-server stopped with SIGTERM closes its listener (refused) but never answers the requests
+   * in flight; one that is loading answers 503.
+   */
+  private async stopped(): Promise<boolean> {
+    const probe = this.settings.healthProbe;
+    if (probe === null) return false;
+    try {
+      const answer = await send(this.control, this.url + probe.path, {
+        method: 'GET',
+        headers: this.config.headers,
+        deadlineMs: probe.timeoutMs,
+      });
+      return answer.status === 503;
+    } catch (err) {
+      return err instanceof AttemptFailure && err.kind === 'connection';
+    }
+  }
+
   private gauges(): void {
     this.metrics.inFlight.labels(this.name, this.role).set(this.limiter.inFlight);
     this.metrics.queued.labels(this.name, this.role).set(this.limiter.queued);
@@ -196,21 +282,23 @@ export class Endpoint {
     payload: string,
     deadline: number,
     bound: number,
-    signal: AbortSignal | undefined,
+    size: RequestSize,
+    call: CallOptions,
   ): Promise<Verdict> {
     let release: () => void;
-    const acquiring = this.limiter.acquire(signal);
+    const acquiring = this.limiter.acquire(call.signal);
     this.gauges();
     try {
       release = await acquiring;
     } catch (err) {
       this.gauges();
-      throw this.fail('cancelled', new InferenceCancelledError(undefined, { cause: err }));
+      throw this.cancelled(call, err);
     }
     this.gauges();
     this.metrics.requests.labels(this.name, this.role).inc();
     const stop = this.metrics.duration.labels(this.name, this.role);
     const started = performance.now();
+    this.inFlightSequences += size.sequences;
     let answer: HttpAnswer;
     try {
       answer = await send(this.agent, this.url + path, {
@@ -218,33 +306,30 @@ export class Endpoint {
         body: payload,
         headers: { 'content-type': 'application/json', ...this.config.headers },
         deadlineMs: deadline,
-        signal,
+        signal: call.signal,
       });
     } catch (err) {
       if (!(err instanceof AttemptFailure)) throw err;
-      if (err.kind === 'cancelled') {
-        throw this.fail('cancelled', new InferenceCancelledError(undefined, { cause: err }));
-      }
-      if (err.kind === 'timeout') {
+      if (err.kind === 'cancelled') throw this.cancelled(call, err);
+      if (err.kind === 'timeout' && !(await this.stopped())) {
         return {
           retry: true,
           kind: 'timeout',
           error: new InferenceDeadlineError(this.site, deadline, { cause: err }),
+          unreachable: false,
         };
       }
+      const what = err.kind === 'timeout' ? 'server stopped (health probe)' : err.message;
       return {
         retry: true,
         kind: 'connection',
-        error: new InferenceUnavailableError(
-          this.site,
-          `connection failed: ${err.message}`,
-          undefined,
-          {
-            cause: err,
-          },
-        ),
+        error: new InferenceUnavailableError(this.site, `connection failed: ${what}`, undefined, {
+          cause: err,
+        }),
+        unreachable: true,
       };
     } finally {
+      this.inFlightSequences -= size.sequences;
       stop.observe((performance.now() - started) / 1000);
       release();
       this.gauges();
@@ -273,6 +358,9 @@ export class Endpoint {
     if (isContextOverflow(body)) {
       throw this.fail('context_overflow', contextOverflowFrom(body, this.name, cause));
     }
+    if (isUnusableSample(status, body)) {
+      throw this.fail('http_5xx', new InferenceSampleError(this.site, body.message, { cause }));
+    }
     if (status === 429) {
       return {
         retry: true,
@@ -281,6 +369,7 @@ export class Endpoint {
           cause,
         }),
         retryAfterMs: parseRetryAfterMs(answer.retryAfter, Date.now()),
+        unreachable: false,
       };
     }
     if (status >= 500) {
@@ -291,6 +380,8 @@ export class Endpoint {
           cause,
         }),
         retryAfterMs: parseRetryAfterMs(answer.retryAfter, Date.now()),
+        // llama.cpp answers 503 while it loads its model (after a restart), vLLM while starting.
+        unreachable: status === 503,
       };
     }
     if (status === 408) {
@@ -299,6 +390,7 @@ export class Endpoint {
         retry: true,
         kind: 'timeout',
         error: new InferenceDeadlineError(this.site, deadline, { cause }),
+        unreachable: false,
       };
     }
     throw this.fail(

@@ -21,7 +21,7 @@ export function sumSamples(text: string): Map<string, number> {
 
 /** Load signals of an inference server, read under each server's own metric names. */
 export interface ServerLoad {
-  /** Requests queued inside the server (vLLM waiting, SGLang queue, llama.cpp deferred). */
+  /** Requests queued at the server (vLLM waiting, SGLang queue, llama.cpp: see `readServerLoad`). */
   waiting: number | undefined;
   /** KV-cache use in [0, 1] (vLLM kv/gpu cache usage, SGLang token usage). */
   kvUsage: number | undefined;
@@ -37,14 +37,24 @@ function first(sums: Map<string, number>, names: readonly string[]): number | un
   return undefined;
 }
 
-export function readServerLoad(text: string): ServerLoad {
+/**
+ * `inFlightSequences`: the sequences this client has in flight to the server. llama.cpp's
+ * `requests_deferred` misses the requests that wait in its HTTP layer (it read 0–4 while ~28
+ * waited), so its queue is taken as at least the client's sequences that no slot works on:
+ * in flight minus `requests_processing` (its busy slots). Other clients' requests make the true
+ * queue longer, never shorter.
+ */
+export function readServerLoad(text: string, inFlightSequences = 0): ServerLoad {
   const sums = sumSamples(text);
+  const reported = first(sums, [
+    'vllm:num_requests_waiting',
+    'sglang:num_queue_reqs',
+    'llamacpp:requests_deferred',
+  ]);
+  const busySlots = sums.get('llamacpp:requests_processing');
   return {
-    waiting: first(sums, [
-      'vllm:num_requests_waiting',
-      'sglang:num_queue_reqs',
-      'llamacpp:requests_deferred',
-    ]),
+    waiting:
+      busySlots === undefined ? reported : Math.max(reported ?? 0, inFlightSequences - busySlots),
     // vLLM V0 and older builds call it gpu_cache_usage_perc; both are fractions in [0, 1].
     kvUsage: first(sums, [
       'vllm:kv_cache_usage_perc',

@@ -4,8 +4,10 @@ import type { BackoffSettings } from './backoff';
 /** Compiled governor settings of one endpoint (see `GovernorOptions` for meanings and defaults). */
 export interface GovernorSettings {
   maxInFlight: number;
-  retries: BackoffSettings & { maxRetries: number };
+  retries: BackoffSettings & { maxRetries: number; reconnectWindowMs: number };
   deadline: DeadlineSettings;
+  /** null: a passed deadline is never re-classified. */
+  healthProbe: HealthProbeSettings | null;
   adaptive: AdaptiveSettings | null;
   keepAliveTimeoutMs: number;
   random: () => number;
@@ -27,6 +29,12 @@ export interface AdaptiveDeadlineSettings {
   warmupSamples: number;
 }
 
+/** The short GET after a passed deadline that tells a stopped server from a slow one. */
+export interface HealthProbeSettings {
+  path: string;
+  timeoutMs: number;
+}
+
 export interface AdaptiveSettings extends AimdSettings {
   intervalMs: number;
   metricsPath: string;
@@ -37,6 +45,11 @@ export interface RequestSize {
   inputChars: number;
   /** Tokens the server may generate per sequence (`max_tokens`); 0 for scoring. */
   outputTokens: number;
+  /**
+   * Sequences the server works on for it (`n`, or the inputs of a scoring batch): llama.cpp
+   * gives each its own slot, and the adaptive loop compares them with its busy slots.
+   */
+  sequences: number;
 }
 
 /**

@@ -21,6 +21,14 @@ export interface GovernorOptions {
     baseDelayMs?: number;
     /** Upper bound of any backoff delay, `Retry-After` included. Default 10 000 ms. */
     maxDelayMs?: number;
+    /**
+     * On the last replica a request tries, a server that refuses connections or answers 503 is
+     * retried (same backoff) until this long after the request's first attempt, however many
+     * retries that takes, so a restart (model load: tens of seconds) does not fail the request.
+     * Never past the request's deadline size bound. Elsewhere `maxRetries` applies and the
+     * request fails over. Default 30 000 ms.
+     */
+    reconnectWindowMs?: number;
   };
   /**
    * Deadline of each attempt. The size bound = baseMs + perOutputTokenMs × max_tokens +
@@ -54,6 +62,14 @@ export interface GovernorOptions {
         };
   };
   /**
+   * After an attempt's deadline passed, a GET of `path` with this short deadline: refused,
+   * reset or 503 means the server is stopping or restarting (llama.cpp stopped with SIGTERM
+   * closes its listener and never answers the requests in flight), and the attempt counts as a
+   * connection failure (retried, see `retries.reconnectWindowMs`) instead of a deadline.
+   * `false` turns it off. Default `{ path: '/health', timeoutMs: 1000 }`.
+   */
+  healthProbe?: false | { path?: string; timeoutMs?: number };
+  /**
    * Moves the in-flight budget from the server's Prometheus `/metrics` (AIMD): grows while its
    * queue is short and KV use is low, halves on preemptions, KV ≥ maxKvUsage or a long queue.
    * Off unless given.
@@ -65,7 +81,10 @@ export interface GovernorOptions {
     maxInFlight?: number;
     /** Poll period. Default 5000 ms. */
     intervalMs?: number;
-    /** Server queue length to aim at (vLLM waiting, SGLang queue, llama.cpp deferred). Default 16. */
+    /**
+     * Server queue length to aim at (vLLM waiting, SGLang queue; llama.cpp: this client's
+     * sequences in flight minus `requests_processing`, its busy slots). Default 16.
+     */
     targetWaiting?: number;
     /** Default 0.9. */
     maxKvUsage?: number;
@@ -128,6 +147,7 @@ export const governorSchema = z.strictObject({
       maxRetries: z.number().int().min(0).max(20).default(3),
       baseDelayMs: nonNeg.default(200),
       maxDelayMs: nonNeg.default(10_000),
+      reconnectWindowMs: nonNeg.default(30_000),
     })
     .prefault({}),
   deadline: z
@@ -147,6 +167,15 @@ export const governorSchema = z.strictObject({
         ])
         .prefault({}),
     })
+    .prefault({}),
+  healthProbe: z
+    .union([
+      z.literal(false).transform(() => null),
+      z.strictObject({
+        path: z.string().startsWith('/').default('/health'),
+        timeoutMs: posInt.default(1000),
+      }),
+    ])
     .prefault({}),
   adaptive: z
     .strictObject({

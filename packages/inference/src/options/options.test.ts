@@ -56,12 +56,15 @@ describe('policy options', () => {
     });
   });
 
-  it('fans out by default for openai and always for llamacpp', () => {
+  it("fans out by default for openai; llamacpp sends n within the server's slots unless told", () => {
     expect(
       compilePolicyOptions({ model: 'm', dialect: 'openai', endpoints: [{ url }] }).fanOut,
     ).toBe(true);
     expect(
-      compilePolicyOptions({ model: 'm', dialect: 'llamacpp', fanOut: false, endpoints: [{ url }] })
+      compilePolicyOptions({ model: 'm', dialect: 'llamacpp', endpoints: [{ url }] }).fanOut,
+    ).toBe(false);
+    expect(
+      compilePolicyOptions({ model: 'm', dialect: 'llamacpp', fanOut: true, endpoints: [{ url }] })
         .fanOut,
     ).toBe(true);
   });

@@ -27,8 +27,9 @@ export interface PolicyClientOptions extends CommonClientOptions {
   sampling?: SamplingOptions;
   /**
    * Send n single requests (seeds seed, seed+1, …) instead of one request with `n`. Default:
-   * false for vllm and sglang, true for openai (many such servers lack `n`); always true for
-   * llamacpp.
+   * false for vllm, sglang and llamacpp (llamacpp sends `n_cmpl` only while n is at most the
+   * server's parallel slots, and fans out otherwise), true for openai (many such servers lack
+   * `n`).
    */
   fanOut?: boolean;
 }
@@ -57,7 +58,6 @@ export type CompiledPolicyOptions = z.output<typeof policySchema> & { fanOut: bo
 /** Validates once; errors name the field (`policy.endpoints[1].url`). */
 export function compilePolicyOptions(options: PolicyClientOptions): CompiledPolicyOptions {
   const parsed = parseOptions(policySchema, options, 'policy client options');
-  const fanOut =
-    parsed.dialect === 'llamacpp' ? true : (parsed.fanOut ?? parsed.dialect === 'openai');
+  const fanOut = parsed.fanOut ?? parsed.dialect === 'openai';
   return { ...parsed, fanOut };
 }

@@ -29,8 +29,12 @@ export interface ParsedCompletion {
 /** How one server kind is asked for steps and how its answer is read. */
 export interface PolicyDialect {
   readonly path: string;
-  /** Whether one request can carry `n` samples; when false the client always fans out. */
-  readonly supportsN: boolean;
+  /**
+   * Absent: one request carries any `n` (unless the client fans out). Present (llama.cpp): one
+   * request carries `n` only up to the server's parallel slots, read from a GET of `path`; the
+   * client fans out when n is larger or the slots are unknown.
+   */
+  readonly slots?: { readonly path: string; read(json: unknown): number | undefined };
   body(call: PolicyCall, sampling: Sampling): Record<string, unknown>;
   /** Throws `DialectError` when the answer does not have the dialect's shape. */
   parse(json: unknown, call: PolicyCall): ParsedCompletion;

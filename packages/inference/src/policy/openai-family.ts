@@ -15,7 +15,6 @@ import { normalizeStop } from './stop-tag';
  * differ in the extra sampling fields they accept and in the field that names the matched stop.
  */
 interface FamilyMember {
-  supportsN: boolean;
   /** Fields beyond OpenAI's that this server takes, from the sampling settings. */
   extraFields(sampling: Sampling): Record<string, unknown>;
   /** The choice field holding the matched stop (string), EOS (null / token id); none for generic. */
@@ -55,7 +54,6 @@ function completionTokens(
 function makeDialect(member: FamilyMember): PolicyDialect {
   return {
     path: '/v1/completions',
-    supportsN: member.supportsN,
     body(call: PolicyCall, s: Sampling) {
       return {
         model: s.model,
@@ -123,7 +121,6 @@ function makeDialect(member: FamilyMember): PolicyDialect {
  * step text the next prompt is built from.
  */
 export const vllmDialect = makeDialect({
-  supportsN: true,
   stopField: 'stop_reason',
   extraFields: (s) => ({
     top_k: s.topK <= 0 ? -1 : s.topK,
@@ -143,7 +140,6 @@ export const vllmDialect = makeDialect({
  * dropped), so it is not sent.
  */
 export const sglangDialect = makeDialect({
-  supportsN: true,
   stopField: 'matched_stop',
   extraFields: (s) => ({
     top_k: s.topK <= 0 ? -1 : s.topK,
@@ -160,7 +156,6 @@ export const sglangDialect = makeDialect({
  * is recovered from the text end when the server leaves it in, else null.
  */
 export const openaiDialect = makeDialect({
-  supportsN: true,
   stopField: undefined,
   extraFields: () => ({}),
 });

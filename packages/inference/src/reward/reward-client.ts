@@ -1,6 +1,6 @@
 import type { RewardPort } from '@rstar-fleet/mcts';
-import { buildReplicas } from '../client-base';
-import type { Endpoint } from '../governor/endpoint';
+import { buildReplicas, together } from '../client-base';
+import type { CallOptions, Endpoint } from '../governor/endpoint';
 import {
   compileRewardOptions,
   type CompiledRewardOptions,
@@ -43,8 +43,8 @@ export class RewardClient implements RewardPort {
   async score(prefixes: string[], signal?: AbortSignal, routingKey?: string): Promise<number[]> {
     if (prefixes.length === 0) return [];
     const key = routingKey ?? prefixes[0] ?? '';
-    return this.replicas.run(key, (endpoint, { retryTimeouts }) =>
-      this.scoreOn(endpoint, prefixes, signal, retryTimeouts),
+    return this.replicas.run(key, (endpoint, { lastReplica }) =>
+      this.scoreOn(endpoint, prefixes, signal, lastReplica),
     );
   }
 
@@ -70,44 +70,33 @@ export class RewardClient implements RewardPort {
     endpoint: Endpoint,
     prefixes: string[],
     signal: AbortSignal | undefined,
-    retryTimeouts: boolean,
+    lastReplica: boolean,
   ): Promise<number[]> {
     const size = this.options.maxBatchSize;
     const batches: string[][] = [];
     for (let i = 0; i < prefixes.length; i += size) batches.push(prefixes.slice(i, i + size));
-    const group = new AbortController();
-    const onAbort = (): void => group.abort(signal?.reason);
-    if (signal?.aborted) onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const parts = await Promise.all(
-        batches.map((b) =>
-          this.scoreBatch(endpoint, b, group.signal, retryTimeouts).catch((err: unknown) => {
-            group.abort(err);
-            throw err;
-          }),
-        ),
-      );
-      return parts.flat();
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    const parts = await together(
+      signal,
+      batches.map(
+        (b) => (group: AbortSignal) =>
+          this.scoreBatch(endpoint, b, { signal: group, callerSignal: signal, lastReplica }),
+      ),
+    );
+    return parts.flat();
   }
 
   private async scoreBatch(
     endpoint: Endpoint,
     inputs: string[],
-    signal: AbortSignal,
-    retryTimeouts: boolean,
+    call: CallOptions,
   ): Promise<number[]> {
     const body = { ...this.dialect.body(inputs, this.settings), ...this.options.extraBody };
     const inputChars = inputs.reduce((a, s) => a + s.length, 0);
     const json = await endpoint.postJson(
       this.dialect.path,
       body,
-      { inputChars, outputTokens: 0 },
-      signal,
-      retryTimeouts,
+      { inputChars, outputTokens: 0, sequences: inputs.length },
+      call,
     );
     try {
       const parsed = this.dialect.parse(json, inputs.length, this.settings);

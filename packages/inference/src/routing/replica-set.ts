@@ -25,7 +25,8 @@ interface Health {
  * cooling down, they are tried anyway in preference order: refusing outright would fail jobs
  * that a recovered server could serve. A request that outlived its deadline goes to the next
  * replica at once (a hung server answers nothing, however long it is given); on the last one it
- * is retried there (`retryTimeouts`), with a longer deadline each time.
+ * is retried there (`lastReplica`), with a longer deadline each time, and a server that refuses
+ * connections is waited for through a restart (the governor's reconnect window).
  */
 export class ReplicaSet {
   private readonly health = new Map<Endpoint, Health>();
@@ -52,17 +53,17 @@ export class ReplicaSet {
   /**
    * Runs `call` on `key`'s replica; when it is unavailable or did not answer in time, marks it and
    * fails over to the next. Other errors (400, overflow, 429 exhaustion, cancel) are the
-   * request's, not the replica's: thrown. `retryTimeouts` is true for the last replica tried.
+   * request's, not the replica's: thrown. `lastReplica` is true for the last replica tried.
    */
   async run<T>(
     key: string,
-    call: (e: Endpoint, attempt: { retryTimeouts: boolean }) => Promise<T>,
+    call: (e: Endpoint, attempt: { lastReplica: boolean }) => Promise<T>,
   ): Promise<T> {
     let last: unknown;
     const order = this.order(key);
     for (const [i, endpoint] of order.entries()) {
       try {
-        const result = await call(endpoint, { retryTimeouts: i === order.length - 1 });
+        const result = await call(endpoint, { lastReplica: i === order.length - 1 });
         this.markHealthy(endpoint);
         return result;
       } catch (err) {

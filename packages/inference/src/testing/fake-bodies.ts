@@ -141,32 +141,113 @@ export function completionBody(
   };
 }
 
-export function llamacppCompletionBody(
-  prompt: string,
-  promptTokens: number,
-  sample: FakeSample,
-  seed: number,
-): Record<string, unknown> {
+/** What the fake llama-server knows about the request and the sample it drew. */
+export interface LlamacppAnswer {
+  /** The prompt as sent (the real server echoes it detokenized, BOS first). */
+  prompt: string;
+  /** Prompt tokens with the BOS the server adds. */
+  promptTokens: number;
+  sample: FakeSample;
+  seed: number;
+  /** Position in an `n_cmpl` answer (0 for a single one). */
+  index: number;
+  /** The slot that served it. */
+  slot: number;
+  /** The generation reached the end of the slot's context (no context shift): a cut step. */
+  truncated: boolean;
+  body: Record<string, unknown>;
+  model: string;
+}
+
+/** A `/completion` answer as llama-server 0.4.0-dev writes it (non-streaming). */
+export function llamacppCompletionBody(a: LlamacppAnswer): Record<string, unknown> {
+  const { sample, promptTokens } = a;
   const stopType = sample.finish === 'length' ? 'limit' : sample.stop === null ? 'eos' : 'word';
   return {
-    index: 0,
+    index: a.index,
     content: sample.text,
     tokens: [],
-    id_slot: 0,
+    id_slot: a.slot,
     stop: true,
-    model: 'gpt-3.5-turbo',
+    model: a.model,
     tokens_predicted: sample.completionTokens,
     tokens_evaluated: promptTokens,
-    generation_settings: { seed, n_predict: -1 },
-    prompt,
+    generation_settings: {
+      seed: a.seed,
+      temperature: a.body.temperature,
+      top_k: a.body.top_k,
+      top_p: a.body.top_p,
+      min_p: a.body.min_p,
+      repeat_penalty: a.body.repeat_penalty,
+      stop: a.body.stop,
+      max_tokens: a.body.n_predict,
+      n_predict: a.body.n_predict,
+      stream: false,
+      chat_format: 'Content-only',
+    },
+    prompt: `<s> ${a.prompt}`,
     has_new_line: sample.text.includes('\n'),
-    truncated: false,
+    truncated: a.truncated,
     stop_type: stopType,
     stopping_word: stopType === 'word' ? sample.stop : '',
     tokens_cached: promptTokens + sample.completionTokens - 1,
-    timings: { cache_n: Math.max(0, promptTokens - 8), prompt_n: Math.min(8, promptTokens) },
+    timings: {
+      cache_n: 0,
+      prompt_n: promptTokens,
+      predicted_n: sample.completionTokens,
+    },
   };
 }
+
+/** llama-server's answers outside `/completion`, byte for byte where it matters. */
+export const LLAMACPP = {
+  /** Every route while the model loads (after a start or restart); no Retry-After header. */
+  loading: { error: { message: 'Loading model', type: 'unavailable_error', code: 503 } },
+  /** Any unknown route (with `Connection: close`). */
+  notFound: { error: { message: 'File Not Found', type: 'not_found_error', code: 404 } },
+  health: { status: 'ok' },
+  /**
+   * A request body that is not JSON: nlohmann's parse error, as a 500. `at` is the 0-based
+   * offset where parsing failed (the end of the text when it ended early).
+   */
+  badJson(text: string, at: number, detail: string): Record<string, unknown> {
+    const before = text.slice(0, at);
+    const line = before.split('\n').length;
+    const column = at - (before.lastIndexOf('\n') + 1) + 1;
+    return {
+      error: {
+        code: 500,
+        message: `[json.exception.parse_error.101] parse error at line ${line}, column ${column}: ${detail}`,
+        type: 'server_error',
+      },
+    };
+  },
+  /** `n`/`n_cmpl` above the server's `--parallel`. */
+  tooManyCompletions(field: string, slots: number, n: number): Record<string, unknown> {
+    return {
+      error: {
+        code: 400,
+        message: `Field '${field}': Value must be between 1 <= value <= ${slots}, but got ${n}`,
+        type: 'invalid_request_error',
+      },
+    };
+  },
+  /** The part of `GET /props` clients read. */
+  props(slots: number, slotContext: number, model: string): Record<string, unknown> {
+    return {
+      default_generation_settings: { n_ctx: slotContext },
+      total_slots: slots,
+      model_alias: model,
+      endpoint_slots: true,
+      endpoint_props: false,
+      endpoint_metrics: true,
+      bos_token: '<s>',
+      eos_token: '</s>',
+      build_info: 'b1-80fb11a',
+      is_sleeping: false,
+    };
+  },
+} as const;
 
 export function vllmClassifyBody(
   model: string,

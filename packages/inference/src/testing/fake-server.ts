@@ -4,6 +4,7 @@ import {
   completionBody,
   contextOverflowBody,
   errorEnvelope,
+  LLAMACPP,
   llamacppCompletionBody,
   sglangClassifyBody,
   vllmClassifyBody,
@@ -28,8 +29,13 @@ export type Fault =
 export interface FakeServerOptions {
   dialect: FakeDialect;
   model?: string;
-  /** Context window in tokens; the fake counts one token per prompt character. Default 100 000. */
+  /**
+   * Context window in tokens; the fake counts one token per prompt character. llama.cpp: the
+   * context of one slot, and the prompt counts the BOS it adds. Default 100 000.
+   */
   contextLimit?: number;
+  /** llama.cpp `--parallel`: the most samples one request may ask for (`n_cmpl`). Default 1. */
+  slots?: number;
   /** Latency of every normal answer (so concurrency is observable). Default 0. */
   latencyMs?: number;
   /** Text of a sample; default is derived from seed + index (distinct per sibling). */
@@ -47,16 +53,29 @@ export interface RecordedRequest {
 }
 
 /**
+ * How long a llama-server goes on generating for a client that disconnected: it notices at its
+ * next check of the connection (`HTTP_POLLING_SECONDS`).
+ */
+const LLAMACPP_DISCONNECT_POLL_MS = 1000;
+
+/**
  * A real HTTP server (port 0) that answers `/v1/completions`, `/completion`, `/classify`,
- * `/pooling` and `/metrics` with each real server's response shapes and error bodies. The prompt
- * markers `[len]` (step cut by max_tokens) and `[eos]` (ended on EOS) steer the default sampler.
+ * `/pooling`, `/health` and `/metrics` (llama.cpp also `/props`) with each real server's response
+ * shapes and error bodies. The prompt markers `[len]` (step cut by max_tokens) and `[eos]` (ended
+ * on EOS) steer the default sampler. The llama.cpp bodies were compared field by field with a
+ * real llama-server 0.4.0-dev (tests/src/inference).
  */
 export class FakeInferenceServer {
   readonly requests: RecordedRequest[] = [];
   readonly faults: Fault[] = [];
   metricsText: string;
+  /** While true every route answers 503 as a server loading its model does (llama.cpp's body). */
+  loading = false;
+  /** Requests the server is working on (a llama.cpp one goes on a while after its client left). */
   active = 0;
   maxActive = 0;
+  /** Requests whose HTTP exchange is still open. */
+  open = 0;
   private readonly options: Required<Omit<FakeServerOptions, 'metricsText'>>;
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -68,6 +87,7 @@ export class FakeInferenceServer {
     this.options = {
       model: 'fake-model',
       contextLimit: 100_000,
+      slots: 1,
       latencyMs: 0,
       sample: defaultSample,
       score: (text) => (text.length % 11) - 5,
@@ -109,44 +129,71 @@ export class FakeInferenceServer {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const d = this.options.dialect;
       const text = Buffer.concat(chunks).toString('utf8');
-      let body: Record<string, unknown> = {};
-      try {
-        body = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
-      } catch {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (this.loading) {
+        // llama.cpp's pre-routing check: every route, /health included, until the model loaded.
         this.json(
           res,
-          400,
-          errorEnvelope(this.options.dialect, 400, 'invalid JSON body', 'BadRequestError'),
+          503,
+          d === 'llamacpp'
+            ? LLAMACPP.loading
+            : errorEnvelope(d, 503, 'Loading model', 'unavailable_error'),
         );
         return;
       }
-      const path = (req.url ?? '/').split('?')[0] ?? '/';
-      this.requests.push({ method: req.method ?? 'GET', path, body });
-      if (req.method === 'GET' && path === '/metrics') {
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        res.end(this.metricsText);
+      let body: Record<string, unknown> = {};
+      try {
+        body = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+      } catch (err) {
+        if (d === 'llamacpp') {
+          const message = (err as Error).message;
+          const at = Number(/position (\d+)/.exec(message)?.[1] ?? text.length);
+          this.json(res, 500, LLAMACPP.badJson(text, at, message));
+        } else this.json(res, 400, errorEnvelope(d, 400, 'invalid JSON body', 'BadRequestError'));
         return;
       }
+      this.requests.push({ method: req.method ?? 'GET', path, body });
+      if (req.method === 'GET' && this.get(path, res)) return;
       this.active += 1;
+      this.open += 1;
       this.maxActive = Math.max(this.maxActive, this.active);
+      let answered = false;
       let finished = false;
       const done = (): void => {
         if (finished) return;
         finished = true;
         this.active -= 1;
       };
-      res.on('close', done);
       const fault = this.faults.shift();
+      const delay = (fault?.kind === 'delay' ? fault.ms : 0) + this.options.latencyMs;
+      const answerAt = fault?.kind === 'hang' ? Infinity : Date.now() + delay;
+      res.on('close', () => {
+        this.open -= 1;
+        if (answered || d !== 'llamacpp') {
+          done();
+          return;
+        }
+        // The client left: llama.cpp generates on until its next connection check.
+        const left = Math.min(answerAt - Date.now(), LLAMACPP_DISCONNECT_POLL_MS);
+        const t = setTimeout(
+          () => {
+            this.timers.delete(t);
+            done();
+          },
+          Math.max(0, left),
+        );
+        this.timers.add(t);
+      });
       if (fault?.kind === 'reset') {
         req.socket.destroy();
-        done();
         return;
       }
       if (fault?.kind === 'hang') return;
-      const delay = (fault?.kind === 'delay' ? fault.ms : 0) + this.options.latencyMs;
       const answer = (): void => {
         if (res.destroyed) return;
+        answered = true;
         if (fault?.kind === 'status') {
           const headers: Record<string, string> =
             fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter };
@@ -179,6 +226,25 @@ export class FakeInferenceServer {
     });
   }
 
+  /** Answers the GET routes that never fail and never count as work; false for any other. */
+  private get(path: string, res: ServerResponse): boolean {
+    const d = this.options.dialect;
+    if (path === '/metrics') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      res.end(this.metricsText);
+    } else if (path === '/health') {
+      // vLLM and SGLang answer an empty 200.
+      if (d === 'llamacpp') this.json(res, 200, LLAMACPP.health);
+      else res.writeHead(200).end();
+    } else if (path === '/props' && d === 'llamacpp') {
+      const { slots, contextLimit, model } = this.options;
+      this.json(res, 200, LLAMACPP.props(slots, contextLimit, model));
+    } else {
+      return false;
+    }
+    return true;
+  }
+
   private route(path: string, body: Record<string, unknown>, res: ServerResponse): void {
     const d = this.options.dialect;
     if (
@@ -191,6 +257,8 @@ export class FakeInferenceServer {
       (path === '/pooling' && d === 'vllm')
     ) {
       this.classify(path, body, res);
+    } else if (d === 'llamacpp') {
+      this.json(res, 404, LLAMACPP.notFound);
     } else {
       this.json(res, 404, errorEnvelope(d, 404, `Not Found: ${path}`, 'NotFoundError'));
     }
@@ -198,29 +266,71 @@ export class FakeInferenceServer {
 
   private completions(body: Record<string, unknown>, res: ServerResponse): void {
     const d = this.options.dialect;
+    if (d === 'llamacpp') {
+      this.llamacppCompletion(body, res);
+      return;
+    }
     const prompt = typeof body.prompt === 'string' ? body.prompt : '';
-    const stop = Array.isArray(body.stop)
-      ? body.stop.filter((s): s is string => typeof s === 'string')
-      : [];
     const seed = typeof body.seed === 'number' ? body.seed : 0;
-    const maxTokens = Number(d === 'llamacpp' ? body.n_predict : body.max_tokens);
-    const n = d === 'llamacpp' ? 1 : Number(body.n ?? 1);
+    const maxTokens = Number(body.max_tokens);
+    const n = Number(body.n ?? 1);
     const promptTokens = prompt.length;
     const limit = this.options.contextLimit;
-    const overflow = d === 'llamacpp' ? promptTokens > limit : promptTokens + maxTokens > limit;
-    if (overflow) {
+    if (promptTokens + maxTokens > limit) {
       this.json(res, 400, contextOverflowBody(d, 'completions', limit, promptTokens, maxTokens));
       return;
     }
     const samples = Array.from({ length: n }, (_, i) =>
-      this.options.sample(prompt, seed + i, stop),
+      this.options.sample(prompt, seed + i, stopsOf(body)),
     );
-    const first = samples[0];
-    if (d === 'llamacpp' && first !== undefined) {
-      this.json(res, 200, llamacppCompletionBody(prompt, promptTokens, first, seed));
-    } else {
-      this.json(res, 200, completionBody(d, this.options.model, promptTokens, samples));
+    this.json(res, 200, completionBody(d, this.options.model, promptTokens, samples));
+  }
+
+  /**
+   * llama.cpp `/completion`: the context is a slot's and counts the BOS it adds (a prompt of
+   * exactly the context is rejected); a generation that reaches the end of the context stops
+   * there, `truncated` with a `limit` stop; `n_cmpl` (or `n`) up to `--parallel` answers an array.
+   */
+  private llamacppCompletion(body: Record<string, unknown>, res: ServerResponse): void {
+    const { slots, contextLimit: limit, model } = this.options;
+    const prompt = typeof body.prompt === 'string' ? body.prompt : '';
+    const seed = typeof body.seed === 'number' ? body.seed : 0;
+    const nField = body.n_cmpl !== undefined ? 'n_cmpl' : 'n';
+    const n = Number(body[nField] ?? 1);
+    if (!(n >= 1 && n <= slots)) {
+      this.json(res, 400, LLAMACPP.tooManyCompletions(nField, slots, n));
+      return;
     }
+    const promptTokens = prompt.length + 1;
+    if (promptTokens >= limit) {
+      this.json(res, 400, contextOverflowBody('llamacpp', 'completions', limit, promptTokens, 0));
+      return;
+    }
+    const answers = Array.from({ length: n }, (_, index) => {
+      let sample = this.options.sample(prompt, seed + index, stopsOf(body));
+      const room = limit - promptTokens;
+      const truncated = sample.completionTokens >= room;
+      if (truncated) {
+        sample = {
+          text: sample.text.slice(0, room),
+          stop: null,
+          finish: 'length',
+          completionTokens: room,
+        };
+      }
+      return llamacppCompletionBody({
+        prompt,
+        promptTokens,
+        sample,
+        seed: seed + index,
+        index,
+        slot: index,
+        truncated,
+        body,
+        model,
+      });
+    });
+    this.json(res, 200, n === 1 ? answers[0] : answers);
   }
 
   private classify(path: string, body: Record<string, unknown>, res: ServerResponse): void {
@@ -251,9 +361,18 @@ export class FakeInferenceServer {
     body: unknown,
     headers: Record<string, string> = {},
   ): void {
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    // llama-server closes the connection after every error answer.
+    const close =
+      this.options.dialect === 'llamacpp' && status >= 400 ? { connection: 'close' } : {};
+    res.writeHead(status, { 'content-type': 'application/json', ...close, ...headers });
     res.end(JSON.stringify(body));
   }
+}
+
+function stopsOf(body: Record<string, unknown>): string[] {
+  return Array.isArray(body.stop)
+    ? body.stop.filter((s): s is string => typeof s === 'string')
+    : [];
 }
 
 function defaultSample(prompt: string, seed: number, stop: readonly string[]): FakeSample {
