@@ -92,10 +92,34 @@ function searchOnce(
 ): Promise<SearchResult> {
   const call = signal === undefined ? {} : { signal };
   switch (options.mode) {
-    case 'system2':
-      return createMcts(ports, { ...options.mcts, seed }).search(problem, call);
-    case 'beam':
-      return createBeamSearch(ports, { ...options.beam, seed }).search(problem, call);
+    case 'system2': {
+      const m = options.mcts;
+      return createMcts(ports, {
+        qRule: m.qRule,
+        candidates: m.candidates,
+        rollouts: m.rollouts,
+        maxDepth: m.maxDepth,
+        c: m.c,
+        unvisited: m.unvisited,
+        concurrency: m.concurrency,
+        yieldEvery: m.yieldEvery,
+        collapseAnswers: m.collapseAnswers,
+        protocol: options.protocol,
+        seed,
+      }).search(problem, call);
+    }
+    case 'beam': {
+      const b = options.beam;
+      return createBeamSearch(ports, {
+        candidates: b.candidates,
+        beamWidth: b.beamWidth,
+        maxDepth: b.maxDepth,
+        maxExpansions: b.maxExpansions,
+        collapseAnswers: b.collapseAnswers,
+        protocol: options.protocol,
+        seed,
+      }).search(problem, call);
+    }
     case 'greedy':
     case 'maj':
     case 'best-of-n':

@@ -96,18 +96,20 @@ export interface CompiledTestTimeOptions {
   /** Settings of a sampled full solution (one candidate per step). */
   readonly solution: CompiledExpansionOptions;
   readonly selection: CompiledAnswerSelection;
+  /** The protocol settings as given (the engines compile them with their other options). */
+  readonly protocol: Readonly<Partial<StepProtocolConfig>>;
 }
 
 /** rStar-Math's evaluation settings (reference `training-serving-eval.md` §C.1). */
 export const TEST_TIME_DEFAULTS = Object.freeze({
-  mode: 'system2' as TestTimeMode,
+  mode: 'system2',
   runs: 64,
   seed: 0,
   concurrentRuns: 4,
   mcts: Object.freeze({ candidates: 32, rollouts: 12, maxDepth: 16, c: 2 }),
   beam: Object.freeze({ candidates: 8, beamWidth: 8, maxDepth: 16 }),
   solutionMaxDepth: 16,
-  selection: Object.freeze({ topK: 4, vote: 'plain' as VoteRule }),
+  selection: Object.freeze({ topK: 4, vote: 'plain' }),
 });
 
 const KEYS = [
@@ -165,5 +167,6 @@ export function compileTestTimeOptions(
       }),
       vote: enumOption(selection.vote ?? d.selection.vote, VOTE_RULES, `${prefix}.selection.vote`),
     }),
+    protocol: Object.freeze({ ...protocol }),
   });
 }
