@@ -15,7 +15,7 @@ import { bestAnswerOf, type RunAnswer } from './run-answer';
 function answerNodes(answers: Array<[string, number]>): SearchRecordNode[] {
   return [
     { id: '0', parent: null, depth: 0, text: '', kind: 'root', q: 0, n: 0 },
-    { id: '0.0', parent: '0', depth: 1, text: 'x = 1<end_of_step>', kind: 'step', q: 0.1, n: 1 },
+    { id: '0.0', parent: '0', depth: 1, text: 'x = 1<end_of_step>', kind: 'code', q: 0.1, n: 1 },
     ...answers.map(([answer, ppm], i): SearchRecordNode => ({
       id: `0.0.${i}`,
       parent: '0.0',
