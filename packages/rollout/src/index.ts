@@ -16,6 +16,13 @@ export {
 } from './fleet-ports';
 export { TestTimeSolver, type TestTimeSolverOptions } from './test-time-solver';
 export {
+  formatSolveRecord,
+  solveRecord,
+  type SolveContext,
+  type SolveRecord,
+  type SolveStep,
+} from './solve-record';
+export {
   sandboxExecutorFor,
   toExecutionResult,
   type SandboxExecutorOptions,
