@@ -181,7 +181,7 @@ export function formatSolveRecord(r: SolveRecord): string {
     r.winner.steps.forEach((s, i) => {
       const notes = [`PPM ${fixed(s.ppm)}`, ...(s.exec === null ? [] : [`exec ${s.exec}`])];
       lines.push(`    step ${i + 1} [${s.kind}; ${notes.join(', ')}]`);
-      for (const l of s.text.trimEnd().split('\n')) lines.push(`      ${l}`);
+      for (const l of s.text.trim().split('\n')) lines.push(`      ${l}`);
     });
   }
   return `${lines.join('\n')}\n`;
