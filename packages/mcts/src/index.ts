@@ -37,6 +37,5 @@ export { qValue, isSelectable, stepsTo } from './tree/node';
 export type { SearchNode } from './tree/node';
 export * from './step-protocol';
 export { toRecord, fromRecord } from './record';
-export { selectAnswer } from './answer-selection';
-export type { AnswerSelection, SelectedAnswer } from './answer-selection';
+export * from './test-time';
 export * from './extract';

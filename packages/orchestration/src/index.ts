@@ -84,3 +84,4 @@ export {
   type ShardProgressEvent,
   type ShardState,
 } from './types';
+export { testTimeModels, type TestTimeModels } from './test-time-models';

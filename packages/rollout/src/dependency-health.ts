@@ -221,7 +221,7 @@ export async function probeHttp(url: string, signal: AbortSignal): Promise<void>
  * `sandboxes` by address, so a probe never queues behind the search's calls.
  */
 export function manifestChecks(
-  manifest: RoundManifest,
+  manifest: Pick<RoundManifest, 'policy' | 'ppm' | 'sandbox'>,
   sandboxes: SandboxProbeClients,
 ): DependencyCheck[] {
   const checks: DependencyCheck[] = manifest.sandbox.addresses.map((address) => ({

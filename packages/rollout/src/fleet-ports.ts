@@ -10,6 +10,12 @@ import type { RoundManifest } from '@rstar-fleet/protocol';
 import { SandboxClient } from '@rstar-fleet/protocol/sandbox';
 import { sandboxExecutorFor, type SandboxExecutorOptions } from './sandbox-executor';
 
+/**
+ * What ports are built from: the models, their endpoints, the sandboxes and the sampling of a
+ * round manifest (or of a test-time target that names them the same way).
+ */
+export type PortsTarget = Pick<RoundManifest, 'policy' | 'ppm' | 'sandbox' | 'sampling'>;
+
 /** Where a search unit gets its ports: one set per (manifest, problem). */
 export interface PortsProvider {
   portsFor(manifest: RoundManifest, problemId: string): SearchPorts;
@@ -69,7 +75,7 @@ export class FleetPorts implements PortsProvider {
 
   constructor(private readonly options: FleetPortsOptions = {}) {}
 
-  portsFor(manifest: RoundManifest, problemId: string): SearchPorts {
+  portsFor(manifest: PortsTarget, problemId: string): SearchPorts {
     const policy = this.policyFor(manifest);
     const reward = this.rewardFor(manifest);
     const sandboxes = manifest.sandbox.addresses.map((a) => this.sandboxFor(a));
@@ -117,7 +123,7 @@ export class FleetPorts implements PortsProvider {
     await Promise.allSettled(closing);
   }
 
-  private policyFor(manifest: RoundManifest): PolicyClient {
+  private policyFor(manifest: PortsTarget): PolicyClient {
     const { policy, sampling } = manifest;
     const key = JSON.stringify([policy, sampling]);
     let client = this.policies.get(key);
@@ -138,7 +144,7 @@ export class FleetPorts implements PortsProvider {
     return client;
   }
 
-  private rewardFor(manifest: RoundManifest): RewardClient | null {
+  private rewardFor(manifest: PortsTarget): RewardClient | null {
     const { ppm } = manifest;
     if (ppm === null) return null;
     const key = JSON.stringify(ppm);

@@ -7,7 +7,21 @@
  */
 export { runShard, type ShardDeps, type ShardHooks } from './run-shard';
 export { ManifestCache } from './manifests';
-export { FleetPorts, fleetGrader, type FleetPortsOptions, type PortsProvider } from './fleet-ports';
+export {
+  FleetPorts,
+  fleetGrader,
+  type FleetPortsOptions,
+  type PortsProvider,
+  type PortsTarget,
+} from './fleet-ports';
+export { TestTimeSolver, type TestTimeSolverOptions } from './test-time-solver';
+export {
+  formatSolveRecord,
+  solveRecord,
+  type SolveContext,
+  type SolveRecord,
+  type SolveStep,
+} from './solve-record';
 export {
   sandboxExecutorFor,
   toExecutionResult,

@@ -12,6 +12,7 @@ import { extractCommand } from './extract';
 import { planCommand } from './plan';
 import { requeueCommand } from './requeue';
 import { runCommand } from './run';
+import { solveCommand } from './solve';
 import { statusCommand } from './status';
 
 /** Every subcommand of `rstar-fleet`; each feature adds its factory here. */
@@ -24,6 +25,7 @@ export const commandFactories: ReadonlyArray<(io: CliIO) => Command> = [
   statusCommand,
   requeueCommand,
   extractCommand,
+  solveCommand,
   sandboxCommand,
   modelSimCommand,
   workerCommand,

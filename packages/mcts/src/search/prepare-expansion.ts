@@ -139,7 +139,9 @@ async function grade(ctx: SearchContext, children: ChildDraft[]): Promise<void> 
  * time, for the answers (whose PPM score is their reward).
  */
 async function score(ctx: SearchContext, prompt: string, children: ChildDraft[]): Promise<void> {
-  const testTime = ctx.problem.reference === null;
+  // A sampled solution without a PPM (greedy, maj@k) leaves its answer unscored; MCTS and beam
+  // search refuse to start a test-time search without a reward port.
+  const testTime = ctx.problem.reference === null && ctx.ports.reward !== undefined;
   const scored = children.filter((c) =>
     c.terminal === null ? ctx.scoreSteps : testTime && c.terminal === 'answer',
   );
