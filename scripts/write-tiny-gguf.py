@@ -161,7 +161,9 @@ def main() -> int:
     w.add_tensor("blk.0.attn_q.weight", rand(n_embd, n_embd))
     w.add_tensor("blk.0.attn_k.weight", rand(n_embd, n_embd))
     w.add_tensor("blk.0.attn_v.weight", rand(n_embd, n_embd))
-    w.add_tensor("blk.0.attn_output.weight", np.zeros((n_embd, n_embd), dtype=np.float32))
+    w.add_tensor(
+        "blk.0.attn_output.weight", np.zeros((n_embd, n_embd), dtype=np.float32)
+    )
     w.add_tensor("blk.0.ffn_norm.weight", np.ones(n_embd, dtype=np.float32))
     w.add_tensor("blk.0.ffn_gate.weight", rand(n_ff, n_embd))
     w.add_tensor("blk.0.ffn_up.weight", rand(n_ff, n_embd))
