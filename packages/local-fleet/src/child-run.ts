@@ -11,6 +11,8 @@ export interface SpawnSpec {
   /** The whole environment (nothing is inherited beyond it). */
   env: Record<string, string | undefined>;
   onLine: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** SIGKILL what the process left in its group once it exits. */
+  reapGroup: boolean;
 }
 
 /** One process of a supervised child, from spawn to exit (a restart is another ChildRun). */
@@ -47,8 +49,8 @@ function splitLines(stream: Readable | null, onLine: (line: string) => void): vo
 /**
  * Spawns a process in a process group of its own: a terminal's Ctrl-C reaches only the host
  * (which stops its children in order), and a group kill reaches what the child started (a
- * fork-server, a hook). Once the process exits, whatever it left in its group is SIGKILLed, as a
- * container's processes all go with it.
+ * fork-server, a hook). Once the process exits, whatever it left in its group is SIGKILLed
+ * (`reapGroup`), as a container's processes all go with it.
  */
 export function spawnChild(spec: SpawnSpec): ChildRun {
   const spawnedAt = Date.now();
@@ -67,7 +69,7 @@ export function spawnChild(spec: SpawnSpec): ChildRun {
       if (exit !== null) return;
       exit = how;
       if (pid !== null) {
-        killGroup(pid);
+        if (spec.reapGroup) killGroup(pid);
         untrackGroup(pid);
       }
       resolve(how);

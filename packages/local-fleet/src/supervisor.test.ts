@@ -34,9 +34,9 @@ async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_00
   }
 }
 
-/** Prints `ready <argv[1]>` (and what else `body` adds), then runs `body`. */
+/** Runs `body`, then prints `ready <argv[1]>` (after: a SIGTERM handler is in place by then). */
 function script(body: string): string {
-  return `console.log('ready ' + (process.argv[1] ?? '')); ${body}`;
+  return `${body}; console.log('ready ' + (process.argv[1] ?? ''));`;
 }
 
 const readyLine = readyOnLine('a line "ready"', (line) =>
@@ -102,7 +102,7 @@ describe('LocalFleet: start and stop', () => {
     await waitFor('grandchild gone', () => !alive(grandchild));
 
     // A child that exits on SIGTERM but leaves its grandchild behind: the leftover goes too.
-    const leaving = await f.start({
+    const leavingSpec: ChildSpec<string> = {
       name: 'leaving',
       args: [
         '-e',
@@ -112,10 +112,18 @@ describe('LocalFleet: start and stop', () => {
       ],
       env: { PATH: '/usr/bin:/bin' },
       ready: readyLine,
-    });
+    };
+    const leaving = await f.start(leavingSpec);
     const left = Number(leaving.info);
     await expect(leaving.stop()).resolves.toEqual({ code: 0, signal: null });
     await waitFor('leftover grandchild gone', () => !alive(left));
+
+    // reapGroup false (a test of the child's own cleanup): the leftover is left alone.
+    const observed = await f.start({ ...leavingSpec, name: 'observed', reapGroup: false });
+    const kept = Number(observed.info);
+    await observed.stop();
+    expect(alive(kept)).toBe(true);
+    process.kill(kept, 'SIGKILL');
   });
 
   it('fails the first start with the reason, and does not restart it', async () => {

@@ -34,6 +34,11 @@ export interface ChildSpec<T> {
   readyTimeoutMs?: number;
   /** This child's own stop grace. Default: the fleet's. */
   stopGraceMs?: number;
+  /**
+   * SIGKILL whatever the child left in its process group once it exits (crash or stop). Default
+   * true; false for a test that checks the child cleans up after itself.
+   */
+  reapGroup?: boolean;
 }
 
 /** A child under supervision: one process at a time, started again after a crash (policy). */
@@ -204,6 +209,7 @@ class Supervision<T> implements SupervisedChild<T> {
       args,
       cwd: this.spec.cwd,
       env: this.spec.env,
+      reapGroup: this.spec.reapGroup ?? true,
       onLine: (line, stream) => {
         pushBounded(this.logs, line, keepLines);
         pushBounded(tail.output, line, reportLines);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
+import { killAllChildren } from '@rstar-fleet/local-fleet';
 import type { CliIO } from '../cli-io';
-import { killAllChildServices } from '../demo/child-service';
 import { DEFAULT_DEMO_PROBLEMS, parseDemoOptions } from '../demo/demo-options';
 import { demoProgress } from '../demo/demo-progress';
 import { ensureHostPackages } from '../demo/host-preflight';
@@ -73,7 +73,7 @@ export function demoCommand(io: CliIO): Command {
       const onSignal = (signal: NodeJS.Signals): void => {
         if (abort.signal.aborted) {
           // A second Ctrl-C: no more waiting.
-          killAllChildServices();
+          killAllChildren();
           process.exit(130);
         }
         io.stderr.write(`\nrstar-fleet demo: ${signal}, stopping (Ctrl-C again to force)\n`);
@@ -82,7 +82,7 @@ export function demoCommand(io: CliIO): Command {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       // The services are in their own process groups: should this process die anyway, they go.
-      process.on('exit', killAllChildServices);
+      process.on('exit', killAllChildren);
       try {
         const result = await runFleetDemo(options, runId, {
           cliScript: CLI_SCRIPT,
@@ -100,7 +100,7 @@ export function demoCommand(io: CliIO): Command {
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-        process.off('exit', killAllChildServices);
+        process.off('exit', killAllChildren);
       }
     });
 }

@@ -1,6 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expandHook, parsePlan } from '@rstar-fleet/config';
-import { LOCAL_SIM_PLAN, renderLocalPlan, type LocalPlanSettings } from './local-plan';
+import {
+  LOCAL_SIM_PLAN,
+  deployedCheckpoint,
+  renderLocalPlan,
+  type LocalPlanSettings,
+} from './local-plan';
 
 const template = readFileSync(LOCAL_SIM_PLAN, 'utf8');
 const local: LocalPlanSettings = {
@@ -13,8 +20,12 @@ const local: LocalPlanSettings = {
 };
 
 describe('renderLocalPlan', () => {
-  it('points examples/local-sim.yaml at a local fleet and keeps its rounds', () => {
-    const plan = parsePlan(renderLocalPlan(template, local), 'rendered.yaml');
+  it('points examples/local-sim.yaml at a local fleet and keeps its rounds and comments', () => {
+    const text = renderLocalPlan(template, local);
+    const plan = parsePlan(text, 'rendered.yaml');
+    expect(text).toContain('/tmp/x/corpus.jsonl # written by `rstar-fleet corpus synth`');
+    expect(text).toContain("prefix: '{demo-1}' # a private queue key prefix");
+    expect(text).toContain('  # Round 4: 16 candidates, 2 trees with different seeds;');
     expect(plan.corpus.path).toBe('/tmp/x/corpus.jsonl');
     expect(plan.store).toEqual({ kind: 'dir', dir: '/tmp/x/store' });
     expect(plan.redis).toMatchObject({ url: 'redis://127.0.0.1:6390', prefix: '{demo-1}' });
@@ -77,9 +88,42 @@ describe('renderLocalPlan', () => {
     expect(two.rounds).toHaveLength(2);
   });
 
+  it('puts a proxy in front of the policy only, when asked', () => {
+    const plan = parsePlan(
+      renderLocalPlan(template, { ...local, policyUrl: 'http://127.0.0.1:18002' }),
+      'proxied.yaml',
+    );
+    expect(plan.rounds[0]?.policy.endpoints.map((e) => e.url)).toEqual(['http://127.0.0.1:18002']);
+    expect(plan.rounds[0]?.ppm?.endpoints.map((e) => e.url)).toEqual(['http://127.0.0.1:18001']);
+  });
+
   it('fails loudly when the example lost an anchor', () => {
     expect(() => renderLocalPlan(template.replace(/^ {2}addresses: .*$/m, ''), local)).toThrow(
       /sandbox addresses/,
     );
+  });
+});
+
+describe('deployedCheckpoint', () => {
+  it("names the checkpoint of the run's last succeeded deploy, null before any", () => {
+    const runDir = mkdtempSync(join(tmpdir(), 'rstar-deployed-'));
+    try {
+      expect(deployedCheckpoint(runDir)).toBeNull();
+      const round = (n: number, deploy: string | null) => ({
+        round: n,
+        hooks: { train: null, deploy: deploy === null ? null : { status: deploy } },
+      });
+      const write = (rounds: unknown[]): void =>
+        writeFileSync(join(runDir, 'run.json'), JSON.stringify({ rounds }));
+      mkdirSync(runDir, { recursive: true });
+      write([round(1, null), round(2, null)]);
+      expect(deployedCheckpoint(runDir)).toBeNull();
+      write([round(1, 'succeeded'), round(2, 'failed'), round(3, null)]);
+      expect(deployedCheckpoint(runDir)).toBe(join(runDir, 'round-1', 'checkpoint.json'));
+      write([round(1, 'succeeded'), round(2, 'succeeded'), round(3, null)]);
+      expect(deployedCheckpoint(runDir)).toBe(join(runDir, 'round-2', 'checkpoint.json'));
+    } finally {
+      rmSync(runDir, { recursive: true, force: true });
+    }
   });
 });
