@@ -22,6 +22,11 @@ export interface DemoProgress extends FleetObserver {
 const PLAIN_PROGRESS_EVERY_MS = 10_000;
 /** Lines of a dead service's last output shown on the console (its log has them all). */
 const CONSOLE_LAST_LINES = 3;
+/** A longer line (a JSON log line, an error) is cut there on the console. */
+const CONSOLE_WIDTH = 160;
+
+const cut = (text: string): string =>
+  text.length <= CONSOLE_WIDTH ? text : `${text.slice(0, CONSOLE_WIDTH - 1)}…`;
 
 interface Outage {
   /** `sandbox 127.0.0.1:50051` */
@@ -41,7 +46,7 @@ const ago = (ms: number): string => `${Math.max(0, Math.round((Date.now() - ms) 
 function outagesOf(status: Pick<RunStatus, 'workers' | 'redis'>): Map<string, Outage> {
   const down = new Map<string, Outage>();
   if (!status.redis.reachable) {
-    const what = `redis ${status.redis.address}`;
+    const what = `redis ${hostOf(status.redis.address)}`;
     down.set(what, { what, since: Date.now(), detail: status.redis.error ?? '', workers: [] });
   }
   for (const record of status.workers) {
@@ -60,6 +65,24 @@ function outagesOf(status: Pick<RunStatus, 'workers' | 'redis'>): Map<string, Ou
     }
   }
   return down;
+}
+
+/** `host:port` of a URL (no scheme, no credentials). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** A supervisor event for the console: its last lines few and cut. */
+function consoleLine(event: ChildEvent): string {
+  const shown =
+    'lastLines' in event
+      ? { ...event, lastLines: event.lastLines.slice(-CONSOLE_LAST_LINES).map(cut) }
+      : event;
+  return describeChildEvent(shown);
 }
 
 export function demoProgress(stderr: NodeJS.WritableStream): DemoProgress {
@@ -118,17 +141,13 @@ export function demoProgress(stderr: NodeJS.WritableStream): DemoProgress {
     child(event) {
       if (event.kind === 'crashed') {
         restarting.set(event.child, event.at.getTime());
-        say(
-          `  ! ${describeChildEvent({ ...event, lastLines: event.lastLines.slice(-CONSOLE_LAST_LINES) })}`,
-        );
+        say(`  ! ${consoleLine(event)}`);
       } else if (event.kind === 'restarted') {
         restarting.delete(event.child);
-        say(`  ${describeChildEvent(event)}`);
+        say(`  ${consoleLine(event)}`);
       } else if (event.kind === 'gave-up') {
         restarting.delete(event.child);
-        say(
-          `  ! ${describeChildEvent({ ...event, lastLines: event.lastLines.slice(-CONSOLE_LAST_LINES) })}`,
-        );
+        say(`  ! ${consoleLine(event)}`);
       }
       refresh();
     },
@@ -141,7 +160,7 @@ export function demoProgress(stderr: NodeJS.WritableStream): DemoProgress {
           continue;
         }
         const from = outage.workers.length === 0 ? '' : ` from ${outage.workers.join(', ')}`;
-        const why = outage.detail === '' ? '' : ` (${outage.detail})`;
+        const why = outage.detail === '' ? '' : ` (${cut(outage.detail)})`;
         say(`  ! ${what} unreachable${from} since ${clock(outage.since)}${why}`);
       }
       for (const [what, outage] of outages) {
