@@ -4,6 +4,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  readlinkSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -508,6 +509,25 @@ export async function startFleetServices(
     await teardown();
     throw err;
   }
+}
+
+/**
+ * Processes running in `dir` or below it as `<pid> <command line>` (the demo starts every service
+ * with the store as its cwd; redis-server moves to its data directory).
+ */
+export function processesIn(dir: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      if (cwd === dir || cwd.startsWith(`${dir}/`)) {
+        found.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
+      }
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
 }
 
 /** Shard jobs a worker has started and not yet finished, from its log lines. */
