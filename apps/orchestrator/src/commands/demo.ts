@@ -24,6 +24,8 @@ What runs, all on this machine (child processes of this command, stopped when it
 Outputs: <out>/runs/<run id>/ in the store layout (plan.yaml, run.json, round-<r>/{shards,
 results,sft.jsonl,ppm_pairs.jsonl,unsolved.jsonl,stats.json,hooks}), plus demo/ with the
 corpus, the plan and every service's log. Ctrl-C stops the fleet (bounded) and keeps outputs.
+A service that dies (kill -9 one to see) is restarted with backoff on the same port and reported
+with what died, why and when it came back (demo/logs/fleet.log too); the run goes on.
 `;
 
 export function demoCommand(io: CliIO): Command {
