@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { RunState } from '@rstar-fleet/orchestration';
@@ -52,15 +51,11 @@ interface Kill {
   roundEnded: boolean;
 }
 
-describe('rstar-fleet demo under kill -9 of each kind of child', () => {
-  let out: string;
-  beforeAll(async () => {
-    out = await mkdtemp(join(tmpdir(), 'rstar-demo-kill-'));
-  });
-  afterAll(async () => {
-    await rm(out, { recursive: true, force: true });
-  });
+/** The demo's --out: the run, its logs, and every service's working directory. */
+const out = mkdtempSync(join(tmpdir(), 'rstar-demo-kill-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
 
+describe('rstar-fleet demo under kill -9 of each kind of child', () => {
   it('restarts a killed worker, sandbox, simulator and Redis mid-round and writes every result exactly once', async () => {
     const demo = spawn(
       process.execPath,

@@ -6,7 +6,7 @@ import { describeChildEvent, type ChildEvent } from './events';
 import { freePort } from './free-port';
 import { killAllChildren } from './live-groups';
 import type { SupervisorOptions } from './options';
-import { readyOnHttp, readyOnLine, readyOnPort } from './readiness';
+import { readyOnHttp, readyOnLine, readyOnPort, type Readiness } from './readiness';
 import { LocalFleet, type ChildSpec, type SupervisedChild } from './supervisor';
 
 /**
@@ -156,33 +156,23 @@ describe('LocalFleet: start and stop', () => {
     const port = await freePort();
     const server = (status: number): string =>
       `setTimeout(() => require('http').createServer((q, s) => s.writeHead(${status}).end()).listen(${port}, '127.0.0.1'), 200);`;
-    const tcp = await f.start({
-      name: 'tcp',
-      args: ['-e', server(200)],
-      env: {},
-      ready: readyOnPort(port),
-    });
+    const serving = <T>(status: number, ready: Readiness<T>, readyTimeoutMs?: number) =>
+      f.start({
+        name: `http-${status}`,
+        args: ['-e', server(status)],
+        env: {},
+        ready,
+        readyTimeoutMs,
+      });
+    const tcp = await serving(200, readyOnPort(port));
     expect(tcp.info).toEqual({ port });
     await tcp.stop();
     const url = `http://127.0.0.1:${port}/health`;
-    const http = await f.start({
-      name: 'http',
-      args: ['-e', server(200)],
-      env: {},
-      ready: readyOnHttp(url),
-    });
+    const http = await serving(200, readyOnHttp(url));
     expect(http.info).toEqual({ url });
     await http.stop();
     // A server that answers 503 is not ready.
-    await expect(
-      f.start({
-        name: 'sick',
-        args: ['-e', server(503)],
-        env: {},
-        ready: readyOnHttp(url),
-        readyTimeoutMs: 1_000,
-      }),
-    ).rejects.toThrow(ChildReadyTimeoutError);
+    await expect(serving(503, readyOnHttp(url), 1_000)).rejects.toThrow(ChildReadyTimeoutError);
   });
 });
 

@@ -230,63 +230,64 @@ class Supervision<T> implements SupervisedChild<T> {
     }
   }
 
-  private ready(run: ChildRun): Promise<T> {
+  /**
+   * Resolves with the readiness value of `run`; rejects once it exits first, or when the start
+   * deadline passes.
+   */
+  private async ready(run: ChildRun): Promise<T> {
     const readiness = this.spec.ready;
     const timeoutMs = this.options.readyTimeoutMs;
-    const deadline = Date.now() + timeoutMs;
-    return new Promise<T>((resolve, reject) => {
-      let settled = false;
-      const settle = (fn: () => void): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        fn();
-      };
-      const timer = setTimeout(
+    const over = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
         () =>
-          settle(() =>
-            reject(
-              new ChildReadyTimeoutError(this.name, timeoutMs, readiness.what, this.lastLines()),
-            ),
+          reject(
+            new ChildReadyTimeoutError(this.name, timeoutMs, readiness.what, this.lastLines()),
           ),
         timeoutMs,
       );
-      void run.exited.then((exit) =>
-        settle(() => {
-          const error = run.spawnError();
-          reject(
-            error === null
-              ? new ChildStartError(
-                  this.name,
-                  `exited before it was ready (${describeExit(exit)})`,
-                  this.lastLines(),
-                )
-              : new ChildStartError(
-                  this.name,
-                  `cannot spawn ${this.command}: ${error.message}`,
-                  [],
-                  {
-                    cause: error,
-                  },
-                ),
-          );
-        }),
-      );
-      if (readiness.kind === 'line') {
-        this.onReadyLine = (line) => {
-          const value = readiness.match(line);
-          if (value !== undefined) settle(() => resolve(value));
-        };
-        return;
-      }
-      void (async () => {
-        while (!settled) {
-          const value = await readiness.probe(Math.max(1, Math.min(1_000, deadline - Date.now())));
-          if (value !== undefined) return settle(() => resolve(value));
-          await new Promise((r) => setTimeout(r, readiness.intervalMs));
-        }
-      })();
     });
+    const exited = run.exited.then((exit): never => {
+      const error = run.spawnError();
+      if (error !== null) {
+        throw new ChildStartError(this.name, `cannot spawn ${this.command}: ${error.message}`, [], {
+          cause: error,
+        });
+      }
+      const how = `exited before it was ready (${describeExit(exit)})`;
+      throw new ChildStartError(this.name, how, this.lastLines());
+    });
+    const served =
+      readiness.kind === 'line'
+        ? new Promise<T>((resolve) => {
+            this.onReadyLine = (line) => {
+              const value = readiness.match(line);
+              if (value !== undefined) resolve(value);
+            };
+          })
+        : this.probe(readiness, Date.now() + timeoutMs, over.signal);
+    try {
+      // The losers' later rejections are handled by the race.
+      return await Promise.race([served, exited, deadline]);
+    } finally {
+      clearTimeout(timer);
+      over.abort();
+    }
+  }
+
+  /** Polls a probe until it answers with a value (or `signal` ends the wait). */
+  private async probe(
+    readiness: Extract<Readiness<T>, { kind: 'probe' }>,
+    deadline: number,
+    signal: AbortSignal,
+  ): Promise<T> {
+    while (!signal.aborted) {
+      const value = await readiness.probe(Math.max(1, Math.min(1_000, deadline - Date.now())));
+      if (value !== undefined) return value;
+      await new Promise((r) => setTimeout(r, readiness.intervalMs));
+    }
+    throw new ChildStartError(this.name, 'stopped waiting for it to get ready', []);
   }
 
   /** Sleeps `ms`, or less when stop() wakes it. */
