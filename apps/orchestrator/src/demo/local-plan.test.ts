@@ -105,22 +105,44 @@ describe('renderLocalPlan', () => {
 });
 
 describe('deployedCheckpoint', () => {
-  it("names the checkpoint of the run's last succeeded deploy, null before any", () => {
+  it('names the checkpoint of the last round deployed or deploying, null before any', () => {
     const runDir = mkdtempSync(join(tmpdir(), 'rstar-deployed-'));
     try {
       expect(deployedCheckpoint(runDir)).toBeNull();
-      const round = (n: number, deploy: string | null) => ({
+      const round = (n: number, status: string, deploy: string | null) => ({
         round: n,
+        status,
         hooks: { train: null, deploy: deploy === null ? null : { status: deploy } },
       });
       const write = (rounds: unknown[]): void =>
         writeFileSync(join(runDir, 'run.json'), JSON.stringify({ rounds }));
-      mkdirSync(runDir, { recursive: true });
-      write([round(1, null), round(2, null)]);
+      for (const r of [1, 2]) {
+        mkdirSync(join(runDir, `round-${r}`));
+        writeFileSync(join(runDir, `round-${r}`, 'checkpoint.json'), '{}');
+      }
+      write([round(1, 'searching', null), round(2, 'pending', null)]);
       expect(deployedCheckpoint(runDir)).toBeNull();
-      write([round(1, 'succeeded'), round(2, 'failed'), round(3, null)]);
+      write([round(1, 'done', 'succeeded'), round(2, 'training', null), round(3, 'pending', null)]);
       expect(deployedCheckpoint(runDir)).toBe(join(runDir, 'round-1', 'checkpoint.json'));
-      write([round(1, 'succeeded'), round(2, 'succeeded'), round(3, null)]);
+      // The deploy hook of round 2 runs: the simulator it restarts must serve round 2's.
+      write([
+        round(1, 'done', 'succeeded'),
+        round(2, 'deploying', null),
+        round(3, 'pending', null),
+      ]);
+      expect(deployedCheckpoint(runDir)).toBe(join(runDir, 'round-2', 'checkpoint.json'));
+      write([
+        round(1, 'done', 'succeeded'),
+        round(2, 'done', 'succeeded'),
+        round(3, 'searching', null),
+      ]);
+      expect(deployedCheckpoint(runDir)).toBe(join(runDir, 'round-2', 'checkpoint.json'));
+      // A round deploying without a checkpoint written (not this plan's hooks) is not one.
+      write([
+        round(1, 'done', 'succeeded'),
+        round(2, 'done', 'succeeded'),
+        round(3, 'deploying', null),
+      ]);
       expect(deployedCheckpoint(runDir)).toBe(join(runDir, 'round-2', 'checkpoint.json'));
     } finally {
       rmSync(runDir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 import type { RunState } from '@rstar-fleet/orchestration';
@@ -119,9 +119,10 @@ function editRounds(
 }
 
 /**
- * The checkpoint the run's last succeeded deploy hook loaded into the simulator
- * (`round-<r>/checkpoint.json`, where the example plan's hooks write it), or null before the
- * first deploy. A simulator started again (after a crash, or by a test) loads this one, as a
+ * The checkpoint a simulator (re)started now must serve (`round-<r>/checkpoint.json`, where the
+ * example plan's hooks write it), or null before the first deploy: that of the last round whose
+ * deploy hook succeeded, or is running (the hook loads it into the restarted simulator anyway,
+ * and once its load is answered the round counts as deployed before run.json says so). As a
  * restarted inference server comes back with the model it was deployed with.
  */
 export function deployedCheckpoint(runDir: string): string | null {
@@ -131,7 +132,9 @@ export function deployedCheckpoint(runDir: string): string | null {
   } catch {
     return null;
   }
-  const deployed = state.rounds.filter((r) => r.hooks.deploy?.status === 'succeeded');
-  const last = deployed.at(-1);
-  return last === undefined ? null : join(runDir, `round-${last.round}`, 'checkpoint.json');
+  const deployed = state.rounds
+    .filter((r) => r.hooks.deploy?.status === 'succeeded' || r.status === 'deploying')
+    .map((r) => join(runDir, `round-${r.round}`, 'checkpoint.json'))
+    .filter((checkpoint) => existsSync(checkpoint));
+  return deployed.at(-1) ?? null;
 }
