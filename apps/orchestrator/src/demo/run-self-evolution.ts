@@ -7,6 +7,7 @@ import { writeSynthCorpus } from '@rstar-fleet/corpus';
 import {
   LocalFleet,
   describeChildEvent,
+  type CrashLoopError,
   freePort,
   startPrivateRedis,
   type SupervisedChild,
@@ -221,7 +222,14 @@ export async function runFleetDemo(
     }, HEALTH_POLL_MS);
     // A crashed service is restarted (its shards run again, exactly once by key); only one that
     // keeps crashing ends the demo, with the reason.
-    const state = await Promise.race([step(orch.start().then(() => orch.done)), fleet.crashLoop]);
+    const crashLoop = fleet.crashLoop.catch((err: CrashLoopError) => {
+      throw new RstarError(
+        err.code,
+        `${err.message}; its log: ${join(logDir, `${err.child}.log`)}`,
+        { cause: err },
+      );
+    });
+    const state = await Promise.race([step(orch.start().then(() => orch.done)), crashLoop]);
     const policies = new Map(state.rounds.map((r) => [r.round, r.models.policy.model]));
     return {
       rounds: demoRows(progress.rounds, plan.rounds, policies),
