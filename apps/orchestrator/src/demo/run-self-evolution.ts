@@ -249,6 +249,8 @@ export async function runFleetDemo(
     await orchestrator?.close().catch(() => undefined);
     await Promise.all(services.map((s) => s.stop(STOP_GRACE_MS.worker)));
     await Promise.all(servers.map((s) => s.stop(STOP_GRACE_MS.server)));
+    // Whatever started before a sibling's start failed (Promise.all above) goes too.
+    await fleet.stop();
     // Redis held only coordination state; the run's outputs are all in the store.
     await rm(join(demoDir, 'redis'), { recursive: true, force: true });
     await Promise.all(
