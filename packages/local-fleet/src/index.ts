@@ -6,7 +6,6 @@
  * CrashLoopError after repeated crashes, a bounded stop. And the one private-Redis launcher
  * (AOF, so a restarted Redis keeps queues and leases).
  */
-export { CrashBackoff, type CrashDecision } from './backoff';
 export { ChildReadyTimeoutError } from './child-ready-timeout-error';
 export { ChildStartError } from './child-start-error';
 export { CrashLoopError } from './crash-loop-error';
