@@ -11,7 +11,8 @@ import {
   type ShardJobData,
 } from '@rstar-fleet/protocol';
 import { bullConnection, SHARD_QUEUE, shardJobOptions } from '@rstar-fleet/queue';
-import { startRedisServer, uniquePrefix, type RedisServerHandle } from '@rstar-fleet/queue/testing';
+import { startPrivateRedis, type PrivateRedis } from '@rstar-fleet/local-fleet';
+import { uniquePrefix } from '@rstar-fleet/queue/testing';
 import { testUidBase } from '@rstar-fleet/sandbox/testing';
 import {
   FileSystemStore,
@@ -62,7 +63,7 @@ export interface SearchSettings {
 export interface Cluster {
   readonly dir: string;
   readonly store: FileSystemStore;
-  readonly redis: RedisServerHandle;
+  readonly redis: PrivateRedis;
   readonly prefix: string;
   readonly planPath: string;
   readonly sandbox: ServiceProcess;
@@ -82,7 +83,7 @@ const simReady = (line: string): Record<string, unknown> | null => {
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), 'rstar-bench-fleet-'));
   const started: ServiceProcess[] = [];
-  const redis = await startRedisServer();
+  const redis = await startPrivateRedis();
   try {
     const sandbox = await startService(
       'sandbox',

@@ -8,7 +8,8 @@ import { parsePlan } from '@rstar-fleet/config';
 import { writeSynthCorpus } from '@rstar-fleet/corpus';
 import { DEFAULT_LEASE_MS, Orchestrator } from '@rstar-fleet/orchestration';
 import { bullConnection, createRedis, ROUND_QUEUE, SHARD_QUEUE } from '@rstar-fleet/queue';
-import { startRedisServer, uniquePrefix } from '@rstar-fleet/queue/testing';
+import { startPrivateRedis } from '@rstar-fleet/local-fleet';
+import { uniquePrefix } from '@rstar-fleet/queue/testing';
 import type { BenchResult } from './bench-result';
 import { intFlag, type BenchFlags } from './bench-flags';
 
@@ -53,7 +54,7 @@ export async function benchFleetIngest(flags: BenchFlags = {}): Promise<BenchRes
   const problems = intFlag(flags, 'problems', 747_000);
   const shardSize = intFlag(flags, 'shard-size', 256);
   const dir = mkdtempSync(join(tmpdir(), 'rstar-bench-ingest-'));
-  const redis = await startRedisServer();
+  const redis = await startPrivateRedis();
   const prefix = uniquePrefix('bench');
   // `worker` role: commands wait for the connection instead of failing before it is up.
   const client = createRedis({ url: redis.url, role: 'worker', connectionName: 'rstar-bench' });

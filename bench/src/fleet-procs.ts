@@ -1,23 +1,24 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { LocalFleet, jsonLine, readyOnLine } from '@rstar-fleet/local-fleet';
 
 /**
  * Starts fleet services as separate processes through the installed CLI, exactly as an operator
- * does, and waits for each one's ready line; reads their CPU time from /proc. Benchmarks only:
- * the tests have their own harness (tests/src/fleet/harness.ts).
+ * does, under the supervisor (@rstar-fleet/local-fleet) and waits for each one's ready line;
+ * reads their CPU time from /proc. Benchmarks only: the tests have their own harness
+ * (tests/src/fleet/harness.ts).
  */
 export const repoRoot = join(__dirname, '..', '..');
 export const cliPath = join(repoRoot, 'apps', 'cli', 'bin', 'rstar-fleet.js');
 
 export interface ServiceProcess {
   readonly name: string;
-  readonly child: ChildProcess;
   readonly pid: number;
   /** Fields of the ready line (ports). */
   readonly ready: Record<string, unknown>;
-  /** Every line it wrote (for error messages). */
-  readonly logs: string[];
+  /** Its last lines (for error messages). */
+  readonly logs: readonly string[];
   /** CPU seconds (user + system) of the process and all its descendants. */
   cpuSeconds(): number;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when it has exited. */
@@ -30,25 +31,22 @@ export type ReadyMatcher = (line: string) => Record<string, unknown> | null;
 /** A pino JSON line with `msg === message`. */
 export function pinoReady(message: string): ReadyMatcher {
   return (line) => {
-    if (!line.startsWith('{')) return null;
-    try {
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      return entry.msg === message ? entry : null;
-    } catch {
-      return null;
-    }
+    const entry = jsonLine(line);
+    return entry?.msg === message ? entry : null;
   };
 }
 
 export interface StartServiceOptions {
   env?: NodeJS.ProcessEnv;
   readyTimeoutMs?: number;
-  /** Called with every line (after the ready line too). */
-  onLine?: (line: string) => void;
 }
 
-/** Keeps the last lines only: a long benchmark must not hold every log line in memory. */
-const MAX_LOG_LINES = 400;
+/**
+ * A benchmark measures a steady fleet: a service that crashes stays down (and the measurement
+ * fails) instead of being restarted mid-measurement. The last 400 lines are kept per service: a
+ * long benchmark must not hold every log line in memory.
+ */
+const fleet = new LocalFleet({ restart: 'never', keepLines: 400, stopGraceMs: 15_000 });
 
 export async function startService(
   name: string,
@@ -56,59 +54,24 @@ export async function startService(
   isReady: ReadyMatcher,
   options: StartServiceOptions = {},
 ): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [cliPath, ...args], {
+  const child = await fleet.start({
+    name,
+    args: [cliPath, ...args],
     cwd: repoRoot,
     // A fixed, small environment (as an operator's unit file would give): nothing of the
     // benchmark's own environment leaks into the services.
     env: { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    ready: readyOnLine(`the ready line of ${name}`, (line) => isReady(line) ?? undefined),
+    readyTimeoutMs: options.readyTimeoutMs,
   });
-  const logs: string[] = [];
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    let done = false;
-    const onLine = (line: string): void => {
-      logs.push(line);
-      if (logs.length > MAX_LOG_LINES) logs.shift();
-      options.onLine?.(line);
-      if (done) return;
-      const fields = isReady(line);
-      if (fields !== null) {
-        done = true;
-        resolve(fields);
-      }
-    };
-    for (const stream of [child.stdout, child.stderr]) {
-      let partial = '';
-      stream?.on('data', (chunk: Buffer) => {
-        const lines = (partial + chunk.toString('utf8')).split('\n');
-        partial = lines.pop() ?? '';
-        lines.forEach(onLine);
-      });
-    }
-    void exited.then(() => {
-      if (!done) reject(new Error(`${name} exited before ready:\n${logs.join('\n')}`));
-    });
-    setTimeout(() => {
-      if (done) return;
-      child.kill('SIGKILL');
-      reject(new Error(`${name} not ready after ${options.readyTimeoutMs ?? 60_000} ms`));
-    }, options.readyTimeoutMs ?? 60_000).unref();
-  });
-  const pid = child.pid ?? -1;
   return {
     name,
-    child,
-    pid,
-    ready,
-    logs,
-    cpuSeconds: () => treeCpuSeconds(pid),
-    async stop(graceMs = 15_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(force);
+    pid: child.pid,
+    ready: child.info,
+    logs: child.logs,
+    cpuSeconds: () => treeCpuSeconds(child.pid),
+    async stop(graceMs) {
+      await child.stop(graceMs);
     },
   };
 }

@@ -1,11 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { RunState } from '@rstar-fleet/orchestration';
-import { expectConsistentRound, readRoundFiles } from './fleet/harness';
+import { expectConsistentRound, processesIn, readRoundFiles } from './fleet/harness';
 
 const run = promisify(execFile);
 const repoRoot = join(__dirname, '..', '..');
@@ -13,21 +12,6 @@ const cli = join(repoRoot, 'apps', 'cli', 'bin', 'rstar-fleet.js');
 const env = { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin` };
 
 jest.setTimeout(300_000);
-
-/** Processes running in `dir` (the demo starts every service with the store as its cwd). */
-function processesIn(dir: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (readlinkSync(`/proc/${pid}/cwd`) === dir) {
-        found.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
-      }
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return found;
-}
 
 describe('rstar-fleet demo (the fleet as child processes of the real CLI)', () => {
   let out: string;

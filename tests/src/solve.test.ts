@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { LocalFleet, freePort } from '@rstar-fleet/local-fleet';
 import {
-  freePort,
   startSandbox,
   startSimulator,
   type LaunchContext,
@@ -68,7 +68,7 @@ describe('rstar-fleet solve (CLI process, simulator, sandbox)', () => {
       cliScript,
       cwd: dir,
       env: { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, HOME: dir },
-      readyTimeoutMs: 60_000,
+      fleet: new LocalFleet({ restart: 'never' }),
     };
     sandbox = await startSandbox(ctx, { workers: 2, uidBase: testUidBase() });
     sim = await startSimulator(ctx, await freePort());

@@ -3,27 +3,16 @@ export type { CliIO } from './cli-io';
 // The local fleet's building blocks, shared by `rstar-fleet demo` and the cross-process tests.
 export {
   LOCAL_SIM_PLAN,
+  deployedCheckpoint,
   renderLocalPlan,
   type LocalPlanSettings,
   type RoundBudget,
 } from './demo/local-plan';
 export {
-  jsonLine,
-  killAllChildServices,
-  startChildService,
-  type ChildExit,
-  type ChildService,
-  type ChildServiceOptions,
-} from './demo/child-service';
-export {
-  freePort,
-  findRedisServer,
-  startPrivateRedis,
   startSandbox,
   startSimulator,
   startWorker,
   type LaunchContext,
-  type RedisService,
   type SandboxLaunch,
   type SandboxService,
   type SimulatorService,

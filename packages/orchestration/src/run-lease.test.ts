@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { createRedis, runFenceKey, runLeaseKey } from '@rstar-fleet/queue';
-import { startRedisServer, uniquePrefix, type RedisServerHandle } from '@rstar-fleet/queue/testing';
+import { startPrivateRedis, type PrivateRedis } from '@rstar-fleet/local-fleet';
+import { uniquePrefix } from '@rstar-fleet/queue/testing';
 import { FileSystemStore } from '@rstar-fleet/store';
 import { RunLeaseHeldError, RunLeaseLostError, StaleRunStateError } from './lease-errors';
 import { RunLease, type RunLeaseOptions } from './run-lease';
@@ -17,13 +18,13 @@ import { sampleRunState } from './testing/run-state';
  * that lost it (or holds a stale copy) never overwrites the new holder's run.json.
  */
 
-let server: RedisServerHandle;
+let server: PrivateRedis;
 let dir: string;
 const clients: Redis[] = [];
 const leases: RunLease[] = [];
 
 beforeAll(async () => {
-  server = await startRedisServer();
+  server = await startPrivateRedis();
 });
 afterAll(async () => {
   await server.stop();
@@ -125,6 +126,22 @@ describe('run lease (real Redis)', () => {
     await a.check();
     expect(a.lost()).toBeNull();
     await expect(acquire(redis, prefix, 'b', 5_000)).rejects.toBeInstanceOf(RunLeaseHeldError);
+  });
+
+  it('keeps its lease through a Redis crash and restart (AOF): a short outage is no loss', async () => {
+    const redis = await client();
+    const prefix = uniquePrefix('lease');
+    const lost: RunLeaseLostError[] = [];
+    const a = await acquire(redis, prefix, 'a', 3_000, { onLost: (e) => lost.push(e) });
+    const value = await redis.get(runLeaseKey(prefix, 'r1'));
+    // Down for longer than a renewal interval (1 s): renewals fail meanwhile, and are retried.
+    await server.restart('SIGKILL', 1_500);
+    await a.check();
+    expect(lost).toEqual([]);
+    expect(a.lost()).toBeNull();
+    expect(await redis.get(runLeaseKey(prefix, 'r1'))).toBe(value);
+    expect(await redis.get(runFenceKey(prefix, 'r1'))).toBe(String(a.token));
+    await expect(acquire(redis, prefix, 'b', 3_000)).rejects.toBeInstanceOf(RunLeaseHeldError);
   });
 
   it('a holder whose lease was taken over stops, and its run.json write is refused', async () => {

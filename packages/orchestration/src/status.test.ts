@@ -5,7 +5,8 @@ import { Worker } from 'bullmq';
 import { parsePlan } from '@rstar-fleet/config';
 import { shardJobId } from '@rstar-fleet/protocol';
 import { SHARD_QUEUE, bullConnection, queueKey, shardJobOptions } from '@rstar-fleet/queue';
-import { startRedisServer, uniquePrefix, type RedisServerHandle } from '@rstar-fleet/queue/testing';
+import { startPrivateRedis, type PrivateRedis } from '@rstar-fleet/local-fleet';
+import { uniquePrefix } from '@rstar-fleet/queue/testing';
 import { FileSystemStore, roundFile } from '@rstar-fleet/store';
 import { openFleetContext, type FleetContext } from './context';
 import { SHARD_JOB_NAME, shardJobData } from './flows';
@@ -20,14 +21,14 @@ import { getRunStatus, getStoreRunStatus } from './status';
  * and one shard is never enqueued (missing).
  */
 
-let redis: RedisServerHandle;
+let redis: PrivateRedis;
 let dir: string;
 let ctx: FleetContext;
 let worker: Worker;
 const run = 'st-1';
 
 beforeAll(async () => {
-  redis = await startRedisServer();
+  redis = await startPrivateRedis();
   dir = mkdtempSync(join(tmpdir(), 'rstar-status-'));
   const prefix = uniquePrefix('status');
   const plan = parsePlan(

@@ -15,7 +15,6 @@ export {
   runLeaseKey,
 } from './names';
 export { roundJobOptions, shardJobOptions, type ShardRetryOptions } from './job-options';
-export { findRedisServer, freePort, privateRedisArgs } from './local-redis';
 export { workerHealthIndexKey, workerHealthKey } from './names';
 export {
   pingRedis,

@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { bullConnection, createRedis, reconnectDelayMs, redisOptions } from './redis';
-import { startRedisServer, uniquePrefix, type RedisServerHandle } from './testing';
+import { startPrivateRedis, type PrivateRedis } from '@rstar-fleet/local-fleet';
+import { uniquePrefix } from './testing';
 
 describe('redisOptions', () => {
   it('parses host, port, db, user and TLS from the URL', () => {
@@ -39,9 +40,9 @@ describe('redisOptions', () => {
 });
 
 describe('the private redis-server (real process)', () => {
-  let redis: RedisServerHandle;
+  let redis: PrivateRedis;
   beforeAll(async () => {
-    redis = await startRedisServer();
+    redis = await startPrivateRedis();
   });
   afterAll(async () => {
     await redis.stop();

@@ -1,6 +1,7 @@
 import type { WorkerHealthRecord } from '@rstar-fleet/protocol';
 import { createRedis } from './redis';
-import { startRedisServer, uniquePrefix, type RedisServerHandle } from './testing';
+import { startPrivateRedis, type PrivateRedis } from '@rstar-fleet/local-fleet';
+import { uniquePrefix } from './testing';
 import {
   pingRedis,
   publishWorkerHealth,
@@ -27,9 +28,9 @@ const record = (worker: string, up: boolean): WorkerHealthRecord => ({
 });
 
 describe('worker health records (real Redis)', () => {
-  let server: RedisServerHandle;
+  let server: PrivateRedis;
   beforeAll(async () => {
-    server = await startRedisServer();
+    server = await startPrivateRedis();
   });
   afterAll(async () => {
     await server.stop();

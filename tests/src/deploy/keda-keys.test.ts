@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import { bullConnection, createRedis, SHARD_QUEUE, shardJobOptions } from '@rstar-fleet/queue';
-import { type RedisServerHandle, startRedisServer, uniquePrefix } from '@rstar-fleet/queue/testing';
+import { type PrivateRedis, startPrivateRedis } from '@rstar-fleet/local-fleet';
+import { uniquePrefix } from '@rstar-fleet/queue/testing';
 import { find, render } from './manifests';
 
 // A wrong key makes KEDA's redis scaler read 0 forever, silently (n8n-hosting#173). So the
@@ -8,10 +9,10 @@ import { find, render } from './manifests';
 // under the prefix the chart was given, two of them held active by a worker, then LLEN of
 // exactly the keys the rendered triggers name.
 
-let redis: RedisServerHandle;
+let redis: PrivateRedis;
 
 beforeAll(async () => {
-  redis = await startRedisServer();
+  redis = await startPrivateRedis();
 });
 
 afterAll(async () => {

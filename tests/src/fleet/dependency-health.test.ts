@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { WorkerService } from '@rstar-fleet/cli';
-import { jsonLine } from '@rstar-fleet/cli';
+import { jsonLine } from '@rstar-fleet/local-fleet';
 import type { DependencyHealth } from '@rstar-fleet/protocol';
 import {
   activeShards,

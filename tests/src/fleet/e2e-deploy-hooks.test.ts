@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { synthRecord } from '@rstar-fleet/corpus';
 import { compileStepProtocol, renderPrompt } from '@rstar-fleet/mcts';
 import { DEFAULT_CHECKPOINT } from '@rstar-fleet/model-sim';
+import { LocalFleet, freePort } from '@rstar-fleet/local-fleet';
 import { startSimulator, type SimulatorService } from '@rstar-fleet/cli';
-import { freePort } from '@rstar-fleet/queue/testing';
 import { cliScript, repoRoot } from './harness';
 
 /**
@@ -22,7 +22,8 @@ const path = `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`;
 let sim: SimulatorService;
 
 beforeAll(async () => {
-  sim = await startSimulator({ cliScript, cwd: dir, env: { PATH: path } }, await freePort());
+  const fleet = new LocalFleet({ restart: 'never' });
+  sim = await startSimulator({ cliScript, cwd: dir, env: { PATH: path }, fleet }, await freePort());
 });
 afterAll(async () => {
   await sim?.stop(3_000);

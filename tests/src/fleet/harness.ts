@@ -4,6 +4,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  readlinkSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -15,15 +16,23 @@ import { writeSynthCorpus } from '@rstar-fleet/corpus';
 import type { PairRow, SftRow } from '@rstar-fleet/mcts';
 import type { RoundStats, RunState, RunStatus } from '@rstar-fleet/orchestration';
 import {
-  LOCAL_SIM_PLAN,
+  LocalFleet,
+  freePort,
   jsonLine,
+  killAllChildren,
+  readyOnLogMessage,
+  startPrivateRedis,
+  type ChildExit,
+  type PrivateRedis,
+  type SupervisedChild,
+} from '@rstar-fleet/local-fleet';
+import {
+  LOCAL_SIM_PLAN,
+  deployedCheckpoint,
   renderLocalPlan,
-  startChildService,
   startSandbox,
   startSimulator,
   startWorker,
-  type ChildExit,
-  type ChildService,
   type LaunchContext,
   type RoundBudget,
   type SandboxService,
@@ -33,12 +42,7 @@ import {
 } from '@rstar-fleet/cli';
 import { parseSearchRecordJson, type SearchRecord } from '@rstar-fleet/protocol';
 import { createRedis, runLeaseKey } from '@rstar-fleet/queue';
-import {
-  freePort,
-  startRedisServer,
-  uniquePrefix,
-  type RedisServerHandle,
-} from '@rstar-fleet/queue/testing';
+import { uniquePrefix } from '@rstar-fleet/queue/testing';
 import { testUidBase } from '@rstar-fleet/sandbox/testing';
 
 /**
@@ -93,7 +97,7 @@ export interface FleetTestOptions {
   editPlan?: (planText: string) => string;
 }
 
-export interface OrchestratorProcess extends ChildService<{ httpPort: number }> {
+export interface OrchestratorProcess extends SupervisedChild<{ httpPort: number }> {
   /** Everything it wrote, for assertions on its final line. */
   readonly output: () => string;
 }
@@ -151,29 +155,13 @@ export interface TestFleet {
   teardown(): Promise<void>;
 }
 
-/** Every live fleet, so a crashed test still tears down at exit. */
-const live = new Set<ChildService<unknown>>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // Last resort (jest killing the worker, an uncaught error): no process may outlive the test.
-  process.once('exit', () => {
-    for (const service of live) {
-      try {
-        process.kill(-service.pid, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }
-  });
-}
-
-function track<T extends ChildService<unknown>>(service: T): T {
-  live.add(service);
-  void service.exited.then(() => live.delete(service));
-  return service;
+  process.once('exit', killAllChildren);
 }
 
 /** REDIS_URL when the environment gives one (CI with a Redis service), else undefined. */
@@ -189,20 +177,21 @@ function redisUrlFromEnv(): string | undefined {
  */
 async function resolveRedis(
   privateRedis: boolean | undefined,
-): Promise<{ url: string; server: RedisServerHandle | null }> {
+): Promise<{ url: string; server: PrivateRedis | null }> {
   const given = privateRedis === true ? undefined : redisUrlFromEnv();
   if (given !== undefined) return { url: given, server: null };
-  const server = await startRedisServer();
+  const server = await startPrivateRedis();
   return { url: server.url, server };
 }
 
-/** How the harness starts services: this checkout's CLI, a minimal env, every line kept. */
+/**
+ * How the harness starts services: this checkout's CLI, a minimal env, every line kept, under a
+ * supervisor that leaves a crashed service down (the tests crash and restart them on purpose).
+ */
 function launchContext(dir: string, lines: string[]): LaunchContext {
   const logPath = join(dir, 'services.log');
-  return {
-    cliScript,
-    cwd: dir,
-    env: { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, HOME: dir },
+  const fleet = new LocalFleet({
+    restart: 'never',
     readyTimeoutMs: 60_000,
     onLine: (service, line) => {
       const entry = `${service}: ${line}`;
@@ -210,6 +199,12 @@ function launchContext(dir: string, lines: string[]): LaunchContext {
       if (lines.length > 5000) lines.splice(0, lines.length - 5000);
       appendFileSync(logPath, `${entry}\n`);
     },
+  });
+  return {
+    cliScript,
+    cwd: dir,
+    env: { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, HOME: dir },
+    fleet,
   };
 }
 
@@ -222,14 +217,14 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
   const lines: string[] = [];
   const ctx = launchContext(dir, lines);
   const cleanups: (() => Promise<unknown>)[] = [];
-  let redis: RedisServerHandle | null = null;
+  let redis: PrivateRedis | null = null;
   let sim: SimulatorService | null = null;
   const workers: WorkerService[] = [];
   const orchestrators: OrchestratorProcess[] = [];
 
   const teardown = async (): Promise<void> => {
     // Orchestrators and workers first (they hold Redis connections), then the servers.
-    const stopAll = (services: ChildService<unknown>[], graceMs: number): Promise<unknown> =>
+    const stopAll = (services: SupervisedChild<unknown>[], graceMs: number): Promise<unknown> =>
       Promise.all(services.map((s) => s.stop(graceMs)));
     await stopAll(orchestrators, 5_000);
     await stopAll(workers, 5_000);
@@ -249,11 +244,11 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
       appendFileSync(corpusPath, options.extraCorpusLines.map((l) => `${l}\n`).join(''));
     }
 
-    let sandbox = track(await startSandbox(ctx, { workers: 2, uidBase: testUidBase() }));
+    let sandbox = await startSandbox(ctx, { workers: 2, uidBase: testUidBase() });
     cleanups.push(() => sandbox.stop(5_000));
     const simPort = await freePort();
     const simUrl = `http://127.0.0.1:${simPort}`;
-    sim = track(await startSimulator(ctx, simPort));
+    sim = await startSimulator(ctx, simPort);
 
     const planText = renderLocalPlan(readFileSync(LOCAL_SIM_PLAN, 'utf8'), {
       corpusPath,
@@ -262,6 +257,7 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
       redisPrefix: prefix,
       sandboxAddresses: [sandbox.address],
       simUrl,
+      policyUrl: options.policyUrl,
       name: 'fleet-test',
       seed: options.seed ?? 1,
       shardSize: options.shardSize ?? 3,
@@ -270,20 +266,18 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
     });
     const planPath = join(dir, 'plan.yaml');
     const edit = options.editPlan ?? ((text: string): string => text);
-    writeFileSync(planPath, edit(withPolicyUrl(planText, options.policyUrl)));
+    writeFileSync(planPath, edit(planText));
 
     let named = 0;
     const addWorker = async (): Promise<WorkerService> => {
       // Numbered before the first await, so workers started together get distinct names.
       const name = `worker-${++named}`;
-      const worker = track(
-        await startWorker(ctx, {
-          planPath,
-          name,
-          graceMs: 5_000,
-          ...options.worker,
-        }),
-      );
+      const worker = await startWorker(ctx, {
+        planPath,
+        name,
+        graceMs: 5_000,
+        ...options.worker,
+      });
       workers.push(worker);
       return worker;
     };
@@ -291,31 +285,30 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
 
     const startOrchestrator = async (): Promise<OrchestratorProcess> => {
       let output = '';
-      const orch = track(
-        await startChildService({
-          name: `orchestrator-${orchestrators.length + 1}`,
-          args: [
-            cliScript,
-            'run',
-            ...['--plan', planPath, '--run', run, '--http-port', '0', '--no-progress'],
-            ...(options.leaseMs === undefined ? [] : ['--lease-ms', String(options.leaseMs)]),
-            ...(options.orchestratorArgs ?? []),
-          ],
-          cwd: dir,
-          env: ctx.env,
-          readyTimeoutMs: 60_000,
-          onLine: (line) => {
-            output += `${line}\n`;
-            ctx.onLine?.('orchestrator', line);
-          },
-          ready: (line) => {
-            const entry = jsonLine(line);
-            return entry?.msg === 'orchestrator ready' && typeof entry.httpPort === 'number'
-              ? { httpPort: entry.httpPort }
-              : undefined;
-          },
-        }),
-      );
+      // A supervisor of its own: every line it writes is also kept whole for the assertions.
+      const own = new LocalFleet({
+        restart: 'never',
+        readyTimeoutMs: 60_000,
+        onLine: (_, line) => {
+          output += `${line}\n`;
+          ctx.fleet.options.onLine('orchestrator', line);
+        },
+      });
+      const orch = await own.start({
+        name: `orchestrator-${orchestrators.length + 1}`,
+        args: [
+          cliScript,
+          'run',
+          ...['--plan', planPath, '--run', run, '--http-port', '0', '--no-progress'],
+          ...(options.leaseMs === undefined ? [] : ['--lease-ms', String(options.leaseMs)]),
+          ...(options.orchestratorArgs ?? []),
+        ],
+        cwd: dir,
+        env: ctx.env,
+        ready: readyOnLogMessage('orchestrator ready', (entry) =>
+          typeof entry.httpPort === 'number' ? { httpPort: entry.httpPort } : undefined,
+        ),
+      });
       const handle = Object.assign(orch, { output: () => output });
       orchestrators.push(handle);
       return handle;
@@ -344,13 +337,7 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
       startSandbox: async () => {
         if (sandbox.running()) return;
         const port = sandbox.info.grpcPort;
-        sandbox = track(
-          await startSandbox(ctx, {
-            workers: 2,
-            uidBase: testUidBase(),
-            args: [`--port=${port}`],
-          }),
-        );
+        sandbox = await startSandbox(ctx, { workers: 2, uidBase: testUidBase(), port });
       },
       addWorker,
       killWorker: async (index) => {
@@ -370,8 +357,10 @@ export async function startFleet(options: FleetTestOptions = {}): Promise<TestFl
         if (sim?.running() === true) return;
         // As a restarted inference server comes back with the model it was deployed with.
         const deployed = deployedCheckpoint(join(storeDir, 'runs', run));
-        sim = track(
-          await startSimulator(ctx, simPort, deployed === null ? [] : ['--checkpoint', deployed]),
+        sim = await startSimulator(
+          ctx,
+          simPort,
+          deployed === null ? [] : ['--checkpoint', deployed],
         );
       },
       startOrchestrator,
@@ -457,7 +446,7 @@ export async function startFleetServices(
   const ctx = launchContext(dir, lines);
   const workers: WorkerService[] = [];
   let started = 0;
-  let redis: RedisServerHandle | null = null;
+  let redis: PrivateRedis | null = null;
   let sandbox: SandboxService | null = null;
   let sim: SimulatorService | null = null;
   const stopWorkers = async (graceMs = 5_000): Promise<void> => {
@@ -475,8 +464,8 @@ export async function startFleetServices(
     const redisUrl = resolved.url;
     const simPort = await freePort();
     [sandbox, sim] = await Promise.all([
-      startSandbox(ctx, { workers: 2, uidBase: testUidBase() }).then(track),
-      startSimulator(ctx, simPort).then(track),
+      startSandbox(ctx, { workers: 2, uidBase: testUidBase() }),
+      startSimulator(ctx, simPort),
     ]);
     const services: FleetServices = {
       dir,
@@ -493,7 +482,7 @@ export async function startFleetServices(
       },
       startSimulator: async () => {
         if (sim?.running() === true) return;
-        sim = track(await startSimulator(ctx, simPort));
+        sim = await startSimulator(ctx, simPort);
       },
       workers,
       startWorkers: (planPath, count, launch = {}) =>
@@ -501,14 +490,12 @@ export async function startFleetServices(
           Array.from({ length: count }, async () => {
             // Named up front: the starts run concurrently, so workers.length is not yet theirs.
             const name = `worker-${++started}`;
-            const worker = track(
-              await startWorker(ctx, {
-                planPath,
-                name,
-                graceMs: 5_000,
-                ...launch,
-              }),
-            );
+            const worker = await startWorker(ctx, {
+              planPath,
+              name,
+              graceMs: 5_000,
+              ...launch,
+            });
             workers.push(worker);
             return worker;
           }),
@@ -524,17 +511,23 @@ export async function startFleetServices(
   }
 }
 
-/** The checkpoint the last succeeded deploy hook loaded (`round-<r>/checkpoint.json`), if any. */
-function deployedCheckpoint(runDir: string): string | null {
-  let state: RunState;
-  try {
-    state = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunState;
-  } catch {
-    return null;
+/**
+ * Processes running in `dir` or below it as `<pid> <command line>` (the demo starts every service
+ * with the store as its cwd; redis-server moves to its data directory).
+ */
+export function processesIn(dir: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      if (cwd === dir || cwd.startsWith(`${dir}/`)) {
+        found.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
+      }
+    } catch {
+      // gone, or not ours to read
+    }
   }
-  const deployed = state.rounds.filter((r) => r.hooks.deploy?.status === 'succeeded');
-  const last = deployed.at(-1);
-  return last === undefined ? null : join(runDir, `round-${last.round}`, 'checkpoint.json');
+  return found;
 }
 
 /** Shard jobs a worker has started and not yet finished, from its log lines. */
@@ -688,12 +681,4 @@ export async function waitForLeaseFree(fleet: TestFleet, timeoutMs: number): Pro
   } finally {
     redis.disconnect();
   }
-}
-
-/** The plan with its policy endpoint replaced by `url` (the PPM and deploy hook keep the simulator). */
-function withPolicyUrl(planText: string, url: string | undefined): string {
-  if (url === undefined) return planText;
-  const line = /^( {4}endpoints: \[)'[^']*'(\] # the simulator speaks the vLLM API)$/m;
-  if (!line.test(planText)) throw new Error('examples/local-sim.yaml: no policy endpoints line');
-  return planText.replace(line, `$1${JSON.stringify(url)}$2`);
 }

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '@rstar-fleet/queue/testing';
+import { freePort } from '@rstar-fleet/local-fleet';
 import { repoRoot } from './harness';
 
 /**

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,7 +13,16 @@ import {
   type ShardJobData,
 } from '@rstar-fleet/protocol';
 import { SHARD_QUEUE, bullConnection, shardJobOptions } from '@rstar-fleet/queue';
-import { startRedisServer, uniquePrefix, type RedisServerHandle } from '@rstar-fleet/queue/testing';
+import {
+  LocalFleet,
+  readyOnLine,
+  readyOnLogMessage,
+  startPrivateRedis,
+  type PrivateRedis,
+  type Readiness,
+  type SupervisedChild,
+} from '@rstar-fleet/local-fleet';
+import { uniquePrefix } from '@rstar-fleet/queue/testing';
 import { FileSystemStore, readShardResults, shardInput, shardResults } from '@rstar-fleet/store';
 import { eventually, startSandboxProcess, type SandboxProcess } from '../sandbox/harness';
 
@@ -30,86 +38,28 @@ const childEnv = { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/
 
 jest.setTimeout(120_000);
 
-/** Lines from a child's stdout/stderr, parsed as JSON log lines where they are. */
-function collectLines(child: ChildProcess, sink: string[], onLine: (line: string) => void): void {
-  for (const stream of [child.stdout, child.stderr]) {
-    let partial = '';
-    stream?.on('data', (chunk: Buffer) => {
-      const lines = (partial + chunk.toString('utf8')).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        sink.push(line);
-        onLine(line);
-      }
-    });
-  }
-}
+/** The supervisor of this suite's processes; a crashed one stays down (the tests look at it). */
+const fleet = new LocalFleet({ restart: 'never', readyTimeoutMs: 60_000 });
 
-interface Proc {
-  child: ChildProcess;
-  logs: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+type Proc = SupervisedChild<unknown>;
 
-function launch(args: string[], ready: (line: string) => boolean, what: string): Promise<Proc> {
-  const child = spawn(process.execPath, [cli, ...args], {
-    cwd: repoRoot,
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs: string[] = [];
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const proc: Proc = {
-    child,
-    logs,
-    exited,
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-  };
-  return new Promise((resolve, reject) => {
-    collectLines(child, logs, (line) => {
-      if (ready(line)) resolve(proc);
-    });
-    void exited.then((how) =>
-      reject(
-        new Error(`${what} exited before ready (${JSON.stringify(how)}):\n${logs.join('\n')}`),
-      ),
-    );
-  });
+function launch<T>(args: string[], ready: Readiness<T>, what: string): Promise<SupervisedChild<T>> {
+  return fleet.start({ name: what, args: [cli, ...args], cwd: repoRoot, env: childEnv, ready });
 }
 
 async function startSimulator(port = 0): Promise<{ proc: Proc; url: string }> {
-  let url = '';
   const proc = await launch(
     ['model-sim', '--port', String(port)],
-    (line) => {
-      const m = /on (http:\/\/\S+)/.exec(line);
-      if (m?.[1] !== undefined) url = m[1];
-      return m !== null;
-    },
+    readyOnLine('its URL', (line) => /on (http:\/\/\S+)/.exec(line)?.[1]),
     'model-sim',
   );
-  return { proc, url };
-}
-
-function logEntry(line: string): Record<string, unknown> | null {
-  try {
-    return JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
+  return { proc, url: proc.info };
 }
 
 async function startWorker(
   plan: string,
   extra: string[] = [],
 ): Promise<Proc & { httpPort: number }> {
-  let httpPort = 0;
   const proc = await launch(
     [
       'worker',
@@ -127,19 +77,14 @@ async function startWorker(
       '500',
       ...extra,
     ],
-    (line) => {
-      const entry = logEntry(line);
-      if (entry?.['msg'] !== 'worker ready') return false;
-      httpPort = Number(entry['httpPort']);
-      return true;
-    },
+    readyOnLogMessage('worker ready', (entry) => Number(entry['httpPort'])),
     'worker',
   );
-  return Object.assign(proc, { httpPort });
+  return Object.assign(proc, { httpPort: proc.info });
 }
 
 describe('rstar-fleet worker (real processes: Redis, sandbox, simulator, worker)', () => {
-  let redis: RedisServerHandle | null = null;
+  let redis: PrivateRedis | null = null;
   let redisUrl: string;
   let sandbox: SandboxProcess;
   let sim: { proc: Proc; url: string };
@@ -156,7 +101,7 @@ describe('rstar-fleet worker (real processes: Redis, sandbox, simulator, worker)
     const given = process.env['REDIS_URL'];
     if (given !== undefined && given !== '') redisUrl = given;
     else {
-      redis = await startRedisServer();
+      redis = await startPrivateRedis();
       redisUrl = redis.url;
     }
     [sandbox, sim] = await Promise.all([startSandboxProcess({ workers: 2 }), startSimulator()]);
@@ -390,7 +335,7 @@ describe('rstar-fleet worker (real processes: Redis, sandbox, simulator, worker)
       const progress = (await queue.getJob(id))?.progress as { done?: number } | undefined;
       return (progress?.done ?? 0) >= 2;
     }, 60_000);
-    const how = await first.stop('SIGTERM');
+    const how = await first.stop();
     expect(how).toEqual({ code: 0, signal: null });
     const released = await queue.getJob(id);
     expect(await released?.getState()).toBe('waiting');

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileStepProtocol } from '@rstar-fleet/mcts';
-import { freePort } from '@rstar-fleet/queue/testing';
+import { freePort } from '@rstar-fleet/local-fleet';
 
 /**
  * A real llama.cpp `llama-server` for the inference contract suite: the pinned build that

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { Queue, Worker, type Job } from 'bullmq';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { ROUND_QUEUE, SHARD_QUEUE, bullConnection } from '@rstar-fleet/queue';
-import { startRedisServer, uniquePrefix, type RedisServerHandle } from '@rstar-fleet/queue/testing';
+import { startPrivateRedis, type PrivateRedis } from '@rstar-fleet/local-fleet';
+import { uniquePrefix } from '@rstar-fleet/queue/testing';
 import { planText } from '../fleet/orchestrator-fixtures';
 import { repoRoot } from './promql';
 
@@ -75,7 +76,7 @@ interface BrowserGlobals {
   document: { body: { innerText: string } };
 }
 
-let redis: RedisServerHandle;
+let redis: PrivateRedis;
 let dir: string;
 let prefix: string;
 let orchestrator: Child | undefined;
@@ -90,7 +91,7 @@ beforeAll(async () => {
       'chromium is not installed (apt-get install chromium): the queue page test needs it',
     );
   }
-  redis = await startRedisServer();
+  redis = await startPrivateRedis();
   dir = mkdtempSync(join(tmpdir(), 'rstar-queue-ui-'));
   prefix = uniquePrefix('qui');
   const connection = bullConnection({

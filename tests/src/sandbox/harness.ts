@@ -1,5 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
+import {
+  LocalFleet,
+  readyOnLogMessage,
+  type ChildExit,
+  type SupervisedChild,
+} from '@rstar-fleet/local-fleet';
 import { SandboxClient } from '@rstar-fleet/protocol/sandbox';
 import { processesOfUids, testUidBase } from '@rstar-fleet/sandbox/testing';
 
@@ -10,22 +15,25 @@ const cli = join(repoRoot, 'apps', 'cli', 'bin', 'rstar-fleet.js');
 export const SERVICE_SECRET = `s3cr3t-${process.pid}-${Date.now()}`;
 
 export interface SandboxProcess {
-  child: ChildProcess;
+  /** The service's process id. */
+  pid: number;
   client: SandboxClient;
   grpcPort: number;
   metricsPort: number;
   uidBase: number;
   workers: number;
   /** Every stdout/stderr line the service wrote. */
-  logs: string[];
+  logs: readonly string[];
   /** The /metrics text. */
   metrics(): Promise<string>;
   /** Sum of the samples of `name` whose labels include `labels`. */
   metric(name: string, labels?: Record<string, string>): Promise<number>;
   /** Pids of processes running as one of this server's slot uids. */
   leftovers(): number[];
-  /** Sends `signal` and resolves when the process has exited. */
-  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends `signal` to the service process only. */
+  signal(signal: NodeJS.Signals): void;
+  /** Stops it (SIGTERM, SIGKILL after 30 s) and resolves with how it exited. */
+  stop(): Promise<ChildExit>;
 }
 
 export interface StartOptions {
@@ -34,15 +42,22 @@ export interface StartOptions {
 }
 
 /**
+ * The supervisor of the sandbox processes: a crashed one stays down (the tests look at it), and
+ * what a stopped one leaves in its process group is not reaped for it (the tests check that the
+ * sandbox cleans up after itself).
+ */
+const fleet = new LocalFleet({ restart: 'never', readyTimeoutMs: 60_000, stopGraceMs: 30_000 });
+
+/**
  * Starts `rstar-fleet sandbox` exactly as an operator does (the installed CLI, a real process)
  * on free ports, with a secret in its environment, and waits until it serves.
  */
 export async function startSandboxProcess(options: StartOptions = {}): Promise<SandboxProcess> {
   const workers = options.workers ?? 2;
   const uidBase = testUidBase();
-  const child = spawn(
-    process.execPath,
-    [
+  const child: SupervisedChild<{ grpcPort: number; metricsPort: number }> = await fleet.start({
+    name: 'sandbox',
+    args: [
       cli,
       'sandbox',
       '--host=127.0.0.1',
@@ -52,62 +67,31 @@ export async function startSandboxProcess(options: StartOptions = {}): Promise<S
       `--uid-base=${uidBase}`,
       ...(options.args ?? []),
     ],
-    {
-      cwd: repoRoot,
-      env: {
-        PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
-        SERVICE_API_TOKEN: SERVICE_SECRET,
-        AWS_SECRET_ACCESS_KEY: SERVICE_SECRET,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: repoRoot,
+    env: {
+      PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
+      SERVICE_API_TOKEN: SERVICE_SECRET,
+      AWS_SECRET_ACCESS_KEY: SERVICE_SECRET,
     },
-  );
-  const logs: string[] = [];
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const ports = new Promise<{ grpcPort: number; metricsPort: number }>((resolve, reject) => {
-    const onLine = (line: string): void => {
-      logs.push(line);
-      try {
-        const entry = JSON.parse(line) as { msg?: string; grpcPort?: number; metricsPort?: number };
-        if (entry.msg === 'sandbox serving' && entry.grpcPort && entry.metricsPort) {
-          resolve({ grpcPort: entry.grpcPort, metricsPort: entry.metricsPort });
-        }
-      } catch {
-        // not a log line
-      }
-    };
-    for (const stream of [child.stdout, child.stderr]) {
-      let partial = '';
-      stream?.on('data', (chunk: Buffer) => {
-        const lines = (partial + chunk.toString('utf8')).split('\n');
-        partial = lines.pop() ?? '';
-        lines.forEach(onLine);
-      });
-    }
-    void exited.then((how) =>
-      reject(
-        new Error(`sandbox exited before serving (${JSON.stringify(how)}):\n${logs.join('\n')}`),
-      ),
-    );
-    setTimeout(
-      () => reject(new Error(`sandbox not serving after 60 s:\n${logs.join('\n')}`)),
-      60_000,
-    ).unref();
+    ready: readyOnLogMessage('sandbox serving', (entry) =>
+      typeof entry.grpcPort === 'number' && typeof entry.metricsPort === 'number'
+        ? { grpcPort: entry.grpcPort, metricsPort: entry.metricsPort }
+        : undefined,
+    ),
+    reapGroup: false,
   });
-  const { grpcPort, metricsPort } = await ports;
+  const { grpcPort, metricsPort } = child.info;
   const client = new SandboxClient({ address: `127.0.0.1:${grpcPort}`, defaultDeadlineMs: 60_000 });
   const metrics = async (): Promise<string> =>
     (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   return {
-    child,
+    pid: child.pid,
     client,
     grpcPort,
     metricsPort,
     uidBase,
     workers,
-    logs,
+    logs: child.logs,
     metrics,
     async metric(name, labels = {}) {
       let sum = 0;
@@ -121,9 +105,9 @@ export async function startSandboxProcess(options: StartOptions = {}): Promise<S
       return sum;
     },
     leftovers: () => processesOfUids(uidBase, uidBase + workers - 1),
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      const how = await exited;
+    signal: (signal) => child.signal(signal),
+    async stop() {
+      const how = await child.stop();
       client.close();
       return how;
     },

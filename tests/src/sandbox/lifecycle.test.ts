@@ -182,10 +182,7 @@ describe('rstar-fleet sandbox: supervision and shutdown', () => {
       });
       await new Promise((r) => setTimeout(r, 200));
       // The idle fork-server: a launcher process of the service whose namespace runs no program.
-      const launchers = readFileSync(
-        `/proc/${sbx.child.pid}/task/${sbx.child.pid}/children`,
-        'utf8',
-      )
+      const launchers = readFileSync(`/proc/${sbx.pid}/task/${sbx.pid}/children`, 'utf8')
         .trim()
         .split(/\s+/)
         .map(Number);
@@ -236,7 +233,7 @@ describe('rstar-fleet sandbox: supervision and shutdown', () => {
       // The fork-server (PID 1 of its launcher's namespace), once it runs the program.
       let forkServer: number | undefined;
       await eventually(() => {
-        const [launcher] = children(sbx.child.pid!);
+        const [launcher] = children(sbx.pid);
         const [inner] = launcher === undefined ? [] : children(launcher);
         if (inner === undefined || children(inner).length === 0) return false;
         forkServer = inner;
@@ -265,10 +262,7 @@ describe('rstar-fleet sandbox: supervision and shutdown', () => {
   it('health is NOT_SERVING while no fork-server is ready, SERVING again once replaced', async () => {
     const sbx = await startSandboxProcess({ workers: 1 });
     try {
-      const [launcher] = readFileSync(
-        `/proc/${sbx.child.pid}/task/${sbx.child.pid}/children`,
-        'utf8',
-      )
+      const [launcher] = readFileSync(`/proc/${sbx.pid}/task/${sbx.pid}/children`, 'utf8')
         .trim()
         .split(/\s+/)
         .map(Number);
@@ -292,11 +286,11 @@ describe('rstar-fleet sandbox: supervision and shutdown', () => {
     const inflight = sbx.client.execute({ code: 'import time\ntime.sleep(1)\nprint("finished")' });
     await new Promise((r) => setTimeout(r, 200));
     const started = Date.now();
-    sbx.child.kill('SIGTERM');
+    sbx.signal('SIGTERM');
     await new Promise((r) => setTimeout(r, 100));
     const late = await callError(sbx.client.execute({ code: 'print("too late")' }));
     expect(late.code).toBe('UNAVAILABLE');
-    const exited = sbx.stop('SIGTERM');
+    const exited = sbx.stop();
     await expect(inflight).resolves.toMatchObject({ status: 'OK', stdout: 'finished\n' });
     await expect(exited).resolves.toEqual({ code: 0, signal: null });
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -315,7 +309,7 @@ describe('rstar-fleet sandbox: supervision and shutdown', () => {
     );
     await new Promise((r) => setTimeout(r, 200));
     const started = Date.now();
-    await expect(sbx.stop('SIGTERM')).resolves.toEqual({ code: 0, signal: null });
+    await expect(sbx.stop()).resolves.toEqual({ code: 0, signal: null });
     expect(Date.now() - started).toBeLessThan(4_000);
     expect(['CANCELLED', 'UNAVAILABLE']).toContain((await stuck).code);
     expect(sbx.logs.some((l) => l.includes('"drained":false'))).toBe(true);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
+import { killAllChildren } from '@rstar-fleet/local-fleet';
 import type { CliIO } from '../cli-io';
-import { killAllChildServices } from '../demo/child-service';
 import { DEFAULT_DEMO_PROBLEMS, parseDemoOptions } from '../demo/demo-options';
 import { demoProgress } from '../demo/demo-progress';
 import { ensureHostPackages } from '../demo/host-preflight';
@@ -23,6 +23,8 @@ What runs, all on this machine (child processes of this command, stopped when it
 Outputs: <out>/runs/<run id>/ in the store layout (plan.yaml, run.json, round-<r>/{shards,
 results,sft.jsonl,ppm_pairs.jsonl,unsolved.jsonl,stats.json,hooks}), plus demo/ with the
 corpus, the plan and every service's log. Ctrl-C stops the fleet (bounded) and keeps outputs.
+A service that dies (kill -9 one to see) is restarted with backoff on the same port and reported
+with what died, why and when it came back (demo/logs/fleet.log too); the run goes on.
 `;
 
 export function demoCommand(io: CliIO): Command {
@@ -73,7 +75,7 @@ export function demoCommand(io: CliIO): Command {
       const onSignal = (signal: NodeJS.Signals): void => {
         if (abort.signal.aborted) {
           // A second Ctrl-C: no more waiting.
-          killAllChildServices();
+          killAllChildren();
           process.exit(130);
         }
         io.stderr.write(`\nrstar-fleet demo: ${signal}, stopping (Ctrl-C again to force)\n`);
@@ -82,7 +84,7 @@ export function demoCommand(io: CliIO): Command {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       // The services are in their own process groups: should this process die anyway, they go.
-      process.on('exit', killAllChildServices);
+      process.on('exit', killAllChildren);
       try {
         const result = await runFleetDemo(options, runId, {
           cliScript: CLI_SCRIPT,
@@ -100,7 +102,7 @@ export function demoCommand(io: CliIO): Command {
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-        process.off('exit', killAllChildServices);
+        process.off('exit', killAllChildren);
       }
     });
 }

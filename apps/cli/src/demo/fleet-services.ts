@@ -1,80 +1,48 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { RstarError } from '@rstar-fleet/protocol';
-import { findRedisServer, freePort, privateRedisArgs } from '@rstar-fleet/queue';
-import { jsonLine, startChildService, type ChildService } from './child-service';
+import {
+  freePort,
+  readyOnHttp,
+  readyOnLogMessage,
+  type LocalFleet,
+  type Readiness,
+  type SupervisedChild,
+} from '@rstar-fleet/local-fleet';
 
-export { findRedisServer, freePort };
-
-/** How every fleet service is started: this Node, this checkout's CLI. */
+/**
+ * How each service of a local fleet is started under the supervisor (@rstar-fleet/local-fleet):
+ * this Node, this checkout's CLI, and a readiness check per service. Every service that clients
+ * find by address (the sandbox, the simulator) gets a fixed port, so a restart after a crash
+ * comes back where the plan points. The private Redis is local-fleet's `startPrivateRedis`.
+ */
 export interface LaunchContext {
   /** apps/cli/bin/rstar-fleet.js (or the compiled main of this installation). */
   cliScript: string;
   cwd?: string;
   /** The services' whole environment (PATH and HOME at least). */
   env: Record<string, string | undefined>;
-  /** Every line a service writes, e.g. to a log file. */
-  onLine?: (service: string, line: string) => void;
-  readyTimeoutMs?: number;
+  /** The supervisor: restart policy, deadlines, where events and output lines go. */
+  fleet: LocalFleet;
 }
 
 function cli<T>(
   ctx: LaunchContext,
   name: string,
-  args: readonly string[],
-  ready: (line: string) => T | undefined,
-): Promise<ChildService<T>> {
-  return startChildService({
+  args: readonly string[] | (() => readonly string[]),
+  ready: Readiness<T>,
+  stopGraceMs?: number,
+): Promise<SupervisedChild<T>> {
+  return ctx.fleet.start({
     name,
-    args: [ctx.cliScript, ...args],
+    args: typeof args === 'function' ? () => [ctx.cliScript, ...args()] : [ctx.cliScript, ...args],
     cwd: ctx.cwd,
     env: ctx.env,
     ready,
-    readyTimeoutMs: ctx.readyTimeoutMs,
-    onLine: ctx.onLine === undefined ? undefined : (line) => ctx.onLine?.(name, line),
+    stopGraceMs,
   });
 }
 
 // ---------------------------------------------------------------------------------------------
 
-export interface RedisService extends ChildService<{ port: number }> {
-  readonly url: string;
-  readonly dir: string;
-}
-
-/**
- * A private redis-server on a free port with its data in `dir`: AOF (`everysec`) and
- * `noeviction`, as the fleet wants Redis run.
- */
-export async function startPrivateRedis(
-  ctx: LaunchContext,
-  dir = mkdtempSync(join(tmpdir(), 'rstar-redis-')),
-): Promise<RedisService> {
-  const binary = findRedisServer();
-  if (binary === null) {
-    throw new RstarError(
-      'FAILED_PRECONDITION',
-      'no Redis: set REDIS_URL, or install redis-server (e.g. apt-get install redis-server)',
-    );
-  }
-  mkdirSync(dir, { recursive: true });
-  const port = await freePort();
-  const service = await startChildService({
-    name: 'redis',
-    command: binary,
-    args: [...privateRedisArgs(port, dir), '--loglevel', 'notice'],
-    env: ctx.env,
-    ready: (line) => (line.includes('Ready to accept connections') ? { port } : undefined),
-    readyTimeoutMs: ctx.readyTimeoutMs,
-    onLine: ctx.onLine === undefined ? undefined : (line) => ctx.onLine?.('redis', line),
-  });
-  return Object.assign(service, { url: `redis://127.0.0.1:${port}`, dir });
-}
-
-// ---------------------------------------------------------------------------------------------
-
-export type SandboxService = ChildService<{ grpcPort: number; metricsPort: number }> & {
+export type SandboxService = SupervisedChild<{ grpcPort: number; metricsPort: number }> & {
   readonly address: string;
 };
 
@@ -83,6 +51,8 @@ export interface SandboxLaunch {
   workers?: number;
   /** Slot uids (one sandbox per uid range per host). Default the sandbox's. */
   uidBase?: number;
+  /** Its gRPC port. Default a free one (kept across restarts). */
+  port?: number;
   args?: readonly string[];
 }
 
@@ -90,58 +60,56 @@ export async function startSandbox(
   ctx: LaunchContext,
   options: SandboxLaunch = {},
 ): Promise<SandboxService> {
+  const port = options.port ?? (await freePort());
   const service = await cli(
     ctx,
     'sandbox',
     [
       'sandbox',
       '--host=127.0.0.1',
-      '--port=0',
+      `--port=${port}`,
       '--metrics-port=0',
       `--workers=${options.workers ?? 2}`,
       ...(options.uidBase === undefined ? [] : [`--uid-base=${options.uidBase}`]),
       ...(options.args ?? []),
     ],
-    (line) => {
-      const entry = jsonLine(line);
-      return entry?.msg === 'sandbox serving' &&
-        typeof entry.grpcPort === 'number' &&
-        typeof entry.metricsPort === 'number'
+    readyOnLogMessage('sandbox serving', (entry) =>
+      typeof entry.grpcPort === 'number' && typeof entry.metricsPort === 'number'
         ? { grpcPort: entry.grpcPort, metricsPort: entry.metricsPort }
-        : undefined;
-    },
+        : undefined,
+    ),
   );
-  return Object.assign(service, { address: `127.0.0.1:${service.info.grpcPort}` });
+  return Object.assign(service, { address: `127.0.0.1:${port}` });
 }
 
 // ---------------------------------------------------------------------------------------------
 
-export type SimulatorService = ChildService<{ port: number }> & { readonly url: string };
+export type SimulatorService = SupervisedChild<{ url: string }> & { readonly url: string };
 
 /**
- * The SIMULATED model server on `port` (a fixed port, so it can be stopped and started again
- * where the plan points).
+ * The SIMULATED model server on `port` (a fixed port: a restart, or a stop and start, comes back
+ * where the plan points). `args` may be a function, called at every start: a simulator restarted
+ * after a crash must serve the checkpoint the run is at, not the one it first loaded.
  */
 export async function startSimulator(
   ctx: LaunchContext,
   port: number,
-  args: readonly string[] = [],
+  args: readonly string[] | (() => readonly string[]) = [],
 ): Promise<SimulatorService> {
+  const base = ['model-sim', '--host', '127.0.0.1', '--port', String(port)];
+  const url = `http://127.0.0.1:${port}`;
   const service = await cli(
     ctx,
     'model-sim',
-    ['model-sim', '--host', '127.0.0.1', '--port', String(port), ...args],
-    (line) => {
-      const m = /SIMULATOR \(not a model\) serving .* on http:\/\/[^:]+:(\d+)/.exec(line);
-      return m === null ? undefined : { port: Number(m[1]) };
-    },
+    typeof args === 'function' ? () => [...base, ...args()] : [...base, ...args],
+    readyOnHttp(`${url}/health`),
   );
-  return Object.assign(service, { url: `http://127.0.0.1:${service.info.port}` });
+  return Object.assign(service, { url });
 }
 
 // ---------------------------------------------------------------------------------------------
 
-export type WorkerService = ChildService<{ httpPort: number }>;
+export type WorkerService = SupervisedChild<{ httpPort: number }>;
 
 export interface WorkerLaunch {
   planPath: string;
@@ -149,7 +117,10 @@ export interface WorkerLaunch {
   concurrency?: number;
   problemsInFlight?: number;
   treeConcurrency?: number;
+  /** On SIGTERM, how long its shards may finish; also its stop grace here (plus 5 s). */
   graceMs?: number;
+  /** BullMQ lock of its shard jobs: how soon a killed worker's shard runs again elsewhere. */
+  lockDurationMs?: number;
   args?: readonly string[];
 }
 
@@ -171,13 +142,12 @@ export function startWorker(ctx: LaunchContext, options: WorkerLaunch): Promise<
       ...flag('problems-in-flight', options.problemsInFlight),
       ...flag('tree-concurrency', options.treeConcurrency),
       ...flag('grace-ms', options.graceMs),
+      ...flag('lock-duration-ms', options.lockDurationMs),
       ...(options.args ?? []),
     ],
-    (line) => {
-      const entry = jsonLine(line);
-      return entry?.msg === 'worker ready' && typeof entry.httpPort === 'number'
-        ? { httpPort: entry.httpPort }
-        : undefined;
-    },
+    readyOnLogMessage('worker ready', (entry) =>
+      typeof entry.httpPort === 'number' ? { httpPort: entry.httpPort } : undefined,
+    ),
+    options.graceMs === undefined ? undefined : options.graceMs + 5_000,
   );
 }

@@ -1,6 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expandHook, parsePlan } from '@rstar-fleet/config';
-import { LOCAL_SIM_PLAN, renderLocalPlan, type LocalPlanSettings } from './local-plan';
+import {
+  LOCAL_SIM_PLAN,
+  deployedCheckpoint,
+  renderLocalPlan,
+  type LocalPlanSettings,
+} from './local-plan';
 
 const template = readFileSync(LOCAL_SIM_PLAN, 'utf8');
 const local: LocalPlanSettings = {
@@ -13,8 +20,12 @@ const local: LocalPlanSettings = {
 };
 
 describe('renderLocalPlan', () => {
-  it('points examples/local-sim.yaml at a local fleet and keeps its rounds', () => {
-    const plan = parsePlan(renderLocalPlan(template, local), 'rendered.yaml');
+  it('points examples/local-sim.yaml at a local fleet and keeps its rounds and comments', () => {
+    const text = renderLocalPlan(template, local);
+    const plan = parsePlan(text, 'rendered.yaml');
+    expect(text).toContain('/tmp/x/corpus.jsonl # written by `rstar-fleet corpus synth`');
+    expect(text).toContain("prefix: '{demo-1}' # a private queue key prefix");
+    expect(text).toContain('  # Round 4: 16 candidates, 2 trees with different seeds;');
     expect(plan.corpus.path).toBe('/tmp/x/corpus.jsonl');
     expect(plan.store).toEqual({ kind: 'dir', dir: '/tmp/x/store' });
     expect(plan.redis).toMatchObject({ url: 'redis://127.0.0.1:6390', prefix: '{demo-1}' });
@@ -77,9 +88,64 @@ describe('renderLocalPlan', () => {
     expect(two.rounds).toHaveLength(2);
   });
 
+  it('puts a proxy in front of the policy only, when asked', () => {
+    const plan = parsePlan(
+      renderLocalPlan(template, { ...local, policyUrl: 'http://127.0.0.1:18002' }),
+      'proxied.yaml',
+    );
+    expect(plan.rounds[0]?.policy.endpoints.map((e) => e.url)).toEqual(['http://127.0.0.1:18002']);
+    expect(plan.rounds[0]?.ppm?.endpoints.map((e) => e.url)).toEqual(['http://127.0.0.1:18001']);
+  });
+
   it('fails loudly when the example lost an anchor', () => {
     expect(() => renderLocalPlan(template.replace(/^ {2}addresses: .*$/m, ''), local)).toThrow(
       /sandbox addresses/,
     );
+  });
+});
+
+describe('deployedCheckpoint', () => {
+  it('names the checkpoint of the last round deployed or deploying, null before any', () => {
+    const runDir = mkdtempSync(join(tmpdir(), 'rstar-deployed-'));
+    try {
+      expect(deployedCheckpoint(runDir)).toBeNull();
+      const round = (n: number, status: string, deploy: string | null) => ({
+        round: n,
+        status,
+        hooks: { train: null, deploy: deploy === null ? null : { status: deploy } },
+      });
+      const write = (rounds: unknown[]): void =>
+        writeFileSync(join(runDir, 'run.json'), JSON.stringify({ rounds }));
+      for (const r of [1, 2]) {
+        mkdirSync(join(runDir, `round-${r}`));
+        writeFileSync(join(runDir, `round-${r}`, 'checkpoint.json'), '{}');
+      }
+      write([round(1, 'searching', null), round(2, 'pending', null)]);
+      expect(deployedCheckpoint(runDir)).toBeNull();
+      write([round(1, 'done', 'succeeded'), round(2, 'training', null), round(3, 'pending', null)]);
+      expect(deployedCheckpoint(runDir)).toBe(join(runDir, 'round-1', 'checkpoint.json'));
+      // The deploy hook of round 2 runs: the simulator it restarts must serve round 2's.
+      write([
+        round(1, 'done', 'succeeded'),
+        round(2, 'deploying', null),
+        round(3, 'pending', null),
+      ]);
+      expect(deployedCheckpoint(runDir)).toBe(join(runDir, 'round-2', 'checkpoint.json'));
+      write([
+        round(1, 'done', 'succeeded'),
+        round(2, 'done', 'succeeded'),
+        round(3, 'searching', null),
+      ]);
+      expect(deployedCheckpoint(runDir)).toBe(join(runDir, 'round-2', 'checkpoint.json'));
+      // A round deploying without a checkpoint written (not this plan's hooks) is not one.
+      write([
+        round(1, 'done', 'succeeded'),
+        round(2, 'done', 'succeeded'),
+        round(3, 'deploying', null),
+      ]);
+      expect(deployedCheckpoint(runDir)).toBe(join(runDir, 'round-2', 'checkpoint.json'));
+    } finally {
+      rmSync(runDir, { recursive: true, force: true });
+    }
   });
 });

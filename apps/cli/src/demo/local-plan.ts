@@ -1,4 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isMap, isSeq, parseDocument, type Document } from 'yaml';
+import type { RunState } from '@rstar-fleet/orchestration';
 import { RstarError } from '@rstar-fleet/protocol';
 
 /** examples/local-sim.yaml of this checkout (same depth from src/demo and dist/demo). */
@@ -25,6 +28,8 @@ export interface LocalPlanSettings {
   sandboxAddresses: readonly string[];
   /** The simulator's base URL (policy, PPM and the deploy hook's --url). */
   simUrl: string;
+  /** The policy endpoint, when not the simulator itself (e.g. a proxy in front of it). */
+  policyUrl?: string;
   /** Run name (the prefix of default run ids). Default the plan's. */
   name?: string;
   /** Search seed of every round. Default the plan's (0). */
@@ -37,100 +42,99 @@ export interface LocalPlanSettings {
   budgets?: readonly (RoundBudget | undefined)[];
 }
 
+type Path = readonly (string | number)[];
+
 /**
- * The example plan's text with the local fleet's addresses and sizes substituted, comments
- * kept, so a run's `plan.yaml` still reads as the example. Every substitution must find its
- * anchor: if examples/local-sim.yaml changes shape, this fails loudly instead of running a plan
- * with the wrong addresses.
+ * The example plan with the local fleet's addresses and sizes put in through the YAML document
+ * (the same `yaml` library packages/config parses plans with), comments kept, so a run's
+ * `plan.yaml` still reads as the example. Every value replaced must be there: if
+ * examples/local-sim.yaml changes shape, this fails loudly instead of running a plan with the
+ * wrong addresses.
  */
 export function renderLocalPlan(template: string, settings: LocalPlanSettings): string {
-  let text = template;
-  const replaceOnce = (pattern: RegExp, value: string, what: string): void => {
-    const hits = text.match(new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`));
-    if (hits?.length !== 1) {
-      throw new RstarError(
-        'INTERNAL',
-        `examples/local-sim.yaml: expected one ${what} (${String(pattern)}), found ${hits?.length ?? 0}`,
-      );
-    }
-    text = text.replace(pattern, value);
+  const doc = parseDocument(template);
+  const fail = (what: string): never => {
+    throw new RstarError('INTERNAL', `examples/local-sim.yaml: expected ${what}`);
   };
-  const yamlString = (s: string): string => JSON.stringify(s);
+  /** Replaces the value at `path`, which must exist (a scalar keeps its comment). */
+  const replace = (path: Path, value: unknown, what: string): void => {
+    if (!doc.hasIn(path)) fail(`${what} (${path.join('.')})`);
+    setValue(doc, path, value);
+  };
+  const simUrl = settings.simUrl.replace(/\/+$/, '');
 
-  replaceOnce(/^( {2}path: ).*$/m, `$1${yamlString(settings.corpusPath)}`, 'corpus path');
-  replaceOnce(/^( {2}dir: ).*$/m, `$1${yamlString(settings.storeDir)}`, 'store dir');
-  replaceOnce(
-    /^( {2}url: )redis:\/\/\S+(.*)$/m,
-    `$1${yamlString(settings.redisUrl)}$2` +
-      (settings.redisPrefix === undefined
-        ? ''
-        : `\n  prefix: ${yamlString(settings.redisPrefix)} # a private queue key prefix`),
-    'redis url',
-  );
-  replaceOnce(
-    /^( {2}addresses: ).*$/m,
-    `$1${JSON.stringify(settings.sandboxAddresses)}`,
-    'sandbox addresses',
-  );
-  const sim = /http:\/\/127\.0\.0\.1:8000/g;
-  if ((text.match(sim)?.length ?? 0) < 3) {
-    throw new RstarError('INTERNAL', 'examples/local-sim.yaml: expected the simulator URL 3 times');
+  replace(['corpus', 'path'], settings.corpusPath, 'the corpus path');
+  replace(['store', 'dir'], settings.storeDir, 'the store dir');
+  replace(['redis', 'url'], settings.redisUrl, 'the redis url');
+  if (settings.redisPrefix !== undefined) {
+    const prefix = doc.createNode(settings.redisPrefix);
+    prefix.comment = ' a private queue key prefix';
+    doc.setIn(['redis', 'prefix'], prefix);
   }
-  text = text.replace(sim, settings.simUrl.replace(/\/+$/, ''));
-  if (settings.name !== undefined) replaceOnce(/^(name: ).*$/m, `$1${settings.name}`, 'name');
+  replace(['sandbox', 'addresses'], [...settings.sandboxAddresses], 'the sandbox addresses');
+  // The example's simulator URL: the policy and PPM endpoints, and the deploy hook's --url.
+  const exampleUrl = doc.getIn(['defaults', 'policy', 'endpoints', 0]);
+  if (typeof exampleUrl !== 'string') fail('a policy endpoint URL (defaults.policy.endpoints.0)');
+  const policyUrl = settings.policyUrl ?? simUrl;
+  replace(['defaults', 'policy', 'endpoints', 0], policyUrl, 'the policy endpoint');
+  replace(['defaults', 'ppm', 'endpoints', 0], simUrl, 'the PPM endpoint');
+  const deployPath = ['defaults', 'hooks', 'deploy', 'command'];
+  const deploy = doc.getIn(deployPath);
+  if (typeof deploy !== 'string' || !deploy.includes(`--url ${String(exampleUrl)}`)) {
+    fail(`the deploy hook to load into ${String(exampleUrl)} (${deployPath.join('.')})`);
+  }
+  replace(deployPath, String(deploy).replace(String(exampleUrl), simUrl), 'the deploy hook');
+
+  if (settings.name !== undefined) replace(['name'], settings.name, 'a name');
   if (settings.shardSize !== undefined) {
-    replaceOnce(/^( {2}shardSize: )\d+/m, `$1${settings.shardSize}`, 'shardSize');
+    replace(['defaults', 'shardSize'], settings.shardSize, 'defaults.shardSize');
   }
-  if (settings.seed !== undefined) {
-    replaceOnce(/^( {2}c: .*)$/m, `$1\n  seed: ${settings.seed}`, 'defaults c (to add seed)');
-  }
-  return editRounds(text, settings);
+  if (settings.seed !== undefined) doc.setIn(['defaults', 'seed'], settings.seed);
+  editRounds(doc, settings, fail);
+  // The example's own style: single quotes, `[a, b]`, long lines kept long.
+  return doc.toString({ singleQuote: true, flowCollectionPadding: false, lineWidth: 100 });
+}
+
+/** Sets the value at `path`; a scalar replaced by a scalar keeps its comment. */
+function setValue(doc: Document, path: Path, value: unknown): void {
+  const scalar = value === null || typeof value !== 'object';
+  doc.setIn(path, scalar ? value : doc.createNode(value, { flow: true }));
 }
 
 /** Cuts the `rounds:` list to `settings.rounds` entries and applies the budgets. */
-function editRounds(text: string, settings: LocalPlanSettings): string {
-  const at = text.search(/^rounds:\s*$/m);
-  if (at < 0) throw new RstarError('INTERNAL', 'examples/local-sim.yaml: no `rounds:` list');
-  const head = text.slice(0, at);
-  const lines = text.slice(at).split('\n');
-  const header = lines.shift() ?? 'rounds:';
-  // Entries start at `  - `; comment lines just before an entry belong to it.
-  const entries: string[][] = [];
-  let pending: string[] = [];
-  for (const line of lines) {
-    if (/^ {2}- /.test(line)) {
-      entries.push([...pending, line]);
-      pending = [];
-    } else if (/^ {2}#/.test(line) || line.trim() === '') {
-      pending.push(line);
-    } else {
-      (entries.at(-1) ?? pending).push(...pending.splice(0), line);
+function editRounds(
+  doc: Document,
+  settings: LocalPlanSettings,
+  fail: (what: string) => never,
+): void {
+  const rounds = doc.get('rounds', true);
+  if (!isSeq(rounds) || !rounds.items.every((r) => isMap(r))) return fail('a `rounds:` list');
+  rounds.items = rounds.items.slice(0, settings.rounds ?? rounds.items.length);
+  rounds.items.forEach((_, i) => {
+    const budget = settings.budgets?.[i] ?? {};
+    for (const key of ['rollouts', 'candidates', 'trees', 'escalation'] as const) {
+      if (budget[key] !== undefined) setValue(doc, ['rounds', i, key], budget[key]);
     }
-  }
-  const kept = entries.slice(0, settings.rounds ?? entries.length);
-  const edited = kept.map((entry, i) => applyBudget(entry, settings.budgets?.[i]));
-  return [head + header, ...edited.flat(), ''].join('\n');
+  });
 }
 
-function applyBudget(entry: string[], budget: RoundBudget | undefined): string[] {
-  if (budget === undefined) return entry;
-  let lines = [...entry];
-  const set = (key: string, value: string | undefined): void => {
-    if (value === undefined) return;
-    const index = lines.findIndex((l) => new RegExp(`^ {2}(- | {2})${key}:`).test(l));
-    if (index >= 0) {
-      lines[index] = (lines[index] ?? '').replace(new RegExp(`${key}:.*$`), `${key}: ${value}`);
-    } else {
-      const first = lines.findIndex((l) => /^ {2}- /.test(l));
-      lines = [...lines.slice(0, first + 1), `    ${key}: ${value}`, ...lines.slice(first + 1)];
-    }
-  };
-  set('rollouts', budget.rollouts?.toString());
-  set('candidates', budget.candidates?.toString());
-  set('trees', budget.trees?.toString());
-  set(
-    'escalation',
-    budget.escalation === undefined ? undefined : JSON.stringify(budget.escalation),
-  );
-  return lines;
+/**
+ * The checkpoint a simulator (re)started now must serve (`round-<r>/checkpoint.json`, where the
+ * example plan's hooks write it), or null before the first deploy: that of the last round whose
+ * deploy hook succeeded, or is running (the hook loads it into the restarted simulator anyway,
+ * and once its load is answered the round counts as deployed before run.json says so). As a
+ * restarted inference server comes back with the model it was deployed with.
+ */
+export function deployedCheckpoint(runDir: string): string | null {
+  let state: RunState;
+  try {
+    state = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunState;
+  } catch {
+    return null;
+  }
+  const deployed = state.rounds
+    .filter((r) => r.hooks.deploy?.status === 'succeeded' || r.status === 'deploying')
+    .map((r) => join(runDir, `round-${r.round}`, 'checkpoint.json'))
+    .filter((checkpoint) => existsSync(checkpoint));
+  return deployed.at(-1) ?? null;
 }

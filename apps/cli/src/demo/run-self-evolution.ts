@@ -5,6 +5,14 @@ import { join, resolve } from 'node:path';
 import { parsePlan } from '@rstar-fleet/config';
 import { writeSynthCorpus } from '@rstar-fleet/corpus';
 import {
+  LocalFleet,
+  describeChildEvent,
+  type CrashLoopError,
+  freePort,
+  startPrivateRedis,
+  type SupervisedChild,
+} from '@rstar-fleet/local-fleet';
+import {
   DEFAULT_LEASE_MS,
   Orchestrator,
   openStore,
@@ -13,20 +21,12 @@ import {
   type RunState,
 } from '@rstar-fleet/orchestration';
 import { RstarError } from '@rstar-fleet/protocol';
-import type { ChildService } from './child-service';
 import type { DemoOptions } from './demo-options';
 import type { DemoProgress } from './demo-progress';
 import { demoRows } from './demo-rows';
 import type { DemoRound } from './demo-table';
-import {
-  freePort,
-  startPrivateRedis,
-  startSandbox,
-  startSimulator,
-  startWorker,
-  type LaunchContext,
-} from './fleet-services';
-import { LOCAL_SIM_PLAN, renderLocalPlan } from './local-plan';
+import { startSandbox, startSimulator, startWorker, type LaunchContext } from './fleet-services';
+import { LOCAL_SIM_PLAN, deployedCheckpoint, renderLocalPlan } from './local-plan';
 
 /** What the command hands the demo from the process edge. */
 export interface DemoEnvironment {
@@ -50,6 +50,16 @@ export interface DemoResult {
 
 /** Graces of the teardown: each service gets this long after SIGTERM, then SIGKILL. */
 const STOP_GRACE_MS = { orchestrator: 10_000, worker: 10_000, server: 5_000 } as const;
+
+/**
+ * The workers' BullMQ lock on a shard: a worker killed mid-shard holds its shard this long (then
+ * stall detection hands it to a worker, which skips the units already written). The workers'
+ * default (120 s) suits a cluster; a demo on one machine recovers in seconds.
+ */
+const WORKER_LOCK_MS = 10_000;
+
+/** How often the progress line reads the fleet's health (what `rstar-fleet status` shows). */
+const HEALTH_POLL_MS = 2_000;
 
 /**
  * Problems per shard: the plan's 256, or fewer so that every worker has several shards to take
@@ -89,16 +99,30 @@ export async function runFleetDemo(
     }
     stream.write(`${line}\n`);
   };
+  // What Kubernetes does on a cluster (DESIGN §8): a service that crashes is restarted with
+  // backoff, and the console and logs/fleet.log say what died, why, when and when it came back.
+  const fleet = new LocalFleet({
+    readyTimeoutMs: 60_000,
+    stopGraceMs: STOP_GRACE_MS.server,
+    onLine: logTo,
+    onEvent: (event) => {
+      progress.child(event);
+      logTo(
+        'fleet',
+        JSON.stringify({ ...event, error: undefined, msg: describeChildEvent(event) }),
+      );
+    },
+  });
   const ctx: LaunchContext = {
     cliScript: environment.cliScript,
     cwd: storeDir,
     env: environment.env,
-    onLine: logTo,
-    readyTimeoutMs: 60_000,
+    fleet,
   };
-  const services: ChildService<unknown>[] = [];
-  const servers: ChildService<unknown>[] = [];
+  const services: SupervisedChild<unknown>[] = [];
+  const servers: SupervisedChild<unknown>[] = [];
   let orchestrator: Orchestrator | null = null;
+  let healthTimer: NodeJS.Timeout | undefined;
   const cancelled = (): never => {
     throw new RstarError('CANCELLED', `demo ${runId} interrupted; partial outputs in ${runDir}`);
   };
@@ -114,8 +138,8 @@ export async function runFleetDemo(
   try {
     let redisUrl = environment.redisUrl;
     if (redisUrl === undefined) {
-      const redis = await step(startPrivateRedis(ctx, join(demoDir, 'redis')));
-      servers.push(redis);
+      const redis = await step(startPrivateRedis({ fleet, dir: join(demoDir, 'redis') }));
+      servers.push(redis.child);
       redisUrl = redis.url;
       progress.note(`  redis: private redis-server on ${redis.url}`);
     } else {
@@ -127,7 +151,11 @@ export async function runFleetDemo(
         // A uid range of its own: another sandbox on this host (a second demo, a test) may hold
         // the default one.
         startSandbox(ctx, { workers: 2, uidBase: 64_000 + 8 * randomInt(0, 250) }),
-        startSimulator(ctx, simPort),
+        // A simulator restarted after a crash serves what the run deployed last, not r0.
+        startSimulator(ctx, simPort, () => {
+          const checkpoint = deployedCheckpoint(runDir);
+          return checkpoint === null ? [] : ['--checkpoint', checkpoint];
+        }),
       ]),
     );
     servers.push(sandbox, sim);
@@ -158,6 +186,7 @@ export async function runFleetDemo(
             planPath,
             name: `worker-${i + 1}`,
             graceMs: STOP_GRACE_MS.worker,
+            lockDurationMs: WORKER_LOCK_MS,
             // One rollout at a time per tree, as the simulator was calibrated (sequential MCTS
             // selects with every earlier rollout's result); problems in flight keep the fleet busy.
             treeConcurrency: 1,
@@ -182,18 +211,27 @@ export async function runFleetDemo(
       progress,
     );
     const orch = orchestrator;
-    // A worker that dies would leave its shards to stall detection; the demo says so at once.
-    const workerDied = Promise.race(
-      workers.map((w) =>
-        w.exited.then((how) => {
-          throw new RstarError(
-            'UNAVAILABLE',
-            `${w.name} exited (${how.signal ?? `code ${how.code}`}); its log: ${join(logDir, `${w.name}.log`)}`,
-          );
-        }),
-      ),
-    );
-    const state = await Promise.race([step(orch.start().then(() => orch.done)), workerDied]);
+    // A dependency a worker cannot reach shows on the progress line within seconds.
+    let polling = false;
+    healthTimer = setInterval(() => {
+      if (polling) return;
+      polling = true;
+      orch
+        .status()
+        .then((status) => progress.health(status))
+        .catch(() => undefined)
+        .finally(() => (polling = false));
+    }, HEALTH_POLL_MS);
+    // A crashed service is restarted (its shards run again, exactly once by key); only one that
+    // keeps crashing ends the demo, with the reason.
+    const crashLoop = fleet.crashLoop.catch((err: CrashLoopError) => {
+      throw new RstarError(
+        err.code,
+        `${err.message}; its log: ${join(logDir, `${err.child}.log`)}`,
+        { cause: err },
+      );
+    });
+    const state = await Promise.race([step(orch.start().then(() => orch.done)), crashLoop]);
     // The model each round searched with is its manifest's (run.json records progress only).
     const store = await openStore(plan.store);
     const policies = new Map<number, string>();
@@ -211,6 +249,7 @@ export async function runFleetDemo(
     if (signal.aborted) cancelled();
     throw err;
   } finally {
+    clearInterval(healthTimer);
     progress.stop();
     if (signal.aborted) progress.note('  stopping the fleet...');
     // Bounded, in order: the orchestrator (stops taking round jobs), the workers (release their
@@ -218,6 +257,8 @@ export async function runFleetDemo(
     await orchestrator?.close().catch(() => undefined);
     await Promise.all(services.map((s) => s.stop(STOP_GRACE_MS.worker)));
     await Promise.all(servers.map((s) => s.stop(STOP_GRACE_MS.server)));
+    // Whatever started before a sibling's start failed (Promise.all above) goes too.
+    await fleet.stop();
     // Redis held only coordination state; the run's outputs are all in the store.
     await rm(join(demoDir, 'redis'), { recursive: true, force: true });
     await Promise.all(
