@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { RunState } from '@rstar-fleet/orchestration';
 import {
+  cliScript as cli,
   expectConsistentRound,
   processesIn,
   readRoundFiles,
+  repoRoot,
   resultLineCount,
   waitFor,
 } from './fleet/harness';
@@ -27,8 +29,6 @@ import {
 
 jest.setTimeout(300_000);
 
-const repoRoot = join(__dirname, '..', '..');
-const cli = join(repoRoot, 'apps', 'orchestrator', 'bin', 'rstar-fleet.js');
 const env = { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin` };
 const PROBLEMS = 30;
 
