@@ -1,9 +1,11 @@
 import {
+  ERROR_CODES,
   InvalidInputError,
   NotFoundError,
   RstarError,
   errorCodeOf,
   formatLocation,
+  httpStatusForCode,
 } from './errors';
 
 describe('errors', () => {
@@ -33,5 +35,19 @@ describe('errors', () => {
     expect(errorCodeOf(err)).toBe('NOT_FOUND');
     expect(errorCodeOf(new TypeError('x'))).toBe('INTERNAL');
     expect(errorCodeOf('a string')).toBe('INTERNAL');
+  });
+
+  it('gives every code one HTTP status: client errors 4xx, server-side trouble 5xx', () => {
+    const statuses = Object.fromEntries(ERROR_CODES.map((c) => [c, httpStatusForCode(c)]));
+    expect(statuses).toEqual({
+      INVALID_ARGUMENT: 400,
+      NOT_FOUND: 404,
+      FAILED_PRECONDITION: 400,
+      RESOURCE_EXHAUSTED: 429,
+      UNAVAILABLE: 503,
+      DEADLINE_EXCEEDED: 504,
+      CANCELLED: 499,
+      INTERNAL: 500,
+    });
   });
 });
