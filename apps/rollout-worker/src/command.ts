@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import pino, { type DestinationStream } from 'pino';
-import { loadPlan } from '@rstar-fleet/config';
-import { InvalidInputError } from '@rstar-fleet/protocol';
+import { loadPlan, readRedisPassword } from '@rstar-fleet/config';
 import { waitForStopSignal } from '@rstar-fleet/telemetry';
 import { LOG_LEVELS, WORKER_DEFAULTS, parseWorkerConfig } from './config';
 import { startWorkerService } from './service';
@@ -98,14 +97,7 @@ export function workerCommand(io: WorkerCliIO): Command {
       // The edge of the process: the only place the environment is read.
       // eslint-disable-next-line no-restricted-properties -- the app edge: the plan names the password variable
       const env = io.env ?? process.env;
-      const passwordEnv = plan.redis.passwordEnv;
-      const redisPassword = passwordEnv === null ? undefined : env[passwordEnv];
-      if (passwordEnv !== null && (redisPassword === undefined || redisPassword === '')) {
-        throw new InvalidInputError(`environment variable ${passwordEnv} is not set`, {
-          source: plan.source,
-          field: 'redis.passwordEnv',
-        });
-      }
+      const redisPassword = readRedisPassword(plan, env);
       const service = await startWorkerService({ config, plan, redisPassword, log });
       const signal = await waitForStopSignal((signal) =>
         log.warn({ signal }, 'already shutting down'),
