@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
 import pino, { type DestinationStream } from 'pino';
-import { waitForStopSignal } from '@rstar-fleet/telemetry';
 import {
   DEFAULTS,
   ISOLATION_LAYERS,
@@ -158,7 +157,8 @@ export function sandboxCommand(io: SandboxCliIO): Command {
         'each execution a fresh child with its own uid, rlimits and no network, in namespaces ' +
         'where the host allows them. Serves grpc.health.v1 and reflection; Prometheus metrics ' +
         'on --metrics-port. Every option can also be set as RSTAR_SANDBOX_<OPTION> (e.g. ' +
-        'RSTAR_SANDBOX_PYTHON). SIGINT/SIGTERM: NOT_SERVING, drain, then force.',
+        'RSTAR_SANDBOX_PYTHON). SIGINT/SIGTERM: NOT_SERVING, drain, then force (a second SIGINT ' +
+        'forces at once).',
     )
     .option(
       '--check',
@@ -179,11 +179,12 @@ export function sandboxCommand(io: SandboxCliIO): Command {
     }
     const log = pino({ level: config.logLevel, base: { service: 'sandbox' } }, destination);
     const service = await startSandboxService(config, log);
-    const signal = await waitForStopSignal((signal) =>
-      log.warn({ signal }, 'already shutting down'),
+    service.lifecycle.shutdownOnSignals((signal, count) =>
+      count === 1
+        ? log.info({ signal }, 'stop signal received')
+        : log.warn({ signal }, 'already shutting down (SIGINT again forces it)'),
     );
-    log.info({ signal }, 'stop signal received');
-    await service.shutdown();
+    await service.lifecycle.stopped;
   });
   return command;
 }
