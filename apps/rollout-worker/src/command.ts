@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import pino, { type DestinationStream } from 'pino';
 import { loadPlan, readRedisPassword } from '@rstar-fleet/config';
-import { waitForStopSignal } from '@rstar-fleet/telemetry';
 import { LOG_LEVELS, WORKER_DEFAULTS, parseWorkerConfig } from './config';
 import { startWorkerService } from './service';
 
@@ -24,7 +23,7 @@ export function workerCommand(io: WorkerCliIO): Command {
         "shard's results file in the artifact store (a re-run skips what is written). Inference " +
         'or sandbox outages slow it down instead of failing problems. Serves /livez, /readyz and ' +
         '/metrics over HTTP. SIGINT/SIGTERM: not ready, finish or release the active shards ' +
-        'within --grace-ms, exit.',
+        'within --grace-ms (a second SIGINT releases them at once), exit.',
     )
     .requiredOption('--plan <file>', 'run plan (YAML): store, redis (url, passwordEnv, prefix)')
     .option('--concurrency <n>', 'shard jobs processed at once', String(d.concurrency))
@@ -99,11 +98,12 @@ export function workerCommand(io: WorkerCliIO): Command {
       const env = io.env ?? process.env;
       const redisPassword = readRedisPassword(plan, env);
       const service = await startWorkerService({ config, plan, redisPassword, log });
-      const signal = await waitForStopSignal((signal) =>
-        log.warn({ signal }, 'already shutting down'),
+      service.lifecycle.shutdownOnSignals((signal, count) =>
+        count === 1
+          ? log.info({ signal }, 'stop signal received')
+          : log.warn({ signal }, 'already shutting down (SIGINT again releases the shards now)'),
       );
-      log.info({ signal }, 'stop signal received');
-      await service.shutdown();
+      await service.lifecycle.stopped;
       // Everything is closed; should a library still hold a handle, the exit stays bounded.
       setTimeout(() => {
         log.warn('handles still open after shutdown; exiting');

@@ -195,7 +195,7 @@ describe('Lifecycle', () => {
     expect(lifecycle.state).toEqual({ phase: 'failed', error });
   });
 
-  it('stops on the first SIGINT/SIGTERM, forces on the next, then lets the signals go', async () => {
+  it('stops on the first SIGINT/SIGTERM, ignores a repeated SIGTERM, forces on Ctrl-C again, then lets the signals go', async () => {
     const before = process.listenerCount('SIGTERM');
     const work = deferred();
     const force = jest.fn(() => {
@@ -208,10 +208,15 @@ describe('Lifecycle', () => {
     expect(process.listenerCount('SIGTERM')).toBe(before + 1);
     process.emit('SIGTERM', 'SIGTERM');
     expect(lifecycle.state).toEqual({ phase: 'draining', reason: 'SIGTERM' });
+    // A supervisor repeating its SIGTERM: the drain goes on.
+    process.emit('SIGTERM', 'SIGTERM');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(lifecycle.state.phase).toBe('draining');
+    expect(force).not.toHaveBeenCalled();
     process.emit('SIGINT', 'SIGINT');
     const result = await lifecycle.stopped;
     expect(result).toMatchObject({ reason: 'SIGTERM', drain: 'forced', forcedBy: 'SIGINT again' });
-    expect(seen).toEqual(['SIGTERM 1', 'SIGINT 2']);
+    expect(seen).toEqual(['SIGTERM 1', 'SIGTERM 2', 'SIGINT 3']);
     expect(process.listenerCount('SIGTERM')).toBe(before);
   });
 });

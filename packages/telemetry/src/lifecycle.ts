@@ -212,14 +212,17 @@ export class Lifecycle {
   }
 
   /**
-   * SIGINT/SIGTERM stop the service: the first starts the shutdown, the next ones force it (and
-   * are passed to `onSignal` with their count, to be logged). The listeners go once it stopped.
+   * SIGINT/SIGTERM stop the service: the first starts the shutdown; later ones no longer kill the
+   * process mid-shutdown. A later SIGINT (Ctrl-C again: someone at the terminal wants out now)
+   * forces the work at once; a later SIGTERM (a supervisor repeating itself) changes nothing, the
+   * shutdown being bounded anyway. Every signal goes to `onSignal` with its count, to be logged.
+   * The listeners go once the service stopped.
    */
   shutdownOnSignals(onSignal: (signal: NodeJS.Signals, count: number) => void = () => {}): void {
     const unwatch = watchStopSignals((signal, count) => {
       onSignal(signal, count);
       if (count === 1) void this.shutdown(signal);
-      else this.forceNow(`${signal} again`);
+      else if (signal === 'SIGINT') this.forceNow('SIGINT again');
     });
     void this.stoppedPromise.then(unwatch);
   }
