@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { InvalidInputError } from '@rstar-fleet/protocol';
 import { compileStepProtocol } from '@rstar-fleet/mcts';
+import { waitForStopSignal } from '@rstar-fleet/telemetry';
 import { auditDatasets } from './audit';
 import { DEFAULT_CHECKPOINT, loadCheckpoint, type Checkpoint } from './checkpoint';
 import { readPairsFile, readSftFile } from './datasets';
@@ -79,10 +80,8 @@ export function modelSimCommand(io: SimIO): Command {
       io.stderr.write(
         `rstar-fleet model-sim: SIMULATOR (not a model) serving ${state.policyId} and ${state.ppmId} on http://${flags.host}:${port}\n`,
       );
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      // A repeated signal while the requests in flight finish does not kill it mid-close.
+      await waitForStopSignal();
       await sim.close();
       io.stderr.write('rstar-fleet model-sim: stopped\n');
     });
