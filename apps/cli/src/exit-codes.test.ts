@@ -1,4 +1,10 @@
-import { RunLeaseHeldError, RunLeaseLostError } from '@rstar-fleet/orchestration';
+import {
+  RoundInterruptedError,
+  RunLeaseHeldError,
+  RunLeaseLostError,
+  RunStoppedError,
+} from '@rstar-fleet/orchestration';
+import { ShutdownStepError } from '@rstar-fleet/telemetry';
 import { ERROR_CODES, RstarError } from '@rstar-fleet/protocol';
 import {
   EXIT_LEASE_HELD,
@@ -17,6 +23,20 @@ describe('exit codes', () => {
     expect(exitCodeForError(new RunLeaseLostError('r', 'taken over'))).toBe(78);
     expect(exitCodeForError(new RstarError('FAILED_PRECONDITION', 'x'))).toBe(78);
     expect(exitCodeForError(new Error('bug'))).toBe(70);
+  });
+
+  it('exits 130 for an interrupted run, as for SIGINT, never 70 (a bug)', () => {
+    const shutdown = {
+      reason: 'SIGTERM',
+      drain: 'forced' as const,
+      forcedBy: 'grace over',
+      // What the shutdown met does not change the outcome: the run was stopped.
+      failures: [new ShutdownStepError('redis', 2_000)],
+      durationMs: 2_400,
+    };
+    expect(exitCodeForError(new RunStoppedError('r', 'SIGTERM', shutdown))).toBe(130);
+    // A hook stopped by the shutdown was a bare Error, hence INTERNAL: exit 70.
+    expect(exitCodeForError(new RoundInterruptedError('round 1 train hook'))).toBe(130);
   });
 
   it('lists every exit code the CLI can end with in --help', () => {

@@ -67,6 +67,7 @@ export function modelSimCommand(io: SimIO): Command {
       const { realSleep } = await import('./latency.js');
       const { createSimServer } = await import('./server.js');
       const { SimState } = await import('./state.js');
+      const { waitForStopSignal } = await import('@rstar-fleet/telemetry');
       const latency = Object.fromEntries(
         Object.entries({
           ttftMs: flags.ttftMs,
@@ -81,10 +82,8 @@ export function modelSimCommand(io: SimIO): Command {
       io.stderr.write(
         `rstar-fleet model-sim: SIMULATOR (not a model) serving ${state.policyId} and ${state.ppmId} on http://${flags.host}:${port}\n`,
       );
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      // A repeated signal while the requests in flight finish does not kill it mid-close.
+      await waitForStopSignal();
       await sim.close();
       io.stderr.write('rstar-fleet model-sim: stopped\n');
     });

@@ -3,7 +3,7 @@ import {
   ContextOverflowError,
   RstarError,
   errorCodeOf,
-  type ErrorCode,
+  httpStatusForCode,
 } from '@rstar-fleet/protocol';
 
 /** A route exists but not for this method. */
@@ -20,17 +20,6 @@ export class BodyTooLargeError extends RstarError {
   }
 }
 
-const STATUS: Record<ErrorCode, number> = {
-  INVALID_ARGUMENT: 400,
-  NOT_FOUND: 404,
-  FAILED_PRECONDITION: 400,
-  RESOURCE_EXHAUSTED: 429,
-  UNAVAILABLE: 503,
-  DEADLINE_EXCEEDED: 504,
-  CANCELLED: 499,
-  INTERNAL: 500,
-};
-
 const TYPE: Record<number, string> = {
   400: 'BadRequestError',
   404: 'NotFoundError',
@@ -44,15 +33,16 @@ const TYPE: Record<number, string> = {
 };
 
 /**
- * The one place errors become HTTP: status from the error's code (a context overflow is a 400,
- * as vLLM answers it), body in vLLM's current shape
+ * Where the simulator's errors become HTTP: the status of the error's code as every HTTP edge maps
+ * it (protocol's httpStatusForCode), except what vLLM answers with its own status (a context
+ * overflow is a 400, a wrong method 405, a body over the limit 413); body in vLLM's current shape
  * `{"error": {"message", "type", "param", "code"}}`.
  */
 export function statusOf(err: unknown): number {
   if (err instanceof MethodNotAllowedError) return 405;
   if (err instanceof BodyTooLargeError) return 413;
   if (err instanceof ContextOverflowError) return 400;
-  return STATUS[errorCodeOf(err)];
+  return httpStatusForCode(errorCodeOf(err));
 }
 
 export function sendError(res: ServerResponse, err: unknown, param: string | null = null): void {

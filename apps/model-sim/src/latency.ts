@@ -1,3 +1,5 @@
+import { RstarError } from '@rstar-fleet/protocol';
+
 /**
  * The simulated GPU scheduler: at most `maxNumSeqs` sequences decode at once (a request with
  * n choices holds n sequences, as vLLM V1 splits it); later requests wait in a FIFO queue. A
@@ -52,7 +54,7 @@ export const realSleep: Sleep = (ms, signal) =>
             reject(
               signal.reason instanceof Error
                 ? signal.reason
-                : new Error('aborted', { cause: signal.reason }),
+                : new RstarError('CANCELLED', 'request cancelled', { cause: signal.reason }),
             );
           },
           { once: true },

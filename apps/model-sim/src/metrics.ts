@@ -1,4 +1,5 @@
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { createRegistry } from '@rstar-fleet/telemetry';
 import type { SchedulerIntegrals, SchedulerSnapshot } from './latency';
 
 /**
@@ -8,7 +9,8 @@ import type { SchedulerIntegrals, SchedulerSnapshot } from './latency';
  * Labelled `model_name` as vLLM does; the simulator's ids (`sim-policy-…`) say what it is.
  */
 export class SimMetrics {
-  readonly registry = new Registry();
+  /** No `service` label: the simulator's exposition reads as vLLM's. */
+  readonly registry: Registry = createRegistry('model-sim', { serviceLabel: false });
   private readonly promptTokens: Counter<'model_name'>;
   private readonly generationTokens: Counter<'model_name'>;
   private readonly success: Counter<'model_name' | 'finished_reason'>;

@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidInputError, NotFoundError, RstarError } from '@rstar-fleet/protocol';
+import { startTelemetryServer, type TelemetryServer } from '@rstar-fleet/telemetry';
 import { loadCheckpoint, parseCheckpoint } from './checkpoint';
 import { handleCompletions } from './completions';
 import { BodyTooLargeError, MethodNotAllowedError, sendError } from './http-errors';
@@ -13,7 +13,6 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024;
 type Handler = (body: unknown, signal: AbortSignal) => Promise<unknown>;
 
 export interface SimServer {
-  readonly server: Server;
   readonly state: SimState;
   /** Resolves with the bound port (0 picks a free one). */
   listen(port: number, host?: string): Promise<number>;
@@ -21,10 +20,15 @@ export interface SimServer {
   close(graceMs?: number): Promise<void>;
 }
 
+/** How long close() waits for requests in flight by default. */
+const CLOSE_GRACE_MS = 5_000;
+
 /**
- * The SIMULATED model server over node:http, speaking the vLLM OpenAI-compatible dialect:
- * completions, models, classify/pooling for the PPM, health, metrics, plus `POST /admin/load`
- * to switch checkpoints at run time as a rolling deploy would.
+ * The SIMULATED model server, speaking the vLLM OpenAI-compatible dialect: completions, models,
+ * classify/pooling for the PPM, health, metrics, plus `POST /admin/load` to switch checkpoints at
+ * run time as a rolling deploy would. It is the telemetry server every service runs (request
+ * deadlines, bounded close, `/metrics` from the simulator's registry, `/livez`, `/readyz`), with
+ * the vLLM API as its fallback: the API keeps vLLM's routes and error bodies.
  */
 export function createSimServer(state: SimState): SimServer {
   const posts: Record<string, Handler> = {
@@ -36,31 +40,21 @@ export function createSimServer(state: SimState): SimServer {
   const gets: Record<string, (res: ServerResponse) => Promise<void> | void> = {
     '/health': (res) => void res.writeHead(200).end(),
     '/v1/models': (res) => sendJson(res, 200, modelsOf(state)),
-    '/metrics': async (res) => {
-      const text = await state.metrics.registry.metrics();
-      res.writeHead(200, { 'content-type': state.metrics.registry.contentType }).end(text);
-    },
   };
-  const server = createServer((req, res) => {
-    void route(req, res, posts, gets);
-  });
+  let http: TelemetryServer | null = null;
   return {
-    server,
     state,
-    listen: (port, host = '127.0.0.1') =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
-      }),
-    close: (graceMs = 5000) =>
-      new Promise((resolve) => {
-        const force = setTimeout(() => server.closeAllConnections(), graceMs);
-        server.close(() => {
-          clearTimeout(force);
-          resolve();
-        });
-        server.closeIdleConnections();
-      }),
+    listen: async (port, host = '127.0.0.1') => {
+      http = await startTelemetryServer({
+        host,
+        port,
+        registry: state.metrics.registry,
+        closeGraceMs: CLOSE_GRACE_MS,
+        fallback: (req, res) => void route(req, res, posts, gets),
+      });
+      return http.port;
+    },
+    close: (graceMs) => http?.close(graceMs) ?? Promise.resolve(),
   };
 }
 

@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
 import type { DestinationStream } from 'pino';
-import { InvalidInputError } from '@rstar-fleet/protocol';
 import { ROLLOUT_DEFAULTS } from '@rstar-fleet/rollout/options';
 import { LOG_LEVELS, WORKER_DEFAULTS, parseWorkerConfig } from './config';
 
@@ -23,7 +22,7 @@ export function workerCommand(io: WorkerCliIO): Command {
         "shard's results file in the artifact store (a re-run skips what is written). Inference " +
         'or sandbox outages slow it down instead of failing problems. Serves /livez, /readyz and ' +
         '/metrics over HTTP. SIGINT/SIGTERM: not ready, finish or release the active shards ' +
-        'within --grace-ms, exit.',
+        'within --grace-ms (a second SIGINT releases them at once), exit.',
     )
     .requiredOption('--plan <file>', 'run plan (YAML): store, redis (url, passwordEnv, prefix)')
     .option('--concurrency <n>', 'shard jobs processed at once', String(d.concurrency))
@@ -92,8 +91,7 @@ export function workerCommand(io: WorkerCliIO): Command {
     .action(async (flags: Record<string, unknown>) => {
       // Loaded when the command runs: every `rstar-fleet` start defines this command.
       const { default: pino } = await import('pino');
-      const { loadPlan } = await import('@rstar-fleet/config');
-      const { waitForStopSignal } = await import('@rstar-fleet/telemetry');
+      const { loadPlan, readRedisPassword } = await import('@rstar-fleet/config');
       const { startWorkerService } = await import('./service.js');
       const config = parseWorkerConfig(flags);
       const destination = io.stdout as unknown as DestinationStream;
@@ -102,20 +100,14 @@ export function workerCommand(io: WorkerCliIO): Command {
       // The edge of the process: the only place the environment is read.
       // eslint-disable-next-line no-restricted-properties -- the app edge: the plan names the password variable
       const env = io.env ?? process.env;
-      const passwordEnv = plan.redis.passwordEnv;
-      const redisPassword = passwordEnv === null ? undefined : env[passwordEnv];
-      if (passwordEnv !== null && (redisPassword === undefined || redisPassword === '')) {
-        throw new InvalidInputError(`environment variable ${passwordEnv} is not set`, {
-          source: plan.source,
-          field: 'redis.passwordEnv',
-        });
-      }
+      const redisPassword = readRedisPassword(plan, env);
       const service = await startWorkerService({ config, plan, redisPassword, log });
-      const signal = await waitForStopSignal((signal) =>
-        log.warn({ signal }, 'already shutting down'),
+      service.lifecycle.shutdownOnSignals((signal, count) =>
+        count === 1
+          ? log.info({ signal }, 'stop signal received')
+          : log.warn({ signal }, 'already shutting down (SIGINT again releases the shards now)'),
       );
-      log.info({ signal }, 'stop signal received');
-      await service.shutdown();
+      await service.lifecycle.stopped;
       // Everything is closed; should a library still hold a handle, the exit stays bounded.
       setTimeout(() => {
         log.warn('handles still open after shutdown; exiting');

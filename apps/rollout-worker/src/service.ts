@@ -2,7 +2,13 @@ import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { RunPlan } from '@rstar-fleet/config';
-import { startTelemetryServer, type TelemetryServer } from '@rstar-fleet/telemetry';
+import {
+  Lifecycle,
+  compileLifecycleOptions,
+  startTelemetryServer,
+  type ShutdownResult,
+  type TelemetryServer,
+} from '@rstar-fleet/telemetry';
 import {
   SHARD_QUEUE,
   bullConnection,
@@ -39,7 +45,7 @@ const RELEASE_MS = 10_000;
 const REDIS_GONE_MS = 2_000;
 /** Without Redis, how long cancelled jobs get to stop their search before the worker exits. */
 const RELEASE_OFFLINE_MS = 1_000;
-/** Closing Redis and the clients at the very end. */
+/** Closing Redis and the clients at the very end, each. */
 const CLOSE_MS = 5_000;
 
 export interface WorkerServiceOptions {
@@ -55,42 +61,10 @@ export interface WorkerService {
   httpPort: number;
   metrics: WorkerMetrics;
   stats: RolloutStats;
+  /** Running until its shutdown: `lifecycle.shutdownOnSignals()`, `lifecycle.stopped`. */
+  lifecycle: Lifecycle;
   /** Readiness off, drain for the grace period, release what is left, close; idempotent. */
-  shutdown(): Promise<void>;
-}
-
-/**
- * Resolves true once `promise` settles, false once `ms` have passed or Redis has been away for
- * REDIS_GONE_MS (`downSince`: when the connection was lost, null while it is up; polled).
- */
-function whileRedis(
-  promise: Promise<unknown>,
-  ms: number,
-  downSince: () => number | null,
-): Promise<boolean> {
-  let poll: NodeJS.Timeout | undefined;
-  const gone = new Promise<boolean>((resolve) => {
-    const check = (): void => {
-      const since = downSince();
-      if (since !== null && Date.now() - since >= REDIS_GONE_MS) resolve(false);
-    };
-    poll = setInterval(check, 200);
-    check();
-  });
-  return Promise.race([within(promise, ms), gone]).finally(() => clearInterval(poll));
-}
-
-function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise.then(
-      () => true,
-      () => true,
-    ),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
+  shutdown(): Promise<ShutdownResult>;
 }
 
 /**
@@ -100,6 +74,10 @@ function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
 export async function startWorkerService(options: WorkerServiceOptions): Promise<WorkerService> {
   const { config, plan, log } = options;
   const name = config.name ?? `${hostname()}-${process.pid}`;
+  const lifecycle = new Lifecycle(
+    'rollout-worker',
+    compileLifecycleOptions({ graceMs: config.graceMs, settleMs: RELEASE_MS, closeMs: CLOSE_MS }),
+  );
   const store = await openStore(plan.store);
   const stats = new RolloutStats();
   const metrics = new WorkerMetrics(stats);
@@ -141,10 +119,9 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   // Dependency health: Redis always, plus whatever the current round's manifests name (learnt
   // as the search asks for ports). Published to Redis for `status`, exported as a gauge, and
   // part of /readyz.
-  let shuttingDown = false;
   let workerRunning = (): boolean => false;
   const ready = (): boolean =>
-    !shuttingDown && redis.status === 'ready' && workerRunning() && prober.ready();
+    !lifecycle.isStopping() && redis.status === 'ready' && workerRunning() && prober.ready();
   const healthTtlMs = 5 * config.healthIntervalMs;
   const sandboxProbes = new SandboxProbeClients(config.healthTimeoutMs);
   const prober: DependencyProber = new DependencyProber({
@@ -156,7 +133,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
       else log.warn({ ...fields, code: h.code, err: h.error }, 'dependency unavailable');
     },
     onProbed: (dependencies) => {
-      if (redis.status !== 'ready' || shuttingDown) return;
+      if (redis.status !== 'ready' || lifecycle.isStopping()) return;
       const record = {
         v: WORKER_HEALTH_VERSION,
         worker: name,
@@ -164,7 +141,8 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
         ready: ready(),
         dependencies,
       };
-      void within(publishWorkerHealth(redis, plan.redis.prefix, record, healthTtlMs), healthTtlMs);
+      // Best effort: a record not written expires, and the next probe round writes it again.
+      publishWorkerHealth(redis, plan.redis.prefix, record, healthTtlMs).catch(() => undefined);
     },
   });
   prober.setGroup('worker', [
@@ -176,6 +154,10 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   ]);
   metrics.watchDependencies(() => prober.health());
   const runDependencies = new RunDependencies(prober, sandboxProbes, config.healthForgetMs);
+  const closeProbes = (): void => {
+    runDependencies.close();
+    sandboxProbes.close();
+  };
 
   const deps: ShardDeps = {
     store,
@@ -194,7 +176,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
       deps,
       log,
       metrics,
-      shuttingDown: () => shuttingDown,
+      shuttingDown: () => lifecycle.isStopping(),
       onShard: (run, active) =>
         active ? runDependencies.shardStarted(run) : runDependencies.shardEnded(run),
     }),
@@ -239,13 +221,14 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
       ready,
     });
   } catch (err) {
-    await prober.stop();
-    runDependencies.close();
-    sandboxProbes.close();
-    await within(worker.close(true), CLOSE_MS);
-    redis.disconnect();
-    await ports.close();
-    metrics.close();
+    await lifecycle.failStart(err, [
+      { name: 'dependency prober', run: () => prober.stop() },
+      { name: 'dependency probes', run: closeProbes },
+      { name: 'bullmq worker', run: () => worker.close(true) },
+      { name: 'redis', run: () => redis.disconnect() },
+      { name: 'inference ports', run: () => ports.close() },
+      { name: 'metrics', run: () => metrics.close() },
+    ]);
     throw err;
   }
   log.info(
@@ -260,55 +243,88 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
     'worker ready',
   );
 
-  let stopping: Promise<void> | undefined;
-  const shutdown = (): Promise<void> => {
-    stopping ??= (async () => {
-      shuttingDown = true;
+  const redisUp = (): boolean => redis.status === 'ready';
+  let proberStopped: Promise<void> = Promise.resolve();
+  let redisWatch: NodeJS.Timeout | undefined;
+  lifecycle.running({
+    drain: () => {
       log.info({ graceMs: config.graceMs }, 'worker shutting down: not ready, draining shard jobs');
-      // close() stops fetching and waits for the active jobs, without a bound of its own (and
-      // forever while Redis is away), so it is raced with the grace period. In BullMQ 6 a second
-      // close(true) returns the first call's promise, so "force" here means cancelling the jobs:
-      // each stops its search, writes nothing half-done and moves back to `wait`.
-      const proberStopped = prober.stop();
-      const closing = worker.close();
-      const redisUp = (): boolean => redis.status === 'ready';
-      let drained = await whileRedis(closing, config.graceMs, () => redisDownSince);
-      if (!drained) {
-        const online = redisUp();
-        log.warn(
-          online
-            ? 'grace period over: releasing active shard jobs to the queue'
-            : 'redis unreachable: cancelling active shard jobs (stall detection returns them)',
-        );
-        worker.cancelAllJobs('worker shutting down');
-        drained = await within(closing, online ? RELEASE_MS : RELEASE_OFFLINE_MS);
-        if (!drained) {
-          log.error('worker did not close; exiting anyway (stall detection returns its jobs)');
-          // Its connections would wait for Redis forever (the command's exit timer ends the rest).
-          await within(worker.disconnect(), online ? CLOSE_MS : RELEASE_OFFLINE_MS);
+      proberStopped = prober.stop();
+      // Redis away REDIS_GONE_MS: the active jobs can neither finish nor go back to the queue, so
+      // the rest of the grace would only delay the exit.
+      const checkRedis = (): void => {
+        if (redisDownSince !== null && Date.now() - redisDownSince >= REDIS_GONE_MS) {
+          lifecycle.forceNow('redis unreachable');
         }
-      }
-      await within(proberStopped, CLOSE_MS);
-      runDependencies.close();
-      sandboxProbes.close();
-      await within(ports.close(), CLOSE_MS);
-      if (redisUp()) {
-        await within(withdrawWorkerHealth(redis, plan.redis.prefix, name), CLOSE_MS);
-        await within(
-          redis.quit().catch(() => redis.disconnect()),
-          CLOSE_MS,
-        );
-      }
-      redis.disconnect();
-      await http.close();
-      log.info(
-        { drained, maxEventLoopDelayMs: Math.round(metrics.maxEventLoopDelayMs()) },
-        'worker stopped',
+      };
+      redisWatch = setInterval(checkRedis, 200);
+      checkRedis();
+      // Stops fetching and waits for the active jobs, without a bound of its own (and forever
+      // while Redis is away): the lifecycle races it with the grace.
+      return worker.close();
+    },
+    // In BullMQ 6 a second close(true) returns the first call's promise, so "force" means
+    // cancelling the jobs: each stops its search, writes nothing half-done and moves back to
+    // `wait` (or, without Redis, is left to stall detection).
+    force: () => {
+      clearInterval(redisWatch);
+      const online = redisUp();
+      log.warn(
+        online
+          ? 'grace period over: releasing active shard jobs to the queue'
+          : 'redis unreachable: cancelling active shard jobs (stall detection returns them)',
       );
-      metrics.close();
-    })();
-    return stopping;
-  };
+      worker.cancelAllJobs('worker shutting down');
+      return online ? undefined : { settleMs: RELEASE_OFFLINE_MS, abandonMs: RELEASE_OFFLINE_MS };
+    },
+    abandon: () => {
+      log.error('worker did not close; exiting anyway (stall detection returns its jobs)');
+      // Its connections would wait for Redis forever.
+      return worker.disconnect();
+    },
+    close: [
+      {
+        name: 'dependency prober',
+        run: () => {
+          clearInterval(redisWatch);
+          return proberStopped;
+        },
+      },
+      { name: 'dependency probes', run: closeProbes },
+      { name: 'inference ports', run: () => ports.close() },
+      {
+        name: 'health record',
+        run: () => (redisUp() ? withdrawWorkerHealth(redis, plan.redis.prefix, name) : undefined),
+      },
+      {
+        name: 'redis quit',
+        run: () => (redisUp() ? redis.quit().catch(() => undefined) : undefined),
+      },
+      { name: 'redis', run: () => redis.disconnect() },
+      { name: 'http', run: () => http.close() },
+    ],
+  });
+  lifecycle.onChange((state) => {
+    if (state.phase !== 'stopped') return;
+    const { drain, failures } = state.result;
+    log.info(
+      {
+        drained: drain === 'drained',
+        drain,
+        failures: failures.map((f) => f.message),
+        maxEventLoopDelayMs: Math.round(metrics.maxEventLoopDelayMs()),
+      },
+      'worker stopped',
+    );
+    metrics.close();
+  });
 
-  return { name, httpPort: http.port, metrics, stats, shutdown };
+  return {
+    name,
+    httpPort: http.port,
+    metrics,
+    stats,
+    lifecycle,
+    shutdown: () => lifecycle.shutdown('requested'),
+  };
 }

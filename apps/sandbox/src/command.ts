@@ -156,7 +156,8 @@ export function sandboxCommand(io: SandboxCliIO): Command {
         'each execution a fresh child with its own uid, rlimits and no network, in namespaces ' +
         'where the host allows them. Serves grpc.health.v1 and reflection; Prometheus metrics ' +
         'on --metrics-port. Every option can also be set as RSTAR_SANDBOX_<OPTION> (e.g. ' +
-        'RSTAR_SANDBOX_PYTHON). SIGINT/SIGTERM: NOT_SERVING, drain, then force.',
+        'RSTAR_SANDBOX_PYTHON). SIGINT/SIGTERM: NOT_SERVING, drain, then force (a second SIGINT ' +
+        'forces at once).',
     )
     .option(
       '--check',
@@ -166,7 +167,6 @@ export function sandboxCommand(io: SandboxCliIO): Command {
   command.action(async (options: Record<string, unknown>) => {
     // Loaded when the command runs: every `rstar-fleet` start defines this command.
     const { default: pino } = await import('pino');
-    const { waitForStopSignal } = await import('@rstar-fleet/telemetry');
     const { startPool, startSandboxService } = await import('./service.js');
     const { check, ...rest } = options;
     const config = parseSandboxConfig(rest);
@@ -181,11 +181,12 @@ export function sandboxCommand(io: SandboxCliIO): Command {
     }
     const log = pino({ level: config.logLevel, base: { service: 'sandbox' } }, destination);
     const service = await startSandboxService(config, log);
-    const signal = await waitForStopSignal((signal) =>
-      log.warn({ signal }, 'already shutting down'),
+    service.lifecycle.shutdownOnSignals((signal, count) =>
+      count === 1
+        ? log.info({ signal }, 'stop signal received')
+        : log.warn({ signal }, 'already shutting down (SIGINT again forces it)'),
     );
-    log.info({ signal }, 'stop signal received');
-    await service.shutdown();
+    await service.lifecycle.stopped;
   });
   return command;
 }

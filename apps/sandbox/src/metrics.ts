@@ -1,5 +1,5 @@
-import { type Server, createServer } from 'node:http';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { createRegistry } from '@rstar-fleet/telemetry';
 import { EXECUTION_STATUSES } from '@rstar-fleet/protocol/sandbox';
 import type { ExecutionResult } from './fork-server';
 import type { IsolationReport } from './isolation';
@@ -11,9 +11,9 @@ const DURATION_BUCKETS = [
   0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120,
 ];
 
-/** The sandbox's Prometheus metrics, on a registry of its own. */
+/** The sandbox's Prometheus metrics, on a registry of its own (served by the telemetry server). */
 export class SandboxMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry = createRegistry('sandbox');
   private readonly executions: Counter<'status'>;
   private readonly duration: Histogram<'status'>;
   private readonly queueWait: Histogram;
@@ -24,8 +24,6 @@ export class SandboxMetrics {
 
   constructor(stats: () => PoolStats) {
     const registers = [this.registry];
-    this.registry.setDefaultLabels({ service: 'sandbox' });
-    collectDefaultMetrics({ register: this.registry });
     this.executions = new Counter({
       name: 'rstar_sandbox_executions_total',
       help: 'Executions finished, by status (a failing program is status ERROR, not a failed RPC).',
@@ -138,40 +136,4 @@ export class SandboxMetrics {
   isolation(report: IsolationReport): void {
     for (const l of report.layers) this.layer.labels(l.layer).set(l.active ? 1 : 0);
   }
-}
-
-/** Serves `/metrics` (and `/healthz`) on its own port; resolves with the bound port. */
-export function startMetricsServer(
-  registry: Registry,
-  host: string,
-  port: number,
-): Promise<{ server: Server; port: number }> {
-  const server = createServer((req, res) => {
-    if (req.url === '/metrics' && req.method === 'GET') {
-      registry.metrics().then(
-        (body) => {
-          res.writeHead(200, { 'Content-Type': registry.contentType });
-          res.end(body);
-        },
-        (err: unknown) => {
-          res.writeHead(500, { 'Content-Type': 'text/plain' });
-          res.end(String(err));
-        },
-      );
-    } else if (req.url === '/healthz') {
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.end('ok\n');
-    } else {
-      res.writeHead(404, { 'Content-Type': 'text/plain' });
-      res.end('not found\n');
-    }
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address();
-      resolve({ server, port: typeof address === 'object' && address ? address.port : port });
-    });
-  });
 }

@@ -80,7 +80,6 @@ export class Pool {
   private readonly slots: Slot[];
   private readonly queue: Job[] = [];
   private closed = false;
-  private readonly idleWaiters: Array<() => void> = [];
 
   constructor(options: PoolOptions) {
     this.options = options;
@@ -138,19 +137,6 @@ export class Pool {
     return promises;
   }
 
-  /** Resolves when nothing is queued or running (or after `timeoutMs`). */
-  async drain(timeoutMs: number): Promise<boolean> {
-    if (this.isIdle()) return true;
-    let timer: NodeJS.Timeout | undefined;
-    const idle = new Promise<boolean>((resolve) => this.idleWaiters.push(() => resolve(true)));
-    const timeout = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
-    const drained = await Promise.race([idle, timeout]);
-    clearTimeout(timer);
-    return drained;
-  }
-
   /** Stops admitting, fails what is queued, and stops every fork-server (killing after graceMs). */
   async close(graceMs: number): Promise<void> {
     this.closed = true;
@@ -162,16 +148,6 @@ export class Pool {
         await slot.server?.close(graceMs);
       }),
     );
-    this.notifyIdle();
-  }
-
-  private isIdle(): boolean {
-    return this.queue.length === 0 && this.slots.every((s) => s.job === undefined);
-  }
-
-  private notifyIdle(): void {
-    if (!this.isIdle()) return;
-    for (const waiter of this.idleWaiters.splice(0)) waiter();
   }
 
   private dropQueued(signal: AbortSignal | undefined): void {
@@ -183,7 +159,6 @@ export class Pool {
         settle(job, () => job.reject(new ExecutionCancelledError(why)));
       }
     }
-    this.notifyIdle();
   }
 
   private dispatch(): void {
@@ -236,7 +211,6 @@ export class Pool {
       .finally(() => {
         slot.job = undefined;
         this.dispatch();
-        this.notifyIdle();
       });
   }
 

@@ -1,9 +1,15 @@
-import type { Server as HttpServer } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { ServerCredentials } from '@grpc/grpc-js';
 import type { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { SANDBOX_SERVICE_NAME } from '@rstar-fleet/protocol/sandbox';
+import {
+  Lifecycle,
+  compileLifecycleOptions,
+  startTelemetryServer,
+  type ShutdownResult,
+  type TelemetryServer,
+} from '@rstar-fleet/telemetry';
 import { OPTIONAL_LAYERS, type SandboxConfig } from './config';
 import type { ForkServerBootConfig } from './fork-server-messages';
 import { forkServerScriptPath } from './forkserver-script';
@@ -14,7 +20,7 @@ import {
   checkRequiredLayers,
   formatIsolationReport,
 } from './isolation';
-import { SandboxMetrics, startMetricsServer } from './metrics';
+import { SandboxMetrics } from './metrics';
 import { Pool } from './pool';
 
 export interface SandboxService {
@@ -23,8 +29,10 @@ export interface SandboxService {
   report: IsolationReport;
   metrics: SandboxMetrics;
   pool: Pool;
+  /** Running until its shutdown: `lifecycle.shutdownOnSignals()`, `lifecycle.stopped`. */
+  lifecycle: Lifecycle;
   /** NOT_SERVING, drain in-flight calls for up to the grace period, then force; idempotent. */
-  shutdown(): Promise<void>;
+  shutdown(): Promise<ShutdownResult>;
 }
 
 export function bootConfigFor(config: SandboxConfig, slot: number): ForkServerBootConfig {
@@ -90,12 +98,22 @@ function bindAddress(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
+/**
+ * After forceShutdown() the in-flight calls are cancelled at once; this is how long the server
+ * gets to report them closed before the shutdown moves on.
+ */
+const FORCED_SETTLE_MS = 1_000;
+
 /** Pool, gRPC server (sandbox + health + reflection) and metrics endpoint, started in that order. */
 export async function startSandboxService(
   config: SandboxConfig,
   log: Logger,
 ): Promise<SandboxService> {
-  const started: { pool?: Pool; health?: HealthImplementation; stopping?: boolean } = {};
+  const lifecycle = new Lifecycle(
+    'sandbox',
+    compileLifecycleOptions({ graceMs: config.shutdownGraceMs, settleMs: FORCED_SETTLE_MS }),
+  );
+  const started: { pool?: Pool; health?: HealthImplementation } = {};
   const metrics = new SandboxMetrics(
     () =>
       started.pool?.stats() ?? {
@@ -108,7 +126,7 @@ export async function startSandboxService(
   );
   // Health follows capacity: NOT_SERVING while every fork-server is being replaced.
   const onCapacityChange = (ready: number): void => {
-    if (!started.health || started.stopping) return;
+    if (!started.health || lifecycle.isStopping()) return;
     const status = ready > 0 ? 'SERVING' : 'NOT_SERVING';
     started.health.setStatus('', status);
     started.health.setStatus(SANDBOX_SERVICE_NAME, status);
@@ -141,8 +159,7 @@ export async function startSandboxService(
     { maxMessageBytes: config.maxMessageBytes, reflection: config.reflection },
   );
   let grpcPort: number;
-  let metricsServer: HttpServer;
-  let metricsPort: number;
+  let http: TelemetryServer;
   try {
     grpcPort = await new Promise<number>((resolve, reject) => {
       server.bindAsync(
@@ -151,45 +168,57 @@ export async function startSandboxService(
         (err, p) => (err ? reject(err) : resolve(p)),
       );
     });
-    ({ server: metricsServer, port: metricsPort } = await startMetricsServer(
-      metrics.registry,
-      config.metricsHost,
-      config.metricsPort,
-    ));
+    // /metrics, /livez, and /readyz (a fork-server is ready and the sandbox is not stopping, as
+    // its gRPC health says), with request deadlines and a bounded close.
+    http = await startTelemetryServer({
+      host: config.metricsHost,
+      port: config.metricsPort,
+      registry: metrics.registry,
+      ready: () => !lifecycle.isStopping() && pool.stats().ready > 0,
+    });
   } catch (err) {
-    server.forceShutdown();
-    await pool.close(0);
+    await lifecycle.failStart(err, [
+      { name: 'grpc', run: () => server.forceShutdown() },
+      { name: 'pool', run: () => pool.close(0) },
+    ]);
     throw err;
   }
   started.health = health;
   onCapacityChange(pool.stats().ready);
-  log.info({ grpcPort, metricsPort, workers: config.workers }, 'sandbox serving');
+  log.info({ grpcPort, metricsPort: http.port, workers: config.workers }, 'sandbox serving');
 
-  let stopping: Promise<void> | undefined;
-  const shutdown = (): Promise<void> => {
-    stopping ??= (async () => {
-      started.stopping = true;
+  lifecycle.running({
+    drain: () => {
       log.info({ graceMs: config.shutdownGraceMs }, 'sandbox shutting down: NOT_SERVING, draining');
       health.setStatus('', 'NOT_SERVING');
       health.setStatus(SANDBOX_SERVICE_NAME, 'NOT_SERVING');
-      const drained = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => {
-          server.forceShutdown();
-          resolve(false);
-        }, config.shutdownGraceMs);
-        server.tryShutdown(() => {
-          clearTimeout(timer);
-          resolve(true);
-        });
-      });
-      if (!drained) log.warn('drain did not finish within the grace period; forced');
-      await pool.close(1_000);
-      metricsServer.closeAllConnections();
-      await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
-      log.info({ drained }, 'sandbox stopped');
-    })();
-    return stopping;
+      return new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+    },
+    force: () => {
+      log.warn('drain did not finish within the grace period; forced');
+      server.forceShutdown();
+      return undefined;
+    },
+    close: [
+      { name: 'pool', run: () => pool.close(1_000) },
+      { name: 'http', run: () => http.close() },
+    ],
+  });
+  lifecycle.onChange((state) => {
+    if (state.phase !== 'stopped') return;
+    const { drain, failures } = state.result;
+    log.info(
+      { drained: drain === 'drained', drain, failures: failures.map((f) => f.message) },
+      'sandbox stopped',
+    );
+  });
+  return {
+    grpcPort,
+    metricsPort: http.port,
+    report,
+    metrics,
+    pool,
+    lifecycle,
+    shutdown: () => lifecycle.shutdown('requested'),
   };
-
-  return { grpcPort, metricsPort, report, metrics, pool, shutdown };
 }

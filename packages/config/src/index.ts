@@ -21,6 +21,8 @@ export {
 export { PlanFilesError, checkPlanFiles } from './check-files';
 export { loadPlan, parsePlan, parsePlanFile, type Locate, type ParsedPlanFile } from './load-plan';
 export { PlanError, formatIssue, type PlanIssue } from './plan-error';
+export { readRedisPassword, type Environment } from './redis-password';
+export { RedisPasswordUnsetError } from './redis-password-unset-error';
 export {
   HOOK_VARIABLES,
   HOOK_VARIABLE_PATTERN,

@@ -1,4 +1,5 @@
-import { Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { createRegistry } from '@rstar-fleet/telemetry';
 import { Endpoint } from './governor/endpoint';
 import type { GovernorSettings } from './governor/settings';
 import { InferenceMetrics } from './metrics';
@@ -18,7 +19,10 @@ export interface CompiledCommon {
 
 /** Builds the replica set of one role: one governed endpoint per URL, sharing the metrics. */
 export function buildReplicas(options: CompiledCommon, role: string): ReplicaSet {
-  const metrics = InferenceMetrics.for(options.registry ?? new Registry());
+  // Without the host's registry the metrics still count, on a private one nothing serves.
+  const metrics = InferenceMetrics.for(
+    options.registry ?? createRegistry('inference-client', { defaultMetrics: false }),
+  );
   const names = endpointNames(options.endpoints);
   const settings: GovernorSettings = {
     ...options.governor,

@@ -4,6 +4,7 @@ import type { RunPlan } from '@rstar-fleet/config';
 import { RstarError } from '@rstar-fleet/protocol';
 import { bullConnection, createRedis, ROUND_QUEUE, SHARD_QUEUE } from '@rstar-fleet/queue';
 import { openStore, type ArtifactStore } from '@rstar-fleet/store';
+import { Lifecycle, compileLifecycleOptions } from '@rstar-fleet/telemetry';
 
 export interface FleetContextOptions {
   redisPassword?: string;
@@ -83,6 +84,18 @@ export async function openFleetContext(
     );
   }
   const store = options.store ?? (await openStore(plan.store, { spoolDir: options.spoolDir }));
+  // Bounded: with Redis gone a clean close waits for a connection that never comes, so after
+  // the grace the queues' connections are dropped.
+  const lifecycle = new Lifecycle(
+    'fleet context',
+    compileLifecycleOptions({ graceMs: CLOSE_GRACE_MS, settleMs: 0, closeMs: CLOSE_GRACE_MS }),
+  );
+  lifecycle.running({
+    drain: () => Promise.allSettled([shards.close(), rounds.close(), flows.close()]),
+    abandon: () =>
+      Promise.allSettled([shards.disconnect(), rounds.disconnect(), flows.disconnect()]),
+    close: [{ name: 'redis', run: () => redis.disconnect() }],
+  });
   return {
     plan,
     store,
@@ -96,15 +109,7 @@ export async function openFleetContext(
       error: redis.status === 'ready' ? null : (lastError ?? `connection ${redis.status}`),
     }),
     async close() {
-      // Bounded: with Redis gone a clean close waits for a connection that never comes.
-      const closed = Promise.allSettled([shards.close(), rounds.close(), flows.close()]);
-      const late = await Promise.race([
-        closed.then(() => false),
-        new Promise<boolean>((r) => setTimeout(() => r(true), CLOSE_GRACE_MS).unref()),
-      ]);
-      if (late)
-        await Promise.allSettled([shards.disconnect(), rounds.disconnect(), flows.disconnect()]);
-      redis.disconnect();
+      await lifecycle.shutdown('closed');
     },
   };
 }

@@ -16,6 +16,7 @@ import {
 import { shardInput, shardResults } from '@rstar-fleet/store';
 import type { FleetContext } from './context';
 import { manifestKey } from './manifest';
+import { UnknownPhaseError } from './unknown-phase-error';
 
 export interface FlowOptions {
   shardRetry?: { attempts?: number; backoffMs?: number };
@@ -59,7 +60,7 @@ export async function ensurePhaseFlow(
   options: FlowOptions,
 ): Promise<FlowOutcome> {
   const spec = manifest.phases.find((p) => p.phase === phase);
-  if (spec === undefined) throw new Error(`round ${manifest.round} has no phase ${phase}`);
+  if (spec === undefined) throw new UnknownPhaseError(manifest.round, phase);
   const parentId = roundJobId(manifest.run, manifest.round, phase);
   const parent = await ctx.rounds.getJob(parentId);
   if (parent !== undefined) {

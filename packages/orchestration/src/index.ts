@@ -36,6 +36,10 @@ export {
 } from './status';
 export { requeue, requeueHint } from './requeue';
 export { RoundFailedError, type RoundFailureKind } from './round-failed-error';
+export { RoundInterruptedError } from './round-interrupted-error';
+export { RunStoppedError } from './run-stopped-error';
+export { ForeignRoundJobError } from './foreign-round-job-error';
+export { UnknownPhaseError } from './unknown-phase-error';
 export {
   runHook,
   runCommandHook,

@@ -1,4 +1,4 @@
-import { DelayedError, QueueEvents, Worker, type Job, type Queue } from 'bullmq';
+import { DelayedError, QueueEvents, WaitingError, Worker, type Job, type Queue } from 'bullmq';
 import type { RunPlan } from '@rstar-fleet/config';
 import {
   RstarError,
@@ -8,11 +8,18 @@ import {
 } from '@rstar-fleet/protocol';
 import { bullConnection, ROUND_QUEUE, SHARD_QUEUE } from '@rstar-fleet/queue';
 import { planFile } from '@rstar-fleet/store';
+import {
+  Lifecycle,
+  compileLifecycleOptions,
+  type ShutdownResult,
+  type ShutdownSteps,
+} from '@rstar-fleet/telemetry';
 import { openFleetContext, type FleetContext, type RedisHealth } from './context';
 import { compileFleetOptions, type CompiledFleetOptions } from './fleet-options';
 import { ingestCorpus } from './ingest';
 import type { RunLeaseLostError } from './lease-errors';
 import { RoundEngine } from './round-engine';
+import { RoundInterruptedError } from './round-interrupted-error';
 import { planHash, resolveRunId } from './run-id';
 import { RunLease } from './run-lease';
 import { readRunState, RUN_STATE_VERSION, type RunState } from './run-state';
@@ -41,13 +48,18 @@ export interface OrchestratorHandle {
   ready(): boolean;
   /** Whether Redis is connected now (readiness; no round trip). */
   redisHealth(): RedisHealth;
-  close(): Promise<void>;
+  /** The bounded shutdown (grace, then force); resolves with how it went, never rejects. */
+  close(): Promise<ShutdownResult>;
 }
 
 /** A round job that belongs to another run on the same queues is handed back after this. */
 const FOREIGN_JOB_DELAY_MS = 5000;
 /** A round job taken by an orchestrator that lost the run's lease is handed back after this. */
 const LEASE_LOST_JOB_DELAY_MS = 1000;
+/** After the grace: how long the cancelled round job gets to go back to its queue. */
+const ROUND_JOB_SETTLE_MS = 1000;
+/** Each connection closed at the end (queue events, the lease, Redis) gets this long. */
+const CLOSE_STEP_MS = 2000;
 
 /**
  * One run of a plan, driven in this process: ingest once, then the `rounds` worker moves the run
@@ -63,9 +75,10 @@ export class Orchestrator implements OrchestratorHandle {
   private holder: RunStateHolder | null = null;
   private lease: RunLease | null = null;
   private started = false;
-  private closing: Promise<void> | null = null;
   private readonly abort = new AbortController();
   private readonly logger: FleetLogger;
+  /** Running from open() on (it holds connections); close() and stop signals end it. */
+  readonly lifecycle: Lifecycle;
 
   private constructor(
     readonly plan: RunPlan,
@@ -81,6 +94,20 @@ export class Orchestrator implements OrchestratorHandle {
     });
     // Hosts that never await `done` (status-only use) must not see an unhandled rejection.
     this.done.catch(() => undefined);
+    this.lifecycle = new Lifecycle(
+      'orchestrator',
+      compileLifecycleOptions({
+        graceMs: options.closeGraceMs,
+        settleMs: ROUND_JOB_SETTLE_MS,
+        closeMs: CLOSE_STEP_MS,
+      }),
+    );
+    this.lifecycle.running(this.shutdownSteps());
+    this.lifecycle.onChange((state) => {
+      if (state.phase === 'stopped') {
+        this.rejectDone(new RstarError('CANCELLED', `orchestrator of run ${this.run} closed`));
+      }
+    });
   }
 
   static async open(
@@ -207,6 +234,8 @@ export class Orchestrator implements OrchestratorHandle {
     } else {
       await engine.resumeRound(current.round);
     }
+    // Closed meanwhile: no rounds worker may start after the shutdown drained.
+    if (this.abort.signal.aborted) throw new RoundInterruptedError(`run ${this.run} start`);
     // Only now: a round job picked up while the resume above still ran could start the same
     // round twice.
     this.startWorkers(engine);
@@ -214,26 +243,76 @@ export class Orchestrator implements OrchestratorHandle {
   }
 
   /** Stops the rounds worker (grace, then force) and closes every connection. Idempotent. */
-  close(): Promise<void> {
-    this.closing ??= this.doClose();
-    return this.closing;
+  close(): Promise<ShutdownResult> {
+    return this.lifecycle.shutdown('closed');
   }
 
-  private async doClose(): Promise<void> {
-    const grace = this.options.closeGraceMs;
-    this.abort.abort();
-    const worker = this.worker;
-    if (worker !== null) {
-      const closed = await Promise.race([
-        worker.close().then(() => true),
-        new Promise<boolean>((r) => setTimeout(() => r(false), grace).unref()),
-      ]);
-      if (!closed) await Promise.race([worker.close(true), sleep(1000)]);
+  /**
+   * The orchestrator's bounded shutdown: the run stops at its next step (hooks are stopped) and
+   * the rounds worker finishes its job within the grace; then the job is cancelled back to its
+   * queue (no attempt spent, as the rollout worker's shard jobs); a worker that still does not
+   * close has its connections dropped (stall detection returns the job); then the connections.
+   */
+  private shutdownSteps(): ShutdownSteps {
+    return {
+      drain: () => {
+        this.abort.abort();
+        return this.worker?.close() ?? Promise.resolve();
+      },
+      // BullMQ 6: close(true) after close() returns the first call's promise and forces nothing.
+      force: (why) => {
+        if (this.worker !== null) {
+          this.logger.warn({ run: this.run, why }, 'rounds worker busy: cancelling its round job');
+          this.worker.cancelAllJobs(`orchestrator of run ${this.run} shutting down`);
+        }
+        return undefined;
+      },
+      abandon: () => {
+        this.logger.error(
+          { run: this.run },
+          'rounds worker did not stop; dropping its connections (stall detection returns its job)',
+        );
+        return this.worker?.disconnect() ?? Promise.resolve();
+      },
+      close: [
+        { name: 'queue events', run: () => this.events?.close() },
+        { name: 'run lease', run: () => this.lease?.release() },
+        { name: 'redis', run: () => this.ctx.close() },
+      ],
+    };
+  }
+
+  /**
+   * One round job, until the engine is done with it or the shutdown stops it: stopped (hooks
+   * interrupted) or cancelled (forced, `signal`), it goes back to `wait` with no attempt spent
+   * and the next orchestrator of the run takes it up.
+   */
+  private async processRoundJob(
+    engine: RoundEngine,
+    job: Job,
+    token: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
+    const work = engine.process(job, token);
+    // Once cancelled, what the engine still does ends unobserved (it writes nothing more once
+    // stopped: the run's abort signal was raised first).
+    work.catch(() => undefined);
+    const cancelled = new Promise<'cancelled'>((resolve) => {
+      if (signal?.aborted === true) resolve('cancelled');
+      signal?.addEventListener('abort', () => resolve('cancelled'), { once: true });
+    });
+    let interrupted: RoundInterruptedError;
+    try {
+      const outcome = await Promise.race([work, cancelled]);
+      if (outcome !== 'cancelled') return outcome;
+      interrupted = new RoundInterruptedError(`round job ${job.id ?? '?'}`);
+    } catch (err) {
+      if (!(err instanceof RoundInterruptedError)) throw err;
+      interrupted = err;
     }
-    await Promise.race([this.events?.close(), sleep(2000)]);
-    await this.lease?.release();
-    await Promise.race([this.ctx.close(), sleep(2000)]);
-    this.rejectDone(new RstarError('CANCELLED', `orchestrator of run ${this.run} closed`));
+    if (token === undefined) throw interrupted;
+    await job.moveToWait(token);
+    throw new WaitingError();
   }
 
   private async holdsLease(): Promise<boolean> {
@@ -310,7 +389,7 @@ export class Orchestrator implements OrchestratorHandle {
     const prefix = this.plan.redis.prefix;
     const worker = new Worker(
       ROUND_QUEUE,
-      async (job: Job, token?: string) => {
+      async (job: Job, token?: string, signal?: AbortSignal) => {
         if ((job.data as { run?: unknown }).run !== this.run) {
           await job.moveToDelayed(Date.now() + FOREIGN_JOB_DELAY_MS, token);
           throw new DelayedError();
@@ -321,7 +400,7 @@ export class Orchestrator implements OrchestratorHandle {
           await job.moveToDelayed(Date.now() + LEASE_LOST_JOB_DELAY_MS, token);
           throw new DelayedError();
         }
-        return engine.process(job, token);
+        return this.processRoundJob(engine, job, token, signal);
       },
       {
         connection,
@@ -398,8 +477,4 @@ export async function runFleet(
   } finally {
     await orchestrator.close();
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
 }

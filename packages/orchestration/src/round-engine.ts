@@ -17,9 +17,11 @@ import {
   streamPhaseProblems,
 } from './extract-round';
 import { ensurePhaseFlow, type FlowOptions } from './flows';
+import { ForeignRoundJobError } from './foreign-round-job-error';
 import { runHook } from './hooks/run-hook';
 import { reshardRound, toJsonl } from './ingest';
 import type { RoundFailedError } from './round-failed-error';
+import { RoundInterruptedError } from './round-interrupted-error';
 import { emptyDatasetGate, failedShardGate, pendingShards } from './round-gate';
 import { locateKey } from './locate';
 import {
@@ -144,7 +146,7 @@ export class RoundEngine {
     const data = RoundJobDataSchema.parse(job.data);
     if (data.run !== this.d.run) {
       // Another run's parent (same prefix): not ours to process; let its orchestrator do it.
-      throw new Error(`round job of run ${data.run} reached the orchestrator of ${this.d.run}`);
+      throw new ForeignRoundJobError(data.run, this.d.run);
     }
     const { round, phase } = data;
     const manifest = await this.readManifest(round);
@@ -281,7 +283,7 @@ export class RoundEngine {
       });
       if (this.d.signal.aborted) {
         // Stopped by close(): not the hook's fault. The round job comes back on the next start.
-        throw new Error(`round ${round} ${kind} hook interrupted by shutdown`);
+        throw new RoundInterruptedError(`round ${round} ${kind} hook`);
       }
       await this.d.state.update((s) => {
         roundOf(s.rounds, round).hooks[kind] = outcome;

@@ -1,9 +1,11 @@
 import {
+  ERROR_CODES,
   InvalidInputError,
   NotFoundError,
   RstarError,
   errorCodeOf,
   formatLocation,
+  httpStatusForCode,
 } from './errors';
 
 describe('errors', () => {
@@ -33,5 +35,26 @@ describe('errors', () => {
     expect(errorCodeOf(err)).toBe('NOT_FOUND');
     expect(errorCodeOf(new TypeError('x'))).toBe('INTERNAL');
     expect(errorCodeOf('a string')).toBe('INTERNAL');
+  });
+
+  it("gives every code one HTTP status: the caller's errors 4xx, the server's trouble 5xx", () => {
+    const callers = ['INVALID_ARGUMENT', 'NOT_FOUND', 'FAILED_PRECONDITION', 'RESOURCE_EXHAUSTED'];
+    const classOf = (code: (typeof ERROR_CODES)[number]): string =>
+      `${Math.floor(httpStatusForCode(code) / 100)}xx`;
+    expect(ERROR_CODES.filter((c) => callers.includes(c)).map(classOf)).toEqual(
+      callers.map(() => '4xx'),
+    );
+    expect(
+      ERROR_CODES.filter((c) => ['UNAVAILABLE', 'DEADLINE_EXCEEDED', 'INTERNAL'].includes(c)).map(
+        classOf,
+      ),
+    ).toEqual(['5xx', '5xx', '5xx']);
+    // What clients act on: back off on 429, retry elsewhere on 503, a lost deadline is 504, and a
+    // call its client cancelled is nginx's 499 (not an outage of the server).
+    expect(httpStatusForCode('RESOURCE_EXHAUSTED')).toBe(429);
+    expect(httpStatusForCode('UNAVAILABLE')).toBe(503);
+    expect(httpStatusForCode('DEADLINE_EXCEEDED')).toBe(504);
+    expect(httpStatusForCode('CANCELLED')).toBe(499);
+    expect(httpStatusForCode('NOT_FOUND')).toBe(404);
   });
 });

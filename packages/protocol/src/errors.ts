@@ -1,7 +1,7 @@
 /**
  * The closed set of error codes every rstar-fleet component speaks. Each process edge maps a code
  * to its own vocabulary in exactly one place: exit codes (apps/cli/src/exit-codes.ts),
- * gRPC statuses (the sandbox server), HTTP statuses (the HTTP servers).
+ * gRPC statuses (./sandbox/grpc-status.ts), HTTP statuses (httpStatusForCode below).
  */
 export const ERROR_CODES = [
   /** The caller sent something malformed: a bad flag, a bad record, a bad request field. */
@@ -72,6 +72,27 @@ export class NotFoundError extends RstarError {
   constructor(message: string, options: RstarErrorOptions = {}) {
     super('NOT_FOUND', message, options);
   }
+}
+
+/**
+ * The one place error codes become HTTP statuses, for every HTTP surface (the orchestrator's
+ * `/status`, the simulator's vLLM API). The codes are gRPC's, so this is the mapping gRPC's own
+ * HTTP gateways use (google.rpc.Code): a precondition failure is a 400 like any request the
+ * server will not take as it stands, and a call its client cancelled is nginx's 499.
+ */
+const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
+  INVALID_ARGUMENT: 400,
+  NOT_FOUND: 404,
+  FAILED_PRECONDITION: 400,
+  RESOURCE_EXHAUSTED: 429,
+  UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 504,
+  CANCELLED: 499,
+  INTERNAL: 500,
+};
+
+export function httpStatusForCode(code: ErrorCode): number {
+  return HTTP_STATUS_BY_CODE[code];
 }
 
 /** The code of any thrown value: ours carry one; anything else is a bug (`INTERNAL`). */

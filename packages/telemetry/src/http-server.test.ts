@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Counter } from 'prom-client';
 import { cachedRead } from './cached';
 import { startTelemetryServer } from './http-server';
@@ -10,6 +11,12 @@ describe('createRegistry', () => {
     const text = await registry.metrics();
     expect(text).toContain('rstar_unit_things_total{service="unit"} 2');
     expect(text).toMatch(/process_cpu_seconds_total\{service="unit"\}/);
+  });
+
+  it('leaves the service label off where the exposition must read as another server', async () => {
+    const registry = createRegistry('sim', { defaultMetrics: false, serviceLabel: false });
+    new Counter({ name: 'vllm:things_total', help: 'things', registers: [registry] }).inc();
+    expect(await registry.metrics()).toContain('vllm:things_total 1');
   });
 });
 
@@ -41,6 +48,67 @@ describe('startTelemetryServer', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('startTelemetryServer: a service API beside it, deadlines, bounded close', () => {
+  it('hands every other request, any method, to the fallback', async () => {
+    const server = await startTelemetryServer({
+      host: '127.0.0.1',
+      port: 0,
+      registry: createRegistry('unit', { defaultMetrics: false }),
+      fallback: (req, res) => res.writeHead(201).end(`${req.method ?? ''} ${req.url ?? ''}`),
+    });
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      const posted = await fetch(`${base}/v1/completions`, { method: 'POST', body: '{}' });
+      expect([posted.status, await posted.text()]).toEqual([201, 'POST /v1/completions']);
+      expect((await fetch(`${base}/livez`)).status).toBe(200);
+      expect((await fetch(`${base}/metrics`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('cuts a client that does not finish its request within the deadline', async () => {
+    const server = await startTelemetryServer({
+      host: '127.0.0.1',
+      port: 0,
+      registry: createRegistry('unit', { defaultMetrics: false }),
+      requestTimeoutMs: 200,
+    });
+    try {
+      const socket = connect(server.port, '127.0.0.1');
+      // Headers begun, never finished.
+      socket.write('GET /livez HTTP/1.1\r\nHost: x\r\n');
+      const answer = await new Promise<string>((resolve) => {
+        let text = '';
+        socket.on('data', (c: Buffer) => (text += c.toString()));
+        socket.on('close', () => resolve(text));
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('closes within its grace while a request hangs', async () => {
+    let handled = false;
+    const server = await startTelemetryServer({
+      host: '127.0.0.1',
+      port: 0,
+      registry: createRegistry('unit', { defaultMetrics: false }),
+      routes: { '/hang': () => void (handled = true) },
+    });
+    const hanging = fetch(`http://127.0.0.1:${server.port}/hang`).then(
+      () => 'answered',
+      () => 'cut',
+    );
+    while (!handled) await new Promise((r) => setTimeout(r, 5));
+    await server.close(50);
+    expect(await hanging).toBe('cut');
+    // Asked again: the same (finished) close.
+    await expect(server.close()).resolves.toBeUndefined();
   });
 });
 

@@ -5,6 +5,11 @@ export interface RegistryOptions {
   defaultMetrics?: boolean;
   /** More default labels besides `service` (keep them few and low-cardinality: no ids). */
   labels?: Record<string, string>;
+  /**
+   * The `service` label on every series. Default true; false only where the exposition must
+   * read as another server's (the simulator answers with vLLM's names and labels).
+   */
+  serviceLabel?: boolean;
 }
 
 /**
@@ -14,7 +19,8 @@ export interface RegistryOptions {
  */
 export function createRegistry(service: string, options: RegistryOptions = {}): Registry {
   const registry = new Registry();
-  registry.setDefaultLabels({ ...options.labels, service });
+  const serviceLabel = options.serviceLabel === false ? {} : { service };
+  registry.setDefaultLabels({ ...options.labels, ...serviceLabel });
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   return registry;
 }

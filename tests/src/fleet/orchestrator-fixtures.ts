@@ -37,7 +37,8 @@ export function writeCorpus(dir: string): string {
  * then the result line (a model named after the hook and round, plus an audit). The deploy step
  * really deploys: it loads the base checkpoint renamed `deploy-r<round>` into the simulator
  * (`POST /admin/load`), so the next round's policy model `sim-policy-deploy-r<round>` is one the
- * simulator serves. It fails while a file `fail-hook` exists in `dir`.
+ * simulator serves. It fails while a file `fail-hook` exists in `dir`; while a file `hang-hook`
+ * exists it writes `hook-hung`, then ignores SIGTERM and never ends.
  */
 export function writeHookScript(dir: string): string {
   const base = join(dir, 'base-checkpoint.json');
@@ -49,6 +50,8 @@ export function writeHookScript(dir: string): string {
       'const [kind, round, sft, out, simUrl] = process.argv.slice(2);',
       "const fs = require('node:fs');",
       `if (fs.existsSync(${JSON.stringify(join(dir, 'fail-hook'))})) { console.error('trainer crashed'); process.exit(2); }`,
+      // A hook that will not stop: it ignores SIGTERM and never finishes (a forced shutdown's case).
+      `if (fs.existsSync(${JSON.stringify(join(dir, 'hang-hook'))})) { process.on('SIGTERM', () => {}); fs.writeFileSync(${JSON.stringify(join(dir, 'hook-hung'))}, kind + ' ' + round); setInterval(() => {}, 1000); return; }`,
       "const rows = fs.readFileSync(sft, 'utf8').split('\\n').filter(Boolean).length;",
       "fs.appendFileSync(out + '/../hook-calls.log', kind + ' ' + round + '\\n');",
       "console.log('training on ' + rows + ' rows');",

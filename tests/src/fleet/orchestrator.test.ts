@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -14,8 +14,8 @@ import {
   type RoundStats,
   type RunState,
 } from '@rstar-fleet/orchestration';
-import { parseRoundManifest, searchUnitKey, shardJobId } from '@rstar-fleet/protocol';
-import { SHARD_QUEUE, bullConnection } from '@rstar-fleet/queue';
+import { parseRoundManifest, roundJobId, searchUnitKey, shardJobId } from '@rstar-fleet/protocol';
+import { ROUND_QUEUE, SHARD_QUEUE, bullConnection } from '@rstar-fleet/queue';
 import { uniquePrefix } from '@rstar-fleet/queue/testing';
 import { FileSystemStore, roundFile } from '@rstar-fleet/store';
 import { startFleetServices, waitFor as waitUntil, type FleetServices } from './harness';
@@ -348,6 +348,74 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
     await second.start();
     await expect(second.done).resolves.toMatchObject({ status: 'done', error: null });
     await second.close();
+    expect(readFileSync(join(dir, 'store', 'runs', first.run, 'hook-calls.log'), 'utf8')).toBe(
+      'train 1\ndeploy 1\ntrain 2\ndeploy 2\n',
+    );
+  });
+
+  it('a forced shutdown returns within its bound while a round job is in flight, and hands the job back', async () => {
+    const prefix = uniquePrefix('orch');
+    const { text, path } = writePlan(prefix);
+    const plan = parsePlan(text, 'plan.yaml');
+    const store = new FileSystemStore(join(dir, 'store'));
+    await services.startWorkers(path, 2);
+    // Round 1's train hook ignores SIGTERM and never ends: the round job stays in flight past
+    // the grace, and only a real force can stop waiting for it.
+    writeFileSync(join(dir, 'hang-hook'), '');
+    const graceMs = 300;
+    const first = await Orchestrator.open(plan, {
+      planText: text,
+      store,
+      leaseMs: DEFAULT_LEASE_MS,
+      closeGraceMs: graceMs,
+    });
+    const rounds = new Queue(ROUND_QUEUE, {
+      connection: bullConnection({ url: services.redisUrl, role: 'producer', connectionName: 't' }),
+      prefix,
+    });
+    try {
+      await first.start();
+      await waitUntil(
+        () => existsSync(join(dir, 'hook-hung')),
+        100_000,
+        "round 1's train hook running",
+      );
+      const job = roundJobId(first.run, 1, 0);
+      expect(await rounds.getJobState(job)).toBe('active');
+
+      const started = Date.now();
+      const result = await first.close();
+      const tookMs = Date.now() - started;
+      // The grace passed, the job was cancelled and went back to its queue within the settle
+      // time: the hook's own SIGKILL (5 s after its SIGTERM) was not waited for.
+      expect(result).toMatchObject({ reason: 'closed', drain: 'forced', forcedBy: 'grace over' });
+      expect(result.failures).toEqual([]);
+      const { settleMs, closeMs } = first.lifecycle.settings;
+      expect(tookMs).toBeLessThan(graceMs + settleMs + 3 * closeMs);
+      expect(tookMs).toBeLessThan(5_000);
+      await expect(first.done).rejects.toMatchObject({ code: 'CANCELLED' });
+      // Back in `wait` with no attempt spent, and no worker of this orchestrator left on it.
+      expect(await rounds.getJobState(job)).toBe('waiting');
+      expect((await rounds.getJob(job))?.attemptsMade).toBe(0);
+      expect(await rounds.getWorkersCount()).toBe(0);
+    } finally {
+      await first.close();
+      await rounds.close();
+    }
+
+    // The next orchestrator takes the job up and completes the round's hooks.
+    rmSync(join(dir, 'hang-hook'));
+    const second = await Orchestrator.open(plan, {
+      planText: text,
+      store,
+      leaseMs: DEFAULT_LEASE_MS,
+    });
+    try {
+      await second.start();
+      await expect(second.done).resolves.toMatchObject({ status: 'done', error: null });
+    } finally {
+      await second.close();
+    }
     expect(readFileSync(join(dir, 'store', 'runs', first.run, 'hook-calls.log'), 'utf8')).toBe(
       'train 1\ndeploy 1\ntrain 2\ndeploy 2\n',
     );

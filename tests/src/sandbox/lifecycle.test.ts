@@ -302,6 +302,26 @@ describe('rstar-fleet sandbox: supervision and shutdown', () => {
     expect(sbx.leftovers()).toEqual([]);
   });
 
+  it('serves /livez and /readyz beside /metrics; /readyz says 503 from the moment it drains', async () => {
+    const sbx = await startSandboxProcess();
+    const get = async (path: string): Promise<number> =>
+      (await fetch(`http://127.0.0.1:${sbx.metricsPort}${path}`)).status;
+    try {
+      expect(await get('/livez')).toBe(200);
+      expect(await get('/readyz')).toBe(200);
+      expect(await sbx.metrics()).toMatch(/rstar_sandbox_pool_size\{service="sandbox"\} \d/);
+      const inflight = sbx.client.execute({ code: 'import time\ntime.sleep(1)\nprint("done")' });
+      await new Promise((r) => setTimeout(r, 200));
+      sbx.signal('SIGTERM');
+      // Draining: the HTTP side still answers, and tells a load balancer to stop sending.
+      await eventually(async () => (await get('/readyz')) === 503, 2_000);
+      expect(await get('/livez')).toBe(200);
+      await expect(inflight).resolves.toMatchObject({ status: 'OK', stdout: 'done\n' });
+    } finally {
+      await sbx.stop();
+    }
+  });
+
   it('SIGTERM with a program outliving the grace period: forced, bounded, nothing left', async () => {
     const sbx = await startSandboxProcess({ args: ['--shutdown-grace-ms=300'] });
     const stuck = callError(

@@ -28,8 +28,8 @@ One orchestrator per run: a lease in Redis (--lease-ms, renewed while it runs) m
 \`run\` of the same run refuse to start (exit 73), naming the holder and when its lease expires;
 once a crashed holder's lease has expired, \`run\` takes over and resumes. An orchestrator that
 loses its lease to another one stops writing and exits non-zero.
-SIGINT/SIGTERM: stop taking round jobs, let the current step finish within the grace, then force;
-run again to resume. HTTP: GET /status (as \`status --json\`), /livez, /readyz, /metrics
+SIGINT/SIGTERM: stop taking round jobs, let the current step finish within the grace, then force
+(SIGINT again: at once) and exit 130; run again to resume. HTTP: GET /status (as \`status --json\`), /livez, /readyz, /metrics
 (Prometheus) and, with --queue-ui, a read-only queue page (bull-board) under /queues. On an
 address other than loopback the page needs basic auth: --queue-ui-user and the password in the
 environment variable ${QUEUE_UI_PASSWORD_ENV}.
@@ -125,7 +125,7 @@ export function runCommand(io: CliIO): Command {
     .action(async (flags: RunFlags) => {
       const { default: pino } = await import('pino');
       const { checkPlanFiles } = await import('@rstar-fleet/config');
-      const { Orchestrator } = await import('@rstar-fleet/orchestration');
+      const { Orchestrator, RunStoppedError } = await import('@rstar-fleet/orchestration');
       const { startHttpApi } = await import('@rstar-fleet/orchestrator/fleet/http-api');
       const { OrchestratorMetrics, combineObservers } =
         await import('@rstar-fleet/orchestrator/fleet/metrics');
@@ -178,11 +178,18 @@ export function runCommand(io: CliIO): Command {
       );
       metrics.attach(orch);
       let http: HttpApi | null = null;
-      let stop: ((signal: string) => void) | null = null;
-      const stopped = new Promise<string>((resolve) => (stop = resolve));
-      const onSignal = (signal: NodeJS.Signals): void => stop?.(signal);
-      process.once('SIGTERM', onSignal);
-      process.once('SIGINT', onSignal);
+      // The first SIGINT/SIGTERM starts the orchestrator's bounded shutdown; SIGINT again forces
+      // it. The run's own promise is then no longer waited for.
+      const stopRequested = new Promise<string>((resolve) =>
+        orch.lifecycle.onChange((state) => {
+          if (state.phase === 'draining') resolve(state.reason);
+        }),
+      );
+      orch.lifecycle.shutdownOnSignals((signal, count) =>
+        count === 1
+          ? log.info({ signal }, 'stop signal received')
+          : log.warn({ signal }, 'already shutting down (SIGINT again forces it)'),
+      );
       try {
         http = await startHttpApi(orch, {
           host: flags.httpHost,
@@ -203,13 +210,14 @@ export function runCommand(io: CliIO): Command {
         // After a stop signal the run's own promise may still reject (closed mid-step): the
         // signal decides the outcome, not that rejection.
         running.catch(() => undefined);
-        const outcome = await Promise.race([running, stopped.then((signal) => ({ signal }))]);
+        const outcome = await Promise.race([running, stopRequested.then((signal) => ({ signal }))]);
         if ('signal' in outcome) {
-          log.info({ signal: outcome.signal }, 'stop signal received');
-          throw new RstarError(
-            'CANCELLED',
-            `run ${orch.run} stopped by ${outcome.signal}; run again to resume`,
+          const result = await orch.close();
+          log.info(
+            { signal: outcome.signal, drain: result.drain, ms: result.durationMs },
+            'orchestrator stopped',
           );
+          throw new RunStoppedError(orch.run, outcome.signal, result);
         }
         const state: RunState = outcome;
         const open = state.rounds.filter((r) => r.status !== 'done');
@@ -226,9 +234,8 @@ export function runCommand(io: CliIO): Command {
             `${tolerated === 0 ? '' : `, ${tolerated} failed shard(s) tolerated (maxFailedShardShare)`}\n`,
         );
       } finally {
-        process.off('SIGTERM', onSignal);
-        process.off('SIGINT', onSignal);
         observer.stop();
+        // Bounded and never throws: whatever the shutdown met, the outcome above stands.
         await orch.close();
         await http?.close();
       }

@@ -1,5 +1,5 @@
 import type { OrchestratorHandle, RedisHealth } from '@rstar-fleet/orchestration';
-import { NotFoundError, RstarError } from '@rstar-fleet/protocol';
+import { ERROR_CODES, NotFoundError, RstarError, httpStatusForCode } from '@rstar-fleet/protocol';
 import { startHttpApi, type HttpApi } from './http-api';
 import { OrchestratorMetrics } from './metrics';
 
@@ -56,4 +56,19 @@ describe('orchestrator HTTP API', () => {
       failure = null;
     },
   );
+
+  it('/status answers every error code with the status protocol maps it to', async () => {
+    const seen: Record<string, number> = {};
+    for (const code of ERROR_CODES) {
+      failure = new RstarError(code, `failed with ${code}`);
+      const [got, body] = await get('/status');
+      expect(JSON.parse(body)).toEqual({ error: `failed with ${code}`, code });
+      seen[code] = got;
+    }
+    failure = null;
+    expect(seen).toEqual(Object.fromEntries(ERROR_CODES.map((c) => [c, httpStatusForCode(c)])));
+    // Not one status for everything: a refused request is not an outage.
+    expect(seen['FAILED_PRECONDITION']).toBe(400);
+    expect(seen['UNAVAILABLE']).toBe(503);
+  });
 });

@@ -1,5 +1,5 @@
 import type { OrchestratorHandle } from '@rstar-fleet/orchestration';
-import { RstarError, errorCodeOf, type ErrorCode } from '@rstar-fleet/protocol';
+import { RstarError, errorCodeOf, httpStatusForCode } from '@rstar-fleet/protocol';
 import { startTelemetryServer, type TelemetryServer } from '@rstar-fleet/telemetry';
 import type { OrchestratorMetrics } from './metrics';
 import { QUEUE_UI_PATH, queueUiHandler, type QueueUiSettings } from './queue-ui';
@@ -17,22 +17,6 @@ export interface HttpApiOptions {
   queueUi?: QueueUiSettings;
   /** How long close() lets requests in flight finish. Default 2 000 ms. */
   closeGraceMs?: number;
-}
-
-/** The one place the orchestrator's HTTP API turns error codes into statuses. */
-const HTTP_STATUS: Record<ErrorCode, number> = {
-  INVALID_ARGUMENT: 400,
-  NOT_FOUND: 404,
-  FAILED_PRECONDITION: 409,
-  RESOURCE_EXHAUSTED: 429,
-  UNAVAILABLE: 503,
-  DEADLINE_EXCEEDED: 504,
-  CANCELLED: 503,
-  INTERNAL: 500,
-};
-
-export function httpStatusOf(err: unknown): number {
-  return HTTP_STATUS[errorCodeOf(err)];
 }
 
 /**
@@ -60,13 +44,16 @@ export async function startHttpApi(
             res
               .writeHead(200, { 'content-type': 'application/json' })
               .end(`${JSON.stringify(status)}\n`),
-          (err: unknown) =>
-            res.writeHead(httpStatusOf(err), { 'content-type': 'application/json' }).end(
+          (err: unknown) => {
+            // The status of the error's code, as every HTTP edge maps it (protocol's one map).
+            const code = errorCodeOf(err);
+            res.writeHead(httpStatusForCode(code), { 'content-type': 'application/json' }).end(
               `${JSON.stringify({
                 error: err instanceof RstarError ? err.message : `internal error: ${String(err)}`,
-                code: errorCodeOf(err),
+                code,
               })}\n`,
-            ),
+            );
+          },
         );
       },
     },

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parsePlan, type RunPlan } from '@rstar-fleet/config';
+import { parsePlan, readRedisPassword, type RunPlan } from '@rstar-fleet/config';
 import { NotFoundError } from '@rstar-fleet/protocol';
 
 /** The plan and its exact text (the run id hashes the text; plan.yaml keeps it). */
@@ -18,9 +18,11 @@ export async function readPlanInput(path: string): Promise<PlanInput> {
   return { plan: parsePlan(text, path), text };
 }
 
-/** The Redis password, from the variable the plan names (read here, at the app's edge). */
+/**
+ * The Redis password, from the variable the plan names (read here, at the app's edge, the way
+ * every process reads it: an unset named variable is RedisPasswordUnsetError).
+ */
 export function redisPasswordFor(plan: RunPlan): string | undefined {
-  const name = plan.redis.passwordEnv;
   // eslint-disable-next-line no-restricted-properties -- the app edge: the plan names the variable
-  return name === null ? undefined : process.env[name];
+  return readRedisPassword(plan, process.env);
 }

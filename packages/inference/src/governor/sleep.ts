@@ -1,7 +1,11 @@
-/** The abort reason as an Error (a signal may be aborted with any value). */
+import { InferenceCancelledError } from '../errors';
+
+/** The abort reason as an Error (a signal may be aborted with any value: then it is the cause). */
 export function abortReason(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason;
-  return reason instanceof Error ? reason : new Error('aborted', { cause: reason });
+  return reason instanceof Error
+    ? reason
+    : new InferenceCancelledError('inference request cancelled', { cause: reason });
 }
 
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts (a cancelled retry stops). */
