@@ -94,7 +94,7 @@ export const DEFAULT_CHECKPOINT: Checkpoint = Object.freeze({
       remainders: 0.81,
       units: 0.93,
       equations: 0.83,
-      closing: 0.97,
+      closing: 0.94,
     },
     depthPenalty: 0.03,
     // An answer written in the middle of a code block is rare for a model prompted to compute
