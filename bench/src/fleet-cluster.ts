@@ -212,6 +212,7 @@ export async function writeRound(
       mode: 'mcts',
       candidates: search.candidates,
       maxDepth: search.maxDepth,
+      errorsThreshold: 1,
       c: search.c,
       qRule: search.qRule,
       seed: search.seed,

@@ -88,16 +88,19 @@ export const DEFAULT_CHECKPOINT: Checkpoint = Object.freeze({
   seed: 0,
   policy: {
     competence: {
-      rates: 0.83,
-      fractions: 0.75,
-      percentages: 0.75,
-      remainders: 0.71,
-      units: 0.83,
-      equations: 0.73,
-      closing: 0.92,
+      rates: 0.93,
+      fractions: 0.85,
+      percentages: 0.85,
+      remainders: 0.81,
+      units: 0.93,
+      equations: 0.83,
+      closing: 0.94,
     },
-    depthPenalty: 0.04,
-    mistakes: { wrongConstant: 0.55, raises: 0.15, prematureAnswer: 0.15, overlong: 0.15 },
+    depthPenalty: 0.03,
+    // An answer written in the middle of a code block is rare for a model prompted to compute
+    // first; under answer collapse (rStar's default) one such sample discards every sibling of
+    // its expansion, so its weight decides how often a whole node is lost.
+    mistakes: { wrongConstant: 0.55, raises: 0.15, prematureAnswer: 0.02, overlong: 0.15 },
   },
   // The bootstrap has no trained PPM: its scores are close to coin flips.
   ppm: { noise: 3 },
@@ -105,7 +108,7 @@ export const DEFAULT_CHECKPOINT: Checkpoint = Object.freeze({
     ceiling: 0.95,
     floor: 0.5,
     sftRate: 0.8,
-    sftScale: 4 / 3,
+    sftScale: 0.7,
     purityExponent: 2,
     ppmRate: 0.7,
     ppmScale: 5,

@@ -49,9 +49,12 @@ export function proposeStep(
   const next = state.closed ? k + 2 : state.codeSteps + 1;
   const op = next <= k ? problem.ops[next - 1] : undefined;
   const key: CompetenceKey = op === undefined ? 'closing' : OP_SPECS[op.kind].skill;
+  // Boxing the printed output does not get harder with the chain's length: the depth penalty
+  // applies to the steps that compute, not to the answer that copies what the code printed.
+  const depth = state.closed ? 0 : next - 1;
   const competence = Math.max(
     0,
-    checkpoint.policy.competence[key] - checkpoint.policy.depthPenalty * (next - 1),
+    checkpoint.policy.competence[key] - checkpoint.policy.depthPenalty * depth,
   );
   const correct = greedy ? competence >= 0.5 : rng.float() < competence;
   const mistake = correct ? null : pickMistake(checkpoint, rng, greedy);

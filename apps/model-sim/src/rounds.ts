@@ -1,3 +1,4 @@
+import { PAPER_ROUNDS, PLAN_DEFAULTS } from '@rstar-fleet/config';
 import {
   createRng,
   difficultyBand,
@@ -21,21 +22,27 @@ import { DEFAULT_CHECKPOINT, type Checkpoint } from './checkpoint';
 import { createSimPorts } from './ports';
 import { trainCheckpoint } from './train';
 
-/** How a round searches (DESIGN §4 defaults in ROUND_PLAN). */
+/** How a round searches: the fleet's per-round settings (PAPER_ROUNDS), escalation left out. */
 export interface RoundSettings {
   qRule: QRule;
   rollouts: number;
   candidates: number;
   /** Trees per problem with different seeds (round 4: 2). */
   trees: number;
+  /** Failed code steps in a row that end a branch (rStar: 2 in round 1, 1 later). */
+  errorsThreshold: number;
 }
 
-export const ROUND_PLAN: readonly RoundSettings[] = [
-  { qRule: 'terminal', rollouts: 8, candidates: 5, trees: 1 },
-  { qRule: 'terminal', rollouts: 16, candidates: 8, trees: 1 },
-  { qRule: 'ppm', rollouts: 16, candidates: 8, trees: 1 },
-  { qRule: 'ppm', rollouts: 16, candidates: 16, trees: 2 },
-];
+// The same per-round defaults the fleet compiles (packages/config), so the in-process loop
+// measures what `rstar-fleet demo` runs; only round 4's escalation of unsolved problems is
+// left out (the loop reports the round's own budget).
+export const ROUND_PLAN: readonly RoundSettings[] = PAPER_ROUNDS.map((r) => ({
+  qRule: r.qRule,
+  rollouts: r.rollouts,
+  candidates: r.candidates,
+  trees: r.trees,
+  errorsThreshold: r.errorsThreshold,
+}));
 
 /**
  * Deliberate faults, to check that the loop notices them:
@@ -123,6 +130,9 @@ export async function runSimRounds(options: RoundsOptions): Promise<RoundOutcome
           qRule: settings.qRule,
           rollouts: settings.rollouts,
           candidates: settings.candidates,
+          errorsThreshold: settings.errorsThreshold,
+          maxDepth: PLAN_DEFAULTS.maxDepth,
+          c: PLAN_DEFAULTS.c,
           seed: seed * 1000 + r * 10 + tree,
           yieldEvery: 0,
         });

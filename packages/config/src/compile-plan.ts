@@ -92,15 +92,26 @@ export interface RunPlan {
 // ---------------------------------------------------------------------------------------------
 
 type PaperRound = Required<
-  Pick<RoundInput, 'qRule' | 'rollouts' | 'candidates' | 'trees' | 'escalation'>
+  Pick<RoundInput, 'qRule' | 'rollouts' | 'candidates' | 'trees' | 'escalation' | 'errorsThreshold'>
 >;
 
-/** Per-round search settings of the paper; rounds after the fourth continue like the fourth. */
+/**
+ * Per-round search settings of the paper; rounds after the fourth continue like the fourth.
+ * errorsThreshold is the released code's: its bootstrap config tolerates one failed code step
+ * (2), its SLM configs none (1).
+ */
 export const PAPER_ROUNDS: readonly [PaperRound, PaperRound, PaperRound, PaperRound] = [
-  { qRule: 'terminal', rollouts: 8, candidates: 5, trees: 1, escalation: [] },
-  { qRule: 'terminal', rollouts: 16, candidates: 8, trees: 1, escalation: [] },
-  { qRule: 'ppm', rollouts: 16, candidates: 8, trees: 1, escalation: [] },
-  { qRule: 'ppm', rollouts: 16, candidates: 16, trees: 2, escalation: [64, 128] },
+  { qRule: 'terminal', rollouts: 8, candidates: 5, trees: 1, escalation: [], errorsThreshold: 2 },
+  { qRule: 'terminal', rollouts: 16, candidates: 8, trees: 1, escalation: [], errorsThreshold: 1 },
+  { qRule: 'ppm', rollouts: 16, candidates: 8, trees: 1, escalation: [], errorsThreshold: 1 },
+  {
+    qRule: 'ppm',
+    rollouts: 16,
+    candidates: 16,
+    trees: 2,
+    escalation: [64, 128],
+    errorsThreshold: 1,
+  },
 ];
 
 /** Every default of the plan, applied by compilePlan only (plan-schema.ts documents each key's). */
@@ -213,6 +224,7 @@ type DefaultedRound = Defaulted<
   | 'candidates'
   | 'trees'
   | 'escalation'
+  | 'errorsThreshold'
   | 'maxDepth'
   | 'c'
   | 'seed'
@@ -322,6 +334,7 @@ function compileRound(
       rollouts: r.rollouts,
       candidates: r.candidates,
       maxDepth: r.maxDepth,
+      errorsThreshold: r.errorsThreshold,
       c: r.c,
       qRule: r.qRule,
       trees: r.trees,

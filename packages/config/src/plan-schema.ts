@@ -197,8 +197,13 @@ export const roundSchema = z.strictObject({
   rollouts: count().optional(),
   /** Candidates sampled per expansion. Default 5 / 8 / 8 / 16 (rounds 1–4). */
   candidates: count(1024).optional(),
-  /** Maximum steps per solution. Default 16. */
+  /** Code steps per solution (the answer may follow the last), as rStar counts. Default 16. */
   maxDepth: count(1024).optional(),
+  /**
+   * Failed code steps in a row that end a branch (rStar's errors_threshold). Default 2 in round 1
+   * (one failure tolerated, the bootstrap config), 1 after (the first failure is fatal).
+   */
+  errorsThreshold: count(1024).optional(),
   /** UCT exploration constant. Default 2. */
   c: z
     .number({ error: 'expected a non-negative number' })

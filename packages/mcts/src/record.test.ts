@@ -9,7 +9,12 @@ describe('search records', () => {
     for (const qRule of ['terminal', 'ppm'] as const) {
       for (const problem of world.problems) {
         const record = toRecord(
-          await createMcts(world.ports, { qRule, rollouts: 8, candidates: 4 }).search(problem),
+          await createMcts(world.ports, {
+            qRule,
+            rollouts: 8,
+            candidates: 4,
+            collapseAnswers: false,
+          }).search(problem),
         );
         const json = JSON.parse(JSON.stringify(record)) as unknown;
         const again = toRecord(fromRecord(json));
@@ -23,7 +28,11 @@ describe('search records', () => {
     const world = createToyWorld({ seed: 5, problems: 1 });
     const problem = world.problems[0];
     if (problem === undefined) throw new Error('no problem');
-    const original = await createMcts(world.ports, { rollouts: 4, candidates: 3 }).search(problem);
+    const original = await createMcts(world.ports, {
+      rollouts: 4,
+      candidates: 3,
+      collapseAnswers: false,
+    }).search(problem);
     const rebuilt = fromRecord(JSON.parse(JSON.stringify(toRecord(original))));
     expect(rebuilt.tree.size).toBe(original.tree.size);
     const leaf = [...rebuilt.tree.nodes()].find((n) => n.depth >= 2);

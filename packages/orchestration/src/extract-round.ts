@@ -5,6 +5,7 @@ import {
   shardJobId,
   type RoundManifest,
   type SearchRecord,
+  type SearchSettings,
 } from '@rstar-fleet/protocol';
 import {
   readShardProblems,
@@ -32,6 +33,12 @@ export interface ExtractOptions {
  * `sft.jsonl`, `ppm_pairs.jsonl`, `unsolved.jsonl` (problems with no correct unit, as problem
  * records) and `stats.json`. Whole files written atomically, so running it again (a crash mid
  * completion, a requeued shard that finished later) replaces them consistently.
+ *
+ * Rows come out in a fixed order whatever the workers, shard size or timing: phase by phase,
+ * shards in order (contiguous slices of the phase-0 problem order), and inside a shard the
+ * records sorted by the problem's place in the shard file, then the unit's seed (a results log
+ * is in completion order). With sequential rollouts per tree a unit's record depends only on its
+ * seed, so the datasets are byte-identical across such runs.
  */
 export async function extractRound(
   ctx: Pick<FleetContext, 'store' | 'shards'>,
@@ -52,6 +59,7 @@ export async function extractRound(
   const solved = new Set<string>();
   const seen = new Set<string>();
   const extractor = createExtractor();
+  const engines = new Map<string, EngineSettings>();
   const sft = await store.openWriter(roundFile(run, round, 'sft.jsonl'));
   const pairs = await store.openWriter(roundFile(run, round, 'ppm_pairs.jsonl'));
   const unsolved = await store.openWriter(roundFile(run, round, 'unsolved.jsonl'));
@@ -75,8 +83,10 @@ export async function extractRound(
     for (const phase of manifest.phases) {
       let records = 0;
       for (let s = phase.firstShard; s < phase.firstShard + phase.shards; s++) {
-        for await (const record of readShardResultsIfAny(store, run, round, s)) {
+        for (const record of await sortedShardRecords(store, manifest, s)) {
           records++;
+          const engine = engineSettingsOf(record.search);
+          engines.set(JSON.stringify(engine), engine);
           // Extraction is CPU work: yield now and then so the round job's lock keeps renewing.
           if (records % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
           seen.add(record.problemId);
@@ -152,9 +162,49 @@ export async function extractRound(
       duplicates: ingest?.duplicates ?? 0,
     },
     extractedAt: new Date().toISOString(),
+    settings: {
+      search: manifest.search,
+      sampling: manifest.sampling,
+      shards: manifest.shards,
+      engine: [...engines.values()],
+      extraction: extractor.options,
+    },
   };
   await store.write(roundFile(run, round, 'stats.json'), `${JSON.stringify(stats, null, 2)}\n`);
   return stats;
+}
+
+type EngineSettings = Omit<SearchSettings, 'seed' | 'rollouts'>;
+
+/** What shaped a unit's search besides its seed and its phase's budget (in `phases`). */
+function engineSettingsOf(settings: SearchSettings): EngineSettings {
+  const { seed: _seed, rollouts: _rollouts, ...engine } = settings;
+  return Object.fromEntries(
+    Object.entries(engine).sort(([a], [b]) => a.localeCompare(b)),
+  ) as EngineSettings;
+}
+
+/** One shard's records in problem order (the shard file's), then seed order. */
+async function sortedShardRecords(
+  store: ArtifactStore,
+  manifest: RoundManifest,
+  shard: number,
+): Promise<SearchRecord[]> {
+  const records: SearchRecord[] = [];
+  for await (const record of readShardResultsIfAny(store, manifest.run, manifest.round, shard)) {
+    records.push(record);
+  }
+  if (records.length === 0) return records;
+  const place = new Map<string, number>();
+  const problems = await readShardProblems(store, shardInput(manifest.run, manifest.round, shard));
+  problems.forEach((p, i) => place.set(p.id, i));
+  const at = (r: SearchRecord): number => place.get(r.problemId) ?? Number.MAX_SAFE_INTEGER;
+  return records.sort(
+    (a, b) =>
+      at(a) - at(b) ||
+      (a.problemId < b.problemId ? -1 : a.problemId > b.problemId ? 1 : 0) ||
+      a.search.seed - b.search.seed,
+  );
 }
 
 function bump(map: Map<string, [number, number]>, key: string, ok: boolean): void {

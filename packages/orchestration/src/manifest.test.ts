@@ -172,7 +172,7 @@ describe('buildRoundManifest', () => {
   it('is refused when read back at another version, naming the file and what to do', () => {
     const text = JSON.stringify({ ...build(1), v: 1 });
     expect(() => parseRoundManifest(text, { source: 'runs/r/round-1/round.json' })).toThrow(
-      /runs\/r\/round-1\/round\.json has version 1; this rstar-fleet reads version 2.*start a new run/,
+      /runs\/r\/round-1\/round\.json has version 1; this rstar-fleet reads version 3.*start a new run/,
     );
   });
 });

@@ -1,3 +1,6 @@
+import type { CompiledExtractionOptions } from '@rstar-fleet/mcts';
+import type { RoundManifest, SearchSettings } from '@rstar-fleet/protocol';
+
 /** Solved counts of one group of problems (a source, a difficulty). */
 export interface GroupStats {
   problems: number;
@@ -44,6 +47,18 @@ export interface RoundStats {
   failedShards: { shard: number; phase: number; reason: string }[];
   rejects: { total: number; byReason: Record<string, number>; duplicates: number };
   extractedAt: string;
+  /**
+   * Every setting that shaped the round's datasets: the manifest's search, sampling and shard
+   * settings (the per-phase budgets are in `phases`), the engine settings the records carry
+   * (each distinct set once; one unless workers disagreed) and the extraction options.
+   */
+  settings: {
+    search: RoundManifest['search'];
+    sampling: RoundManifest['sampling'];
+    shards: RoundManifest['shards'];
+    engine: Omit<SearchSettings, 'seed' | 'rollouts'>[];
+    extraction: CompiledExtractionOptions;
+  };
 }
 
 export function group(problems: number, solved: number): GroupStats {

@@ -20,9 +20,10 @@ import { checkVersion } from './version-error';
  * rewritten atomically) before their shards are enqueued.
  *
  * Version 2: the per-phase budget (rollouts, trees) is in `phases` only (version 1 also had it
- * in `search`), and the round's shard settings are in `shards`.
+ * in `search`), and the round's shard settings are in `shards`. Version 3: `search` has
+ * `errorsThreshold`.
  */
-export const ROUND_MANIFEST_VERSION = 2;
+export const ROUND_MANIFEST_VERSION = 3;
 
 const positive = z.number().int().min(1);
 const count = z.number().int().min(0);
@@ -61,7 +62,10 @@ export type RoundPpm = z.infer<typeof RoundPpmSchema>;
 export const RoundSearchSchema = z.strictObject({
   mode: z.enum(SEARCH_MODES),
   candidates: positive,
+  /** Code steps per solution; an answer may still follow the last (rStar's count). */
   maxDepth: positive,
+  /** Failed code steps in a row that end a branch (rStar's errors_threshold). */
+  errorsThreshold: positive,
   c: z.number().min(0),
   qRule: z.enum(Q_RULES),
   seed: count,

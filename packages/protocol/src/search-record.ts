@@ -77,6 +77,8 @@ export const SearchSettingsSchema = z.object({
   maxDepth: z.number().int().min(1),
   seed: z.number().int(),
   collapseAnswers: z.boolean(),
+  /** Consecutive failed code steps that end a branch (absent in records made before it existed). */
+  errorsThreshold: z.number().int().min(1).optional(),
   rollouts: z.number().int().min(0).optional(),
   c: z.number().finite().min(0).optional(),
   unvisited: z.enum(['zero', 'infinite']).optional(),

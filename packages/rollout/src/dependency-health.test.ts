@@ -75,6 +75,7 @@ function manifest(round: number, policyUrl: string, sandbox: string): RoundManif
       mode: 'mcts',
       candidates: 1,
       maxDepth: 2,
+      errorsThreshold: 1,
       c: 2,
       qRule: 'terminal',
       seed: 1,

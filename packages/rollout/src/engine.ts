@@ -32,6 +32,7 @@ export function createUnitEngine(
       qRule: s.qRule,
       candidates: s.candidates,
       maxDepth: s.maxDepth,
+      errorsThreshold: s.errorsThreshold,
       seed,
       beamWidth: s.beamWidth,
     });
@@ -41,6 +42,7 @@ export function createUnitEngine(
     rollouts: phase.rollouts,
     candidates: s.candidates,
     maxDepth: s.maxDepth,
+    errorsThreshold: s.errorsThreshold,
     c: s.c,
     seed,
     concurrency: options.treeConcurrency,

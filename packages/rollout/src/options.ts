@@ -8,7 +8,13 @@ export interface RolloutOptions {
    * which is what saturates an inference server. Default 64.
    */
   problemsInFlight?: number;
-  /** Rollouts of one MCTS tree in flight at once (the engine's `concurrency`). Default 4. */
+  /**
+   * Rollouts of one MCTS tree in flight at once (the engine's `concurrency`). Default 1, as
+   * rStar runs them: one after another, so every rollout sees the values of the ones before it
+   * and a tree (hence the datasets) depends only on the seed. Above 1, virtual loss spreads the
+   * rollouts over the tree and the tree depends on port timing (more throughput per tree, less
+   * reproducibility, a flatter self-evolution curve was seen at 4).
+   */
   treeConcurrency?: number;
   /** The engine yields to the event loop every this many rollouts of a tree worker. Default 4. */
   yieldEvery?: number;
@@ -30,7 +36,7 @@ export type CompiledRolloutOptions = Readonly<Required<RolloutOptions>>;
 
 export const ROLLOUT_DEFAULTS: CompiledRolloutOptions = Object.freeze({
   problemsInFlight: 64,
-  treeConcurrency: 4,
+  treeConcurrency: 1,
   yieldEvery: 4,
   outageBudgetMs: 600_000,
   outageBaseDelayMs: 500,

@@ -38,6 +38,7 @@ function manifestFor(trees: number, problems: number, shards = 1): RoundManifest
       mode: 'mcts',
       candidates: 3,
       maxDepth: 8,
+      errorsThreshold: 1,
       c: 2,
       qRule: 'terminal',
       seed: 11,

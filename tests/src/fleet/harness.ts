@@ -59,11 +59,15 @@ const execFileAsync = promisify(execFile);
 export const repoRoot = join(__dirname, '..', '..', '..');
 export const cliScript = join(repoRoot, 'apps', 'cli', 'bin', 'rstar-fleet.js');
 
-/** Budgets small enough for a test: a few seconds of search per round on 2 cores. */
+/**
+ * Budgets small enough for a test: a few seconds of search per round on 2 cores. Rounds 2–3
+ * need 4 rollouts: with rStar's answer collapse (the default) 2 rollouts of 12 problems can end
+ * with no PPM pair at all, and the round gate then stops the run.
+ */
 export const SMALL_BUDGETS: readonly RoundBudget[] = [
   { rollouts: 2, candidates: 2 },
-  { rollouts: 2, candidates: 3 },
-  { rollouts: 2, candidates: 3 },
+  { rollouts: 4, candidates: 3 },
+  { rollouts: 4, candidates: 3 },
   { rollouts: 2, candidates: 3, trees: 2, escalation: [3] },
 ];
 

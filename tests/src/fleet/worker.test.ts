@@ -172,6 +172,7 @@ describe('rstar-fleet worker (real processes: Redis, sandbox, simulator, worker)
         mode: 'mcts',
         candidates: 3,
         maxDepth: 10,
+        errorsThreshold: 1,
         c: 2,
         qRule: search.qRule,
         seed: 7,

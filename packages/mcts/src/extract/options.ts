@@ -17,6 +17,13 @@ export interface ExtractionOptions {
   minEditDistance?: number;
   /** Also pair whole trajectories (the paper's rule for the final step). Default true. */
   trajectoryPairs?: boolean;
+  /**
+   * rStar's SFT sampler (`train/sample_sft_data.py`): after the top `sftPerProblem` correct
+   * trajectories are chosen, one whose completion contains "error" (any case) is dropped, not
+   * replaced, so a problem may give fewer rows. It catches a tolerated failed step's traceback
+   * and also innocent text (a comment on "rounding error"). Default true; false keeps them.
+   */
+  sftDropErrorText?: boolean;
 }
 
 export interface CompiledExtractionOptions {
@@ -26,6 +33,7 @@ export interface CompiledExtractionOptions {
   readonly minMargin: number;
   readonly minEditDistance: number;
   readonly trajectoryPairs: boolean;
+  readonly sftDropErrorText: boolean;
 }
 
 const KEYS = [
@@ -35,6 +43,7 @@ const KEYS = [
   'minMargin',
   'minEditDistance',
   'trajectoryPairs',
+  'sftDropErrorText',
 ];
 
 export function compileExtractionOptions(
@@ -53,5 +62,6 @@ export function compileExtractionOptions(
       min: 0,
     }),
     trajectoryPairs: booleanOption(options.trajectoryPairs ?? true, `${prefix}.trajectoryPairs`),
+    sftDropErrorText: booleanOption(options.sftDropErrorText ?? true, `${prefix}.sftDropErrorText`),
   });
 }

@@ -5,9 +5,8 @@ import { bestFirst, type Trajectory } from './trajectories';
 
 /**
  * SFT rows: the top `sftPerProblem` correct trajectories by mean step Q, ties by min Q (paper
- * §3.3; rStar's sampler sorts the same way). A correct trajectory never contains a failed
- * execution (failed code is terminal), so rStar's extra "drop responses containing error" filter
- * has nothing to catch here.
+ * §3.3; rStar's sampler sorts the same way), then, with `sftDropErrorText`, without those whose
+ * completion mentions "error" (rStar's sampler filters after choosing, so nothing replaces them).
  */
 export function sftRows(
   tree: RecordTree,
@@ -18,6 +17,7 @@ export function sftRows(
     .filter((t) => t.correct)
     .sort(bestFirst(tree))
     .slice(0, options.sftPerProblem)
+    .filter((t) => !options.sftDropErrorText || !/error/i.test(t.completion))
     .map((t) => ({
       prompt: tree.record.prompt,
       completion: t.completion,

@@ -42,7 +42,7 @@ describe('step-level beam search', () => {
     const r = reward();
     const beam = createBeamSearch(
       { policy, executor, grader: exactGrader, reward: r },
-      { beamWidth: 2, candidates: 3 },
+      { beamWidth: 2, candidates: 3, collapseAnswers: false },
     );
     const result = await beam.search({ id: 'p', question: 'q', reference: '2' });
     // Level 1 expands the root; level 2 expands a and c (never b); level 3 expands c1 and a1.

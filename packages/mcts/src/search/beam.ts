@@ -109,6 +109,7 @@ function settingsOf(options: CompiledBeamOptions): SearchSettings {
     maxDepth: options.maxDepth,
     seed: options.seed,
     collapseAnswers: options.collapseAnswers,
+    errorsThreshold: options.errorsThreshold,
     beamWidth: options.beamWidth,
     maxExpansions: options.maxExpansions,
   };

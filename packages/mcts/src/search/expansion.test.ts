@@ -32,12 +32,15 @@ describe('expansion', () => {
       '0': [step.answer('2'), step.answer('2'), step.answer('3'), step.answer('2')],
     });
     const { executor } = recordingExecutor();
-    const result = await createMcts({ policy, executor, grader: exactGrader }).search(problem);
+    const result = await createMcts(
+      { policy, executor, grader: exactGrader },
+      { collapseAnswers: false },
+    ).search(problem);
     expect(result.tree.root.children.map((c) => c.answer)).toEqual(['2', '3']);
     expect(result.stats).toMatchObject({ candidates: 4, duplicates: 2 });
   });
 
-  it("collapseAnswers keeps only the first answer when any candidate is one (rStar's llm_generate)", async () => {
+  it("keeps only the first answer when any candidate is one (rStar's llm_generate); collapseAnswers: false keeps all", async () => {
     const script = {
       '0': [step.code('<code>\nx = 1\n'), step.answer('3'), step.answer('2')],
       '0.0': [step.answer('2')],
@@ -45,12 +48,12 @@ describe('expansion', () => {
     const { executor } = recordingExecutor();
     const plain = await createMcts(
       { policy: scriptedPolicy(script), executor, grader: exactGrader },
-      { rollouts: 1 },
+      { rollouts: 1, collapseAnswers: false },
     ).search(problem);
     expect(plain.tree.root.children).toHaveLength(3);
     const collapsed = await createMcts(
       { policy: scriptedPolicy(script), executor, grader: exactGrader },
-      { rollouts: 1, collapseAnswers: true },
+      { rollouts: 1 },
     ).search(problem);
     expect(collapsed.tree.root.children.map((c) => c.answer)).toEqual(['3']);
   });
@@ -110,25 +113,30 @@ describe('expansion', () => {
     expect(big).toMatchObject({ terminal: 'code-error', exec: 'memory' });
   });
 
-  it('makes non-answer steps at maxDepth depth-limit terminals without executing them', async () => {
+  it('makes non-answer steps deeper than maxDepth depth-limit terminals without executing them', async () => {
+    // rStar's count: maxDepth 2 allows code at depths 1 and 2 and an answer at depth 3.
     const policy = scriptedPolicy({
       '0': [step.code('<code>\nx = 1\n')],
-      '0.0': [step.code('y = 2\n'), step.answer('2')],
+      '0.0': [step.code('w = 0\n')],
+      '0.0.0': [step.code('y = 2\n'), step.answer('2')],
     });
     const { executor, calls } = recordingExecutor();
     const record = toRecord(
-      await createMcts({ policy, executor, grader: exactGrader }, { maxDepth: 2 }).search(problem),
+      await createMcts(
+        { policy, executor, grader: exactGrader },
+        { maxDepth: 2, collapseAnswers: false },
+      ).search(problem),
     );
-    expect(record.nodes.find((n) => n.id === '0.0.0')).toMatchObject({
+    expect(record.nodes.find((n) => n.id === '0.0.0.0')).toMatchObject({
       terminal: 'depth-limit',
       q: -1,
       n: 1,
     });
-    expect(record.nodes.find((n) => n.id === '0.0.1')).toMatchObject({
+    expect(record.nodes.find((n) => n.id === '0.0.0.1')).toMatchObject({
       terminal: 'answer',
       correct: true,
     });
-    expect(calls).toHaveLength(1);
+    expect(calls).toHaveLength(2);
     expect(record.stats.terminals['depth-limit']).toBe(1);
     expect(checkRecordInvariants(record)).toEqual([]);
   });
@@ -238,7 +246,10 @@ describe('port failures', () => {
   it('rejects answers that break the port contract', async () => {
     const short: ExecutorPort = { execute: () => Promise.resolve([]) };
     await expect(
-      createMcts({ policy: okPolicy, executor: short, grader: exactGrader }).search(problem),
+      createMcts(
+        { policy: okPolicy, executor: short, grader: exactGrader },
+        { collapseAnswers: false },
+      ).search(problem),
     ).rejects.toMatchObject({
       port: 'executor',
       message: expect.stringContaining('expected 1 results') as unknown,
@@ -247,7 +258,7 @@ describe('port failures', () => {
     await expect(
       createMcts(
         { policy: okPolicy, executor, grader: exactGrader, reward: badReward },
-        { qRule: 'ppm' },
+        { qRule: 'ppm', collapseAnswers: false },
       ).search(problem),
     ).rejects.toMatchObject({ port: 'reward' });
     const badPolicy: PolicyPort = { expand: () => Promise.resolve([{ text: 1 }] as never) };
@@ -292,7 +303,8 @@ describe('options and inputs', () => {
       unvisited: 'zero',
       qRule: 'terminal',
       concurrency: 1,
-      collapseAnswers: false,
+      collapseAnswers: true,
+      errorsThreshold: 1,
     });
   });
 

@@ -92,6 +92,7 @@ describe('concurrent rollouts of one tree', () => {
           rollouts: 32,
           candidates: 4,
           qRule,
+          collapseAnswers: false,
         });
         const result = await mcts.search(problem);
         const record = toRecord(result);

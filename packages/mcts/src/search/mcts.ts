@@ -114,6 +114,7 @@ function settingsOf(options: CompiledMctsOptions): SearchSettings {
     maxDepth: options.maxDepth,
     seed: options.seed,
     collapseAnswers: options.collapseAnswers,
+    errorsThreshold: options.errorsThreshold,
     rollouts: options.rollouts,
     c: options.c,
     unvisited: options.unvisited,

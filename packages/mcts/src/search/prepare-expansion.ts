@@ -1,4 +1,4 @@
-import type { StepCandidate } from '../ports';
+import type { ExecutionResult, StepCandidate } from '../ports';
 import { cumulativeProgram, outputBlock, parseStep, type ParsedStep } from '../step-protocol';
 import type { SearchNode } from '../tree/node';
 import type { SearchContext } from './context';
@@ -79,7 +79,8 @@ function draftOf(ctx: SearchContext, parent: SearchNode, step: ParsedStep): Chil
   };
   if (step.kind === 'answer') draft.terminal = 'answer';
   else if (step.kind === 'invalid') draft.terminal = 'invalid';
-  else if (parent.depth + 1 >= ctx.options.maxDepth) draft.terminal = 'depth-limit';
+  // rStar's count: code steps at depths 1..maxDepth, an answer still allowed at maxDepth + 1.
+  else if (parent.depth + 1 > ctx.options.maxDepth) draft.terminal = 'depth-limit';
   return draft;
 }
 
@@ -100,23 +101,46 @@ async function execute(
   runnable.forEach((child, i) => {
     const result = results[i];
     if (result === undefined) return;
-    if (result.status !== 'ok') {
-      // Deviation from rStar, which flags any output containing "error": the sandbox's status is
-      // authoritative, so a program that prints the word "error" is not a failure.
+    if (result.status === 'ok') {
+      if (child.kind === 'code-close')
+        child.text += outputBlock(result.stdout, ctx.options.protocol);
+      return;
+    }
+    // Deviation from rStar, which flags any output containing "error": the sandbox's status is
+    // authoritative, so a program that prints the word "error" is not a failure.
+    child.exec = result.status;
+    if (failuresInARow(parent) + 1 >= ctx.options.errorsThreshold) {
       child.terminal = 'code-error';
-      child.exec = result.status;
     } else if (child.kind === 'code-close') {
-      child.text += outputBlock(result.stdout, ctx.options.protocol);
+      // A tolerated failure that closes the block shows its error as the block's output, as
+      // rStar's observation does; a tolerated intermediate step shows nothing (rStar neither).
+      child.text += outputBlock(failureOutput(result), ctx.options.protocol);
     }
   });
 }
 
-/** Step texts of the current code block, oldest first: ancestors up to the last closed block. */
+/** Failed code steps in a row ending at `node` (rStar's `consecutive_errors`). */
+function failuresInARow(node: SearchNode): number {
+  let count = 0;
+  for (let at: SearchNode | null = node; at !== null && at.exec !== null; at = at.parent) count++;
+  return count;
+}
+
+function failureOutput(result: ExecutionResult): string {
+  const message = result.stderr.trim() === '' ? `${result.status}` : result.stderr.trim();
+  return result.stdout === '' ? message : `${result.stdout}\n${message}`;
+}
+
+/**
+ * Step texts of the current code block, oldest first: ancestors up to the last closed block.
+ * A step that timed out is left out (rStar's collect_action_inputs skips it), so a tolerated
+ * timeout does not make every later step of the block time out too.
+ */
 function openBlockOf(node: SearchNode): string[] {
   const texts: string[] = [];
   for (let at: SearchNode | null = node; at !== null; at = at.parent) {
     if (at.kind === 'root' || at.kind === 'code-close') break;
-    texts.push(at.text);
+    if (at.exec !== 'timeout') texts.push(at.text);
   }
   return texts.reverse();
 }

@@ -48,7 +48,7 @@ describe('Q values on a hand-built tree', () => {
     const policy = scriptedPolicy(SCRIPT);
     const mcts = createMcts(
       { policy, executor, grader: exactGrader },
-      { rollouts: 5, candidates: 3 },
+      { rollouts: 5, candidates: 3, collapseAnswers: false },
     );
     const record = toRecord(
       await mcts.search({ id: 'p', question: 'one plus one', reference: '2' }),
@@ -104,7 +104,7 @@ describe('Q values on a hand-built tree', () => {
     ]);
     const mcts = createMcts(
       { policy, executor, grader: exactGrader, reward },
-      { rollouts: 5, candidates: 3, qRule: 'ppm' },
+      { rollouts: 5, candidates: 3, qRule: 'ppm', collapseAnswers: false },
     );
     const record = toRecord(
       await mcts.search({ id: 'p', question: 'one plus one', reference: '2' }),
@@ -139,7 +139,7 @@ describe('Q values on a hand-built tree', () => {
     ]);
     const mcts = createMcts(
       { policy, executor, grader: exactGrader, reward },
-      { rollouts: 5, candidates: 3 },
+      { rollouts: 5, candidates: 3, collapseAnswers: false },
     );
     const record = toRecord(await mcts.search({ id: 'p', question: 'one plus one' }));
     const n = byId(record.nodes);
@@ -178,7 +178,14 @@ describe('selection order', () => {
     ['infinite', ['0', '0.0', '0.0.1', '0.1', '0.0.2']],
   ] as const)('unvisited = %s expands in order %j', async (unvisited, order) => {
     const policy = scriptedPolicy(script);
-    const mcts = createMcts({ policy, executor, grader: exactGrader }, { rollouts: 10, unvisited });
+    const mcts = createMcts(
+      { policy, executor, grader: exactGrader },
+      {
+        rollouts: 10,
+        unvisited,
+        collapseAnswers: false,
+      },
+    );
     const result = await mcts.search({ id: 'p', question: 'q', reference: '1' });
     expect(policy.calls.map((c) => c.nodeId)).toEqual(order);
     expect(result.stats.rollouts).toBe(3);

@@ -12,7 +12,7 @@ const EPS = 1e-9;
  * - Q stays within [−1, 1];
  * - terminal nodes have no children; exhausted nodes have children, none selectable; an open
  *   node with children has a selectable child;
- * - ids are `parent.index`, depths within maxDepth.
+ * - ids are `parent.index`, depths within maxDepth + 1 (the answer after maxDepth code steps).
  */
 export function checkRecordInvariants(record: SearchRecord): string[] {
   const problems: string[] = [];
@@ -76,7 +76,7 @@ export function checkRecordInvariants(record: SearchRecord): string[] {
       if (child.id !== `${node.id}.${index}`)
         problems.push(`node ${child.id}: not ${node.id}.${index}`);
     });
-    if (node.depth > record.search.maxDepth) problems.push(`${at}: deeper than maxDepth`);
+    if (node.depth > record.search.maxDepth + 1) problems.push(`${at}: deeper than maxDepth + 1`);
   }
   return problems;
 }
