@@ -7,7 +7,7 @@ describe('parseWorkerConfig', () => {
       plan: 'plan.yaml',
       concurrency: WORKER_DEFAULTS.concurrency,
       problemsInFlight: 64,
-      treeConcurrency: 4,
+      treeConcurrency: 1, // rStar runs a tree's rollouts one after another (fidelity issue #13)
       maxInFlight: 512,
       deadlineFloorMs: 5_000,
       httpHost: '127.0.0.1',
