@@ -1,5 +1,6 @@
 import { InvalidInputError } from '@rstar-fleet/protocol';
-import { collect, tempFile } from './test-helpers';
+import { join } from 'node:path';
+import { FIXTURES, collect, tempFile } from './test-helpers';
 import { sniffFormat } from './format';
 
 /**
@@ -93,5 +94,33 @@ describe('Parquet corpus files', () => {
       `${path}:2, field problem: not valid UTF-8 (first bad byte at offset 9 of the string); skipped, not repaired`,
     ]);
     expect(stats.rejectedByReason['invalid-utf8']).toBe(1);
+  });
+});
+
+describe('ZSTD-compressed Parquet (fixture written by pyarrow, scripts/make-zstd-fixture.py)', () => {
+  it('reads every row group; the row without an answer is refused at its row number', async () => {
+    const path = join(FIXTURES, 'plain-zstd.parquet');
+    const { asyncBufferFromFile, parquetMetadataAsync } = await import('hyparquet');
+    const metadata = await parquetMetadataAsync(await asyncBufferFromFile(path));
+    const codecs = new Set(
+      metadata.row_groups.flatMap((g) => g.columns.map((c) => c.meta_data?.codec)),
+    );
+    expect([...codecs]).toEqual(['ZSTD']);
+    expect(metadata.row_groups).toHaveLength(3);
+    const { records, rejects, stats } = await collect(path);
+    expect(stats).toMatchObject({
+      format: 'parquet',
+      adapter: 'plain',
+      read: 12,
+      accepted: 11,
+      rejected: 1,
+    });
+    expect(rejects).toEqual([`${path}:7, field answer: is missing`]);
+    expect(records[0]).toMatchObject({
+      id: 'plain-zstd-z1',
+      problem: 'What is 1 times 2?',
+      answer: '2',
+    });
+    expect(records.at(-1)).toMatchObject({ problem: 'What is 12 times 13?', answer: '156' });
   });
 });
