@@ -12,7 +12,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-OUT = Path(__file__).resolve().parent.parent / "src" / "__fixtures__" / "plain-zstd.parquet"
+OUT = (
+    Path(__file__).resolve().parent.parent
+    / "src"
+    / "__fixtures__"
+    / "plain-zstd.parquet"
+)
 
 # 12 rows in row groups of 5; row 7 has no answer (null) and must be rejected at line 7.
 ids = [f"z{i}" for i in range(1, 13)]
