@@ -1,13 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidInputError } from '@rstar-fleet/protocol';
-import {
-  BENCHMARK_FILES,
-  BENCHMARK_NAMES,
-  SYNTH_HELDOUT,
-  readBenchmark,
-  type BenchmarkStream,
-} from './benchmark-registry';
+import { BENCHMARK_FILES, BENCHMARK_NAMES, SYNTH_HELDOUT } from './benchmark-names';
+import { readBenchmark, type BenchmarkStream } from './benchmark-registry';
 import type { ProblemRecord } from './record';
 import { synthRecord } from './synth/record';
 import { tempFile } from './test-helpers';

@@ -1,37 +1,11 @@
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { InvalidInputError } from '@rstar-fleet/protocol';
+import { BENCHMARK_FILES, BENCHMARK_NAMES, SYNTH_HELDOUT } from './benchmark-names';
 import type { CorpusItem } from './items';
 import { readCorpus } from './read-corpus';
 import { type CorpusStats, emptyStats, tally } from './stats';
 import { synthRecord } from './synth/record';
-
-/** A real evaluation set: its file inside the benchmarks directory and the adapter its layout needs. */
-export interface BenchmarkFile {
-  name: string;
-  file: string;
-  adapter: string;
-}
-
-/**
- * The five public sets in shared/data/benchmarks (see its README). The adapter is named, not
- * detected, so a benchmark is always read the same way whatever its first rows look like.
- */
-export const BENCHMARK_FILES: readonly BenchmarkFile[] = [
-  { name: 'aime24', file: 'aime24-test.jsonl', adapter: 'plain' },
-  { name: 'amc23', file: 'amc23-test.jsonl', adapter: 'plain' },
-  { name: 'gaokao2023en', file: 'gaokao2023en-test.jsonl', adapter: 'qa' },
-  { name: 'gsm8k', file: 'gsm8k-test.jsonl', adapter: 'gsm8k' },
-  { name: 'minerva_math', file: 'minerva_math-test.jsonl', adapter: 'math' },
-];
-
-/** The synthetic family's held-out split, so the simulator's checkpoints can be evaluated. */
-export const SYNTH_HELDOUT = 'synth-heldout';
-
-export const BENCHMARK_NAMES: readonly string[] = [
-  ...BENCHMARK_FILES.map((b) => b.name),
-  SYNTH_HELDOUT,
-];
 
 /**
  * Where held-out problems start in the family's index space. Training corpora are indices

@@ -16,9 +16,11 @@ export {
   BENCHMARK_FILES,
   BENCHMARK_NAMES,
   SYNTH_HELDOUT,
+  type BenchmarkFile,
+} from './benchmark-names';
+export {
   SYNTH_HELDOUT_START,
   readBenchmark,
-  type BenchmarkFile,
   type BenchmarkOptions,
   type BenchmarkStream,
 } from './benchmark-registry';
