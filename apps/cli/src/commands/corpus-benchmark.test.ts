@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { BENCHMARKS_DIR_ENV, DEFAULT_BENCHMARKS_DIR } from '../benchmarks-dir';
+import { CLI_SCRIPT } from '../cli-script';
 import { runCli, type CliRun } from '../testing/run-cli';
 
 const BENCHMARKS = join(__dirname, '../../../../../shared/data/benchmarks');
@@ -35,14 +38,11 @@ describe('rstar-fleet corpus inspect --benchmark', () => {
       read: 40,
       accepted: 40,
     });
-    process.env[BENCHMARKS_DIR_ENV] = dir;
-    try {
-      const env = await run('--json', '--benchmark', 'gsm8k');
-      expect(env.code).toBe(66);
-      expect(env.stderr).toContain(join(dir, 'gsm8k-test.jsonl'));
-    } finally {
-      delete process.env[BENCHMARKS_DIR_ENV];
-    }
+    // The variable is read by the real CLI process (the built bin), as a user's shell sets it.
+    const env = { PATH: '/usr/bin:/bin', [BENCHMARKS_DIR_ENV]: dir };
+    const args = [CLI_SCRIPT, 'corpus', 'inspect', '--json', '--benchmark', 'amc23'];
+    const { stdout } = await promisify(execFile)(process.execPath, args, { env });
+    expect(JSON.parse(stdout)).toMatchObject({ file: join(dir, 'amc23-test.jsonl'), read: 40 });
   });
 
   it('generates synth-heldout for --seed and --count', async () => {
