@@ -12,6 +12,18 @@ export {
   type Row,
   type RowAt,
 } from './adapters';
+export {
+  BENCHMARK_FILES,
+  BENCHMARK_NAMES,
+  SYNTH_HELDOUT,
+  type BenchmarkFile,
+} from './benchmark-names';
+export {
+  SYNTH_HELDOUT_START,
+  readBenchmark,
+  type BenchmarkOptions,
+  type BenchmarkStream,
+} from './benchmark-registry';
 export { DETECT_SAMPLE, chooseAdapter, type SampledRow } from './choose-adapter';
 export { EmptyCorpusError, JSON_ARRAY_HINT, emptyCorpusError } from './empty';
 export { sniffFormat, startsWithJsonArray, type CorpusFormat } from './format';

@@ -1,4 +1,4 @@
-import type { FileMetaData } from 'hyparquet' with { 'resolution-mode': 'import' };
+import type { Compressors, FileMetaData } from 'hyparquet' with { 'resolution-mode': 'import' };
 import { isUtf8 } from 'node:buffer';
 import { InvalidInputError } from '@rstar-fleet/protocol';
 import { firstInvalidUtf8 } from './utf8';
@@ -25,6 +25,16 @@ function stringFromBytes(bytes: Uint8Array | undefined): string | InvalidUtf8Val
   return isUtf8(bytes) ? utf8.decode(bytes) : new InvalidUtf8Value(firstInvalidUtf8(bytes));
 }
 
+/**
+ * Codecs beyond hyparquet's built-in SNAPPY and none. ZSTD is what pyarrow and the Hugging Face
+ * hub write more and more; fzstd (pure JavaScript, no install script) decodes it into a buffer
+ * of the page's declared size.
+ */
+async function compressors(): Promise<Compressors> {
+  const { decompress } = await import('fzstd');
+  return { ZSTD: (input, outputLength) => decompress(input, new Uint8Array(outputLength)) };
+}
+
 /** Top-level columns worth decoding: everything any adapter reads; nested chat logs are not. */
 export type ColumnFilter = (names: readonly string[]) => string[];
 
@@ -41,6 +51,7 @@ export async function* readParquetRows(
   const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } =
     await import('hyparquet');
   const file = await asyncBufferFromFile(path);
+  const codecs = await compressors();
   const metadata: FileMetaData = await unreadable(path, 0, () => parquetMetadataAsync(file));
   const columns = pickColumns(topLevelColumns(metadata));
   let rowStart = 0;
@@ -54,6 +65,7 @@ export async function* readParquetRows(
         rowStart,
         rowEnd,
         parsers: { stringFromBytes },
+        compressors: codecs,
       }),
     );
     for (let i = 0; i < rows.length; i++) {

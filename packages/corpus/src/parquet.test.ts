@@ -1,5 +1,7 @@
 import { InvalidInputError } from '@rstar-fleet/protocol';
-import { collect, tempFile } from './test-helpers';
+import { join } from 'node:path';
+import type { FileMetaData } from 'hyparquet' with { 'resolution-mode': 'import' };
+import { FIXTURES, collect, tempFile } from './test-helpers';
 import { sniffFormat } from './format';
 
 /**
@@ -28,6 +30,12 @@ async function writeNuminaParquet(rows: number, rowGroupSize: number): Promise<s
   return tempFile('numina-cot.parquet', Buffer.from(buffer));
 }
 
+/** The file's footer as hyparquet reads it: row groups, columns, codecs. */
+async function footerOf(path: string): Promise<FileMetaData> {
+  const { asyncBufferFromFile, parquetMetadataAsync } = await import('hyparquet');
+  return parquetMetadataAsync(await asyncBufferFromFile(path));
+}
+
 describe('Parquet corpus files', () => {
   it('reports a corrupt file as bad input naming it', async () => {
     const path = tempFile('broken.parquet', Buffer.from('PAR1 this is not really parquet PAR1'));
@@ -38,8 +46,7 @@ describe('Parquet corpus files', () => {
   it('stream row group by row group with row numbers as lines', async () => {
     const path = await writeNuminaParquet(25, 10);
     expect(await sniffFormat(path)).toBe('parquet');
-    const { asyncBufferFromFile, parquetMetadataAsync } = await import('hyparquet');
-    const metadata = await parquetMetadataAsync(await asyncBufferFromFile(path));
+    const metadata = await footerOf(path);
     expect(metadata.row_groups.map((g) => Number(g.num_rows))).toEqual([10, 10, 5]);
     const { records, rejects, stats } = await collect(path);
     expect(stats).toMatchObject({
@@ -93,5 +100,27 @@ describe('Parquet corpus files', () => {
       `${path}:2, field problem: not valid UTF-8 (first bad byte at offset 9 of the string); skipped, not repaired`,
     ]);
     expect(stats.rejectedByReason['invalid-utf8']).toBe(1);
+  });
+});
+
+describe('ZSTD-compressed Parquet (fixture written by pyarrow, scripts/make-zstd-fixture.py)', () => {
+  it('reads every row group; the row without an answer is refused at its row number', async () => {
+    const path = join(FIXTURES, 'plain-zstd.parquet');
+    const metadata = await footerOf(path);
+    const codecs = new Set(
+      metadata.row_groups.flatMap((g) => g.columns.map((c) => c.meta_data?.codec)),
+    );
+    expect([...codecs]).toEqual(['ZSTD']);
+    expect(metadata.row_groups).toHaveLength(3);
+    const { records, rejects, stats } = await collect(path);
+    expect([stats.format, stats.adapter]).toEqual(['parquet', 'plain']);
+    expect([stats.read, stats.accepted, stats.rejected]).toEqual([12, 11, 1]);
+    expect(rejects).toEqual([`${path}:7, field answer: is missing`]);
+    expect(records[0]).toMatchObject({
+      id: 'plain-zstd-z1',
+      problem: 'What is 1 times 2?',
+      answer: '2',
+    });
+    expect(records.at(-1)).toMatchObject({ problem: 'What is 12 times 13?', answer: '156' });
   });
 });
