@@ -130,4 +130,62 @@ describe('extractRound', () => {
     expect(await read('sft.jsonl')).toBe(sft);
     expect({ ...again, extractedAt: '' }).toEqual({ ...stats, extractedAt: '' });
   });
+
+  it('writes the same datasets whatever order the shard results were appended in', async () => {
+    // A results log is in completion order, which timing decides; the datasets must not be.
+    const world = createToyWorld({ seed: 3, problems: 6 });
+    const problems: ProblemRecord[] = world.problems.map((p) => ({
+      id: p.id,
+      problem: p.question,
+      answer: p.reference,
+      source: 'toy',
+    }));
+    const plan = parsePlan(
+      `corpus: { path: c.jsonl }\ndefaults: { policy: { endpoints: ['http://127.0.0.1:9'], model: m }, rollouts: 8, candidates: 3, maxDepth: 4 }\nrounds: 1\n`,
+    );
+    const records: SearchRecord[] = [];
+    for (const p of problems) {
+      const engine = createMcts(world.ports, {
+        rollouts: 8,
+        candidates: 3,
+        maxDepth: 4,
+        seed: searchUnitSeed(0, 0, 0),
+        yieldEvery: 0,
+      });
+      records.push(
+        toRecord(await engine.search({ id: p.id, question: p.problem, reference: p.answer })),
+      );
+    }
+    const extractIn = async (sub: string, order: readonly SearchRecord[]): Promise<string[]> => {
+      const store = new FileSystemStore(join(dir, sub));
+      const ctx = { store, shards: { getJob: () => Promise.resolve(undefined) } } as never;
+      await store.write(shardInput('ord', 1, 0), toJsonl(problems));
+      const log = await openShardResults(store, 'ord', 1, 0);
+      for (const record of order) await log.append(record);
+      await log.close();
+      await writeManifest(
+        store,
+        buildRoundManifest({
+          plan,
+          run: 'ord',
+          round: 1,
+          previousHooks: [],
+          phase0: { shards: 1, problems: problems.length },
+        }),
+      );
+      await extractRound(ctx, 'ord', 1, { failures: [], startedAt: null });
+      return Promise.all(
+        (['sft.jsonl', 'ppm_pairs.jsonl'] as const).map(async (name) =>
+          (await store.read(roundFile('ord', 1, name))).toString('utf8'),
+        ),
+      );
+    };
+    const inOrder = await extractIn('a', records);
+    const reversed = await extractIn('b', [...records].reverse());
+    // Something to compare: rows of more than one problem.
+    const rows = inOrder.flatMap((text) => text.trim().split('\n').filter(Boolean));
+    const ids = new Set(rows.map((line) => line.match(/"problem_id":"([^"]+)"/)?.[1]));
+    expect(ids.size).toBeGreaterThan(1);
+    expect(reversed).toEqual(inOrder);
+  });
 });
