@@ -124,14 +124,13 @@ export function runCommand(io: CliIO): Command {
     .addHelpText('after', HELP_AFTER)
     .action(async (flags: RunFlags) => {
       const { default: pino } = await import('pino');
-      const { checkPlanFiles } = await import('@rstar-fleet/config');
+      const { checkPlanFiles, readRedisPassword } = await import('@rstar-fleet/config');
       const { Orchestrator, RunStoppedError } = await import('@rstar-fleet/orchestration');
       const { startHttpApi } = await import('@rstar-fleet/orchestrator/fleet/http-api');
       const { OrchestratorMetrics, combineObservers } =
         await import('@rstar-fleet/orchestrator/fleet/metrics');
       const { resolveQueueUi } = await import('@rstar-fleet/orchestrator/fleet/queue-ui');
-      const { readPlanInput, redisPasswordFor } =
-        await import('@rstar-fleet/orchestrator/fleet/plan-input');
+      const { readPlanInput } = await import('@rstar-fleet/orchestrator/fleet/plan-input');
       const { progressObserver } = await import('@rstar-fleet/orchestrator/fleet/progress');
       const queueUi = resolveQueueUi({
         enabled: flags.queueUi,
@@ -152,7 +151,8 @@ export function runCommand(io: CliIO): Command {
       );
       const observer = progressObserver(log, tty);
       const metrics = new OrchestratorMetrics();
-      const password = redisPasswordFor(input.plan);
+      // eslint-disable-next-line no-restricted-properties -- the app's edge: the plan names the variable
+      const password = readRedisPassword(input.plan, process.env);
       const orch = await Orchestrator.open(
         input.plan,
         {

@@ -4,8 +4,9 @@ import {
   resolveRunId,
   type FleetContext,
 } from '@rstar-fleet/orchestration';
+import { readRedisPassword } from '@rstar-fleet/config';
 import { RstarError } from '@rstar-fleet/protocol';
-import { readPlanInput, redisPasswordFor, type PlanInput } from './plan-input';
+import { readPlanInput, type PlanInput } from './plan-input';
 
 /** The plan, its exact text and the run id a short operator command works on. */
 async function planAndRun(
@@ -18,7 +19,8 @@ async function planAndRun(
 
 /** A producer (fail-fast) Redis context for the CLI; `connectTimeoutMs` bounds the wait for Redis. */
 function openCliContext(input: PlanInput, connectTimeoutMs?: number): Promise<FleetContext> {
-  const password = redisPasswordFor(input.plan);
+  // eslint-disable-next-line no-restricted-properties -- the app's edge: the plan names the variable
+  const password = readRedisPassword(input.plan, process.env);
   return openFleetContext(input.plan, {
     connectionName: 'rstar-cli',
     ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),

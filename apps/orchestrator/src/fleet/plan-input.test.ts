@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RedisPasswordUnsetError } from '@rstar-fleet/config';
-import { readPlanInput, redisPasswordFor } from './plan-input';
+import { RedisPasswordUnsetError, readRedisPassword } from '@rstar-fleet/config';
+import { readPlanInput } from './plan-input';
 
-/** A variable no environment has: the test sets it itself where it wants it set. */
+/** The variable the plan names (the tests pass the environment in). */
 const VARIABLE = `RSTAR_TEST_REDIS_PASSWORD_${process.pid}`;
 
 describe("the orchestrator's Redis password", () => {
@@ -32,21 +32,16 @@ describe("the orchestrator's Redis password", () => {
   it('fails, naming the variable and the plan field, when the variable the plan names is unset', async () => {
     const { plan } = await readPlanInput(path);
     // Before: `undefined`, and a connection without a password that failed later on NOAUTH.
-    expect(() => redisPasswordFor(plan)).toThrow(RedisPasswordUnsetError);
-    expect(() => redisPasswordFor(plan)).toThrow(
+    expect(() => readRedisPassword(plan, {})).toThrow(RedisPasswordUnsetError);
+    expect(() => readRedisPassword(plan, {})).toThrow(
       `${path}, field redis.passwordEnv: environment variable ${VARIABLE} is not set`,
     );
   });
 
   it('reads the variable when it is set', async () => {
     const { plan } = await readPlanInput(path);
-    // eslint-disable-next-line no-restricted-properties -- the test plays the process environment
-    process.env[VARIABLE] = 'from-the-environment';
-    try {
-      expect(redisPasswordFor(plan)).toBe('from-the-environment');
-    } finally {
-      // eslint-disable-next-line no-restricted-properties -- the test plays the process environment
-      delete process.env[VARIABLE];
-    }
+    expect(readRedisPassword(plan, { [VARIABLE]: 'from-the-environment' })).toBe(
+      'from-the-environment',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parsePlan, readRedisPassword, type RunPlan } from '@rstar-fleet/config';
+import { parsePlan, type RunPlan } from '@rstar-fleet/config';
 import { NotFoundError } from '@rstar-fleet/protocol';
 
 /** The plan and its exact text (the run id hashes the text; plan.yaml keeps it). */
@@ -16,13 +16,4 @@ export async function readPlanInput(path: string): Promise<PlanInput> {
     throw new NotFoundError(`cannot read plan ${path}: ${(err as Error).message}`, { cause: err });
   }
   return { plan: parsePlan(text, path), text };
-}
-
-/**
- * The Redis password, from the variable the plan names (read here, at the app's edge, the way
- * every process reads it: an unset named variable is RedisPasswordUnsetError).
- */
-export function redisPasswordFor(plan: RunPlan): string | undefined {
-  // eslint-disable-next-line no-restricted-properties -- the app edge: the plan names the variable
-  return readRedisPassword(plan, process.env);
 }
