@@ -25,3 +25,15 @@ export type SearchMode = (typeof SEARCH_MODES)[number];
 /** How MCTS annotates Q: terminal outcomes only (rounds 1–2) or PPM-initialised (rounds 3–4). */
 export const Q_RULES = ['terminal', 'ppm'] as const;
 export type QRule = (typeof Q_RULES)[number];
+
+/**
+ * Test-time search modes (DESIGN §10; the search lives in @rstar-fleet/mcts/test-time):
+ * - `system2`: rStar-Math's System 2 — independent MCTS runs with the PPM scoring every new
+ *   node, each run's highest-PPM answer, then a majority over the top-K of those;
+ * - `greedy`: the policy alone at temperature 0, one solution (pass@1);
+ * - `maj`: sampled full solutions, plain majority of their answers (maj@k);
+ * - `best-of-n`: sampled full solutions, the one whose answer the PPM scores highest;
+ * - `beam`: step-level beam searches ranked by the PPM, chosen among as in `system2`.
+ */
+export const TEST_TIME_MODES = ['system2', 'greedy', 'maj', 'best-of-n', 'beam'] as const;
+export type TestTimeMode = (typeof TEST_TIME_MODES)[number];

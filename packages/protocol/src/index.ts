@@ -10,3 +10,4 @@ export * from './round-manifest';
 export * from './shard-progress';
 export * from './version-error';
 export * from './worker-health';
+export * from './eval-record';

@@ -1,3 +1,4 @@
+import { TEST_TIME_MODES, type TestTimeMode } from '@rstar-fleet/protocol';
 import type { StepProtocolConfig } from '../step-protocol';
 import {
   compileBeamOptions,
@@ -15,19 +16,8 @@ import {
 } from '../options/mcts-options';
 import { enumOption, intOption, rejectUnknownKeys } from '../options/validate';
 
-/**
- * How a problem is answered at test time (no reference answer):
- * - `system2`: rStar-Math's System 2 — `runs` independent MCTS runs with the PPM scoring every
- *   new node (answers included), each run's highest-PPM answer, then a majority (plain or
- *   PPM-weighted) over the `topK` highest-scored of those;
- * - `greedy`: the policy alone at temperature 0, one solution (pass@1);
- * - `maj`: `runs` sampled full solutions, plain majority of their answers (maj@k);
- * - `best-of-n`: `runs` sampled full solutions, the one whose answer the PPM scores highest;
- * - `beam`: `runs` step-level beam searches ranked by the PPM, each contributing its
- *   highest-PPM answer, chosen among as in `system2`.
- */
-export const TEST_TIME_MODES = ['system2', 'greedy', 'maj', 'best-of-n', 'beam'] as const;
-export type TestTimeMode = (typeof TEST_TIME_MODES)[number];
+/** The modes and what each does: protocol's dialects.ts (the wire and the store name them). */
+export { TEST_TIME_MODES, type TestTimeMode };
 
 /** Modes that need a PPM (reward port). */
 export const PPM_MODES: readonly TestTimeMode[] = ['system2', 'best-of-n', 'beam'];
