@@ -11,3 +11,4 @@ export * from './shard-progress';
 export * from './version-error';
 export * from './worker-health';
 export * from './eval-record';
+export * from './eval-manifest';

@@ -1,4 +1,11 @@
-import { parseShardJobId, roundJobId, shardJobId } from './job-ids';
+import {
+  evalJobId,
+  evalShardJobId,
+  parseEvalShardJobId,
+  parseShardJobId,
+  roundJobId,
+  shardJobId,
+} from './job-ids';
 
 describe('job ids', () => {
   it('parses back what shardJobId builds, run ids with dashes and digits included', () => {
@@ -28,5 +35,26 @@ describe('job ids', () => {
     ]) {
       expect(parseShardJobId(id)).toBeNull();
     }
+  });
+});
+
+describe('eval job ids', () => {
+  it('build and read back an eval-shard id, dashes in run and evaluation names included', () => {
+    const id = evalShardJobId('my-run-2', 3, 'after-round', 12);
+    expect(id).toBe('evalshard.my-run-2.3.after-round.12');
+    expect(parseEvalShardJobId(id)).toEqual({
+      run: 'my-run-2',
+      round: 3,
+      evaluation: 'after-round',
+      shard: 12,
+    });
+    expect(evalJobId('my-run-2', 0, 'cli')).toBe('eval.my-run-2.0.cli');
+  });
+
+  it('reads no other id as an eval shard', () => {
+    expect(parseEvalShardJobId(shardJobId('r', 1, 2))).toBeNull();
+    expect(parseEvalShardJobId('evalshard.r.1.e.01')).toBeNull();
+    expect(parseEvalShardJobId('evalshard.R.1.e.1')).toBeNull();
+    expect(parseEvalShardJobId('evalshard.r.1.e')).toBeNull();
   });
 });

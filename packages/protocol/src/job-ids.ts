@@ -35,3 +35,40 @@ export function parseShardJobId(id: string): ShardJobRef | null {
   if (!RUN_ID_PATTERN.test(run) || round < 1 || shardJobId(run, round, shard) !== id) return null;
   return { run, round, shard };
 }
+
+/**
+ * Eval job ids use `.` between parts: run ids and evaluation names never hold one, so the parts
+ * read back unambiguously (shard ids predate this and keep their dashes).
+ */
+export function evalShardJobId(
+  run: string,
+  round: number,
+  evaluation: string,
+  shard: number,
+): string {
+  return `evalshard.${run}.${round}.${evaluation}.${shard}`;
+}
+
+/** The parent job of one evaluation (queue `rounds`). */
+export function evalJobId(run: string, round: number, evaluation: string): string {
+  return `eval.${run}.${round}.${evaluation}`;
+}
+
+export interface EvalShardJobRef {
+  run: string;
+  round: number;
+  evaluation: string;
+  shard: number;
+}
+
+const EVAL_SHARD_JOB_ID = /^evalshard\.([^.]+)\.(\d+)\.([^.]+)\.(\d+)$/;
+
+/** The run, round, evaluation and shard an eval-shard job id names; null for any other id. */
+export function parseEvalShardJobId(id: string): EvalShardJobRef | null {
+  const match = EVAL_SHARD_JOB_ID.exec(id);
+  if (match === null) return null;
+  const [, run = '', roundText = '', evaluation = '', shardText = ''] = match;
+  const ref = { run, round: Number(roundText), evaluation, shard: Number(shardText) };
+  if (!RUN_ID_PATTERN.test(run) || !RUN_ID_PATTERN.test(evaluation)) return null;
+  return evalShardJobId(ref.run, ref.round, ref.evaluation, ref.shard) === id ? ref : null;
+}

@@ -9,13 +9,19 @@ export { openStore, type OpenStoreOptions, type StoreLocation } from './open-sto
 export { openFileWriter, type ObjectWriter } from './object-writer';
 export { validateIndex, validateKey, validatePrefix, validateSegment } from './keys';
 export {
+  EVAL_FILES,
   ROUND_FILES,
+  evalDir,
+  evalFile,
+  evalShardInput,
+  evalShardResults,
   planFile,
   roundDir,
   roundFile,
   runDir,
   shardInput,
   shardResults,
+  type EvalFile,
   type RoundFile,
 } from './layout';
 export type { AppendOutcome, ResultLog, ResultLogCodec, ResultLogRecovery } from './result-log';
