@@ -194,6 +194,15 @@ describe('buildEvalReport', () => {
       },
     });
     expect((await buildEvalReport(sim, [], realGrader)).simulated).toBe(true);
+    // The names apps/model-sim serves its checkpoints under (checkpoint.ts).
+    const served = toyManifest(3, [{ mode: 'greedy', runs: 1 }], {
+      policy: {
+        model: 'sim-policy-r2',
+        dialect: 'vllm',
+        endpoints: [{ url: 'http://sim:8000', name: 'sim' }],
+      },
+    });
+    expect((await buildEvalReport(served, [], realGrader)).simulated).toBe(true);
   });
 
   it('reads a stored report back, and refuses another version', async () => {

@@ -12,8 +12,11 @@ import {
   type ModeReport,
 } from './report-schema';
 
-/** The simulator's models say so in their names (apps/model-sim serves `model-sim-*`). */
-const SIMULATED = /model-sim/;
+/**
+ * The simulator's models say so in their names: apps/model-sim serves `sim-policy-<checkpoint>`
+ * and `sim-ppm-<checkpoint>` (checkpoint.ts); `model-sim` anywhere in a name counts too.
+ */
+const SIMULATED = /^sim-(policy|ppm)-|model-sim/;
 
 /**
  * The evaluation's report from its manifest and whatever run records exist (any order, possibly
