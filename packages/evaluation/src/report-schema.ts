@@ -1,9 +1,4 @@
-import {
-  checkVersion,
-  InvalidInputError,
-  TEST_TIME_MODES,
-  type InputLocation,
-} from '@rstar-fleet/protocol';
+import { parseVersionedJson, TEST_TIME_MODES, type InputLocation } from '@rstar-fleet/protocol';
 import { z } from 'zod';
 
 /**
@@ -130,21 +125,5 @@ export type EvalReport = z.infer<typeof EvalReportSchema>;
 
 /** Reads a stored report's text (another version: VersionMismatchError; else the field named). */
 export function parseEvalReport(text: string, where: InputLocation): EvalReport {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new InvalidInputError('eval report is not valid JSON', where, { cause });
-  }
-  checkVersion(json, EVAL_REPORT_VERSION, where.source ?? 'eval report');
-  const parsed = EvalReportSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.');
-    throw new InvalidInputError(`eval report: ${issue?.message ?? 'invalid'}`, {
-      ...where,
-      ...(field ? { field } : {}),
-    });
-  }
-  return parsed.data;
+  return parseVersionedJson(text, EvalReportSchema, EVAL_REPORT_VERSION, 'eval report', where);
 }
