@@ -37,7 +37,7 @@ import {
   type ShardHooks,
   type ShardUnit,
 } from './shard-units';
-import { RolloutStats } from './stats';
+import type { RolloutStats } from './stats';
 import { testTimeTarget } from './test-time-target';
 
 /** What runEvalShard needs beyond what runShard does. */
@@ -79,8 +79,7 @@ export function runEvalShard(
   deps: EvalShardDeps,
   hooks: ShardHooks = {},
 ): Promise<EvalShardJobResult> {
-  const stats = deps.stats ?? new RolloutStats();
-  return countedShard(stats, () => evaluateShard(data, deps, stats, hooks));
+  return countedShard(deps.stats, (stats) => evaluateShard(data, deps, stats, hooks));
 }
 
 async function evaluateShard(

@@ -24,7 +24,7 @@ import { checkPhase, type ManifestCache } from './manifests';
 import type { CompiledRolloutOptions } from './options';
 import { realClock, type Clock } from './outage';
 import { countedShard, runShardUnits, throwIfCancelled, type ShardHooks } from './shard-units';
-import { RolloutStats } from './stats';
+import type { RolloutStats } from './stats';
 
 export type { ShardHooks } from './shard-units';
 
@@ -59,8 +59,7 @@ export function runShard(
   deps: ShardDeps,
   hooks: ShardHooks = {},
 ): Promise<ShardJobResult> {
-  const stats = deps.stats ?? new RolloutStats();
-  return countedShard(stats, () => searchShard(data, deps, stats, hooks));
+  return countedShard(deps.stats, (stats) => searchShard(data, deps, stats, hooks));
 }
 
 async function searchShard(

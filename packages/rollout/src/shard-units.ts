@@ -7,7 +7,7 @@ import type { CompiledRolloutOptions } from './options';
 import { OutageClock, retryThroughOutages, type Clock, type OutageEvent } from './outage';
 import { ProgressThrottle } from './progress';
 import { dependencyClocks, retryingPorts } from './retrying-ports';
-import type { RolloutStats } from './stats';
+import { RolloutStats } from './stats';
 
 /**
  * The part of a shard job that a round's shard (runShard: problem × tree) and an eval shard
@@ -173,10 +173,17 @@ export async function runShardUnits<U extends ShardUnit, R>(
   }
 }
 
-/** Counts the shard job in the stats (completed, cancelled or failed) as it settles. */
-export async function countedShard<T>(stats: RolloutStats, job: () => Promise<T>): Promise<T> {
+/**
+ * Runs a shard job with the host's stats (or its own, for a host that keeps none) and counts it
+ * there as completed, cancelled or failed once it settles.
+ */
+export async function countedShard<T>(
+  hostStats: RolloutStats | undefined,
+  job: (stats: RolloutStats) => Promise<T>,
+): Promise<T> {
+  const stats = hostStats ?? new RolloutStats();
   try {
-    const result = await job();
+    const result = await job(stats);
     stats.add('shardsCompleted');
     return result;
   } catch (err) {
