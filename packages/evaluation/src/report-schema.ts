@@ -125,5 +125,9 @@ export type EvalReport = z.infer<typeof EvalReportSchema>;
 
 /** Reads a stored report's text (another version: VersionMismatchError; else the field named). */
 export function parseEvalReport(text: string, where: InputLocation): EvalReport {
-  return parseVersionedJson(text, EvalReportSchema, EVAL_REPORT_VERSION, 'eval report', where);
+  return parseVersionedJson(text, where, {
+    what: 'eval report',
+    schema: EvalReportSchema,
+    version: EVAL_REPORT_VERSION,
+  });
 }

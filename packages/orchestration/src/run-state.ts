@@ -131,9 +131,11 @@ export async function readRunState(store: ArtifactStore, run: string): Promise<R
   const data = await readIfExists(store, key);
   if (data === null) return null;
   const text = data.toString('utf8');
-  return parseVersionedJson(text, runStateSchema, RUN_STATE_VERSION, 'run state', {
-    source: key,
-  });
+  return parseVersionedJson(
+    text,
+    { source: key },
+    { what: 'run state', schema: runStateSchema, version: RUN_STATE_VERSION },
+  );
 }
 
 export async function requireRunState(store: ArtifactStore, run: string): Promise<RunState> {

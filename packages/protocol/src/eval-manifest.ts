@@ -3,7 +3,7 @@ import { TEST_TIME_MODES } from './dialects';
 import type { InputLocation } from './errors';
 import { RUN_ID_PATTERN, runIdSchema } from './fleet-jobs';
 import { RoundPolicySchema, RoundPpmSchema, RoundSamplingSchema } from './round-manifest';
-import { parseVersionedJson } from './version-error';
+import { parseVersionedJson } from './versioned-json';
 
 /**
  * The resolved form of one evaluation, and the only one (like round.json for a round): which
@@ -79,13 +79,11 @@ export type EvalManifest = z.infer<typeof EvalManifestSchema>;
 
 /** Reads an eval manifest's text (another version: VersionMismatchError; else the field named). */
 export function parseEvalManifest(text: string, where: InputLocation): EvalManifest {
-  return parseVersionedJson(
-    text,
-    EvalManifestSchema,
-    EVAL_MANIFEST_VERSION,
-    'eval manifest',
-    where,
-  );
+  return parseVersionedJson(text, where, {
+    what: 'eval manifest',
+    schema: EvalManifestSchema,
+    version: EVAL_MANIFEST_VERSION,
+  });
 }
 
 /** Payload of an `eval-shard` job (queue `shards`): answer every problem of one eval shard. */

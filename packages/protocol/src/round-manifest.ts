@@ -8,7 +8,7 @@ import {
 } from './dialects';
 import { EndpointSchema } from './endpoint';
 import type { InputLocation } from './errors';
-import { parseVersionedJson } from './version-error';
+import { parseVersionedJson } from './versioned-json';
 
 /**
  * The resolved form of one round, and the only one: the compiled plan's round with the models
@@ -106,13 +106,11 @@ export type RoundManifest = z.infer<typeof RoundManifestSchema>;
  * naming the file and what to do); anything else wrong is an InvalidInputError naming the field.
  */
 export function parseRoundManifest(text: string, where: InputLocation): RoundManifest {
-  return parseVersionedJson(
-    text,
-    RoundManifestSchema,
-    ROUND_MANIFEST_VERSION,
-    'round manifest',
-    where,
-  );
+  return parseVersionedJson(text, where, {
+    what: 'round manifest',
+    schema: RoundManifestSchema,
+    version: ROUND_MANIFEST_VERSION,
+  });
 }
 
 /** The phase that shard `shard` belongs to; null when the manifest has no such shard yet. */

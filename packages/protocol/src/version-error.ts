@@ -1,10 +1,4 @@
-import type { z } from 'zod';
-import {
-  InvalidInputError,
-  RstarError,
-  type InputLocation,
-  type RstarErrorOptions,
-} from './errors';
+import { RstarError, type RstarErrorOptions } from './errors';
 
 /**
  * A file this rstar-fleet writes and reads back (a round manifest, run.json) carries another
@@ -32,35 +26,4 @@ export class VersionMismatchError extends RstarError {
 export function checkVersion(json: unknown, expected: number, source: string): void {
   if (typeof json !== 'object' || json === null || !('v' in json)) return;
   if (json.v !== expected) throw new VersionMismatchError(source, json.v, expected);
-}
-
-/**
- * Reads a versioned JSON file this rstar-fleet wrote (`what`: "round manifest", "run state"…):
- * not JSON → InvalidInputError; another version → VersionMismatchError naming the file; a schema
- * problem → InvalidInputError naming the first field. The one reader of every versioned file.
- */
-export function parseVersionedJson<T>(
-  text: string,
-  schema: z.ZodType<T>,
-  version: number,
-  what: string,
-  where: InputLocation,
-): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new InvalidInputError(`${what} is not valid JSON`, where, { cause });
-  }
-  checkVersion(json, version, where.source ?? what);
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.');
-    throw new InvalidInputError(`${what}: ${issue?.message ?? 'invalid'}`, {
-      ...where,
-      ...(field ? { field } : {}),
-    });
-  }
-  return parsed.data;
 }

@@ -8,6 +8,14 @@ export const SHARD_QUEUE = 'shards';
 export const ROUND_QUEUE = 'rounds';
 export const DEFAULT_QUEUE_PREFIX = '{rstar}';
 
+/**
+ * Names of the jobs on `shards`: a worker runs each by its name (a round's shard: search its
+ * problems; an eval shard: answer its problems under the evaluation's modes). Payloads:
+ * ShardJobDataSchema and EvalShardJobDataSchema in @rstar-fleet/protocol.
+ */
+export const SHARD_JOB = 'shard';
+export const EVAL_SHARD_JOB = 'eval-shard';
+
 /** Redis key of a BullMQ list/zset of a queue (what the KEDA scaler and status read). */
 export function queueKey(prefix: string, queue: string, suffix: string): string {
   return `${prefix}:${queue}:${suffix}`;

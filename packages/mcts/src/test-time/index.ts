@@ -16,6 +16,7 @@ export {
 } from './options';
 export { bestAnswerOf, type AnswerNodeLike, type RunAnswer } from './run-answer';
 export {
+  answersEquivalent,
   chooseAnswer,
   classify,
   majority,
@@ -28,6 +29,7 @@ export {
 export { sampleSolution } from './solution';
 export {
   checkTestTimePorts,
+  runCost,
   runTestTime,
   solveProblem,
   summarize,
