@@ -102,6 +102,12 @@ export class SimMetrics {
       false,
     );
     counted(
+      'rstar_sim_gpu_idle_wall_seconds_total',
+      'WALL seconds the GPU had no step to run (host time, at any time scale).',
+      'idleWallSeconds',
+      false,
+    );
+    counted(
       'rstar_sim_prefill_tokens_total',
       'Prompt tokens computed by prefill (cache misses and recomputation; simulated).',
       'prefillTokens',

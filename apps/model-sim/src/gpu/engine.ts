@@ -42,6 +42,11 @@ export interface GpuCounters {
   elapsedSeconds: number;
   /** Simulated seconds the steps ran late on the wall clock (the host could not keep up). */
   lagSeconds: number;
+  /**
+   * WALL seconds with no step to run (waiting for requests): the host's time, whatever the time
+   * scale, so that GPU time = busy (simulated) + idle (wall) when the GPU runs faster than life.
+   */
+  idleWallSeconds: number;
 }
 
 /** Injectable timing: a clock (wall ms) and a timer; tests step the engine by hand. */
@@ -73,6 +78,9 @@ interface Sequence {
   blocks: KvBlock[];
   state: 'waiting' | 'running' | 'gone';
 }
+
+/** Wall time one timer may cover with consecutive decode steps (about a timer's resolution). */
+const COALESCE_WALL_MS = 2;
 
 /** How far behind the wall clock the step timeline may fall before it is re-anchored. */
 const MAX_LAG_S = 0.25;
@@ -112,13 +120,17 @@ export class GpuEngine {
     busySeconds: 0,
     elapsedSeconds: 0,
     lagSeconds: 0,
+    idleWallSeconds: 0,
   };
+  /** Wall ms since which no step has run (null while stepping). */
+  private idleSince: number | null;
 
   constructor(
     private config: GpuEngineConfig,
     private readonly timing: EngineTiming = realTiming,
   ) {
     this.origin = timing.now();
+    this.idleSince = this.origin;
     this.pool = this.newPool();
   }
 
@@ -174,7 +186,12 @@ export class GpuEngine {
   }
 
   gpuCounters(): GpuCounters {
-    return { ...this.counters, elapsedSeconds: this.simNowMs() / 1000 };
+    const open = this.idleSince === null ? 0 : (this.timing.now() - this.idleSince) / 1000;
+    return {
+      ...this.counters,
+      elapsedSeconds: this.simNowMs() / 1000,
+      idleWallSeconds: this.counters.idleWallSeconds + open,
+    };
   }
 
   private newPool(): KvBlockPool {
@@ -254,12 +271,41 @@ export class GpuEngine {
       budget -= chunk;
     }
     const prefill = [...chunks.values()].reduce((a, b) => a + b, 0);
-    if (decoding.length === 0 && prefill === 0) return;
-    const ms = stepMs(gpu, {
+    if (decoding.length === 0 && prefill === 0) {
+      this.idleSince ??= this.timing.now();
+      return;
+    }
+    let context = decoding.reduce((s, q) => s + q.promptTokens + q.generated, 0);
+    let ms = stepMs(gpu, {
       decodeSeqs: decoding.length,
-      decodeContextTokens: decoding.reduce((s, q) => s + q.promptTokens + q.generated, 0),
+      decodeContextTokens: context,
       prefillTokens: prefill,
     });
+    // Pure decode steps with nothing to admit run as one timer up to a wall tick's worth of
+    // simulated time, ending at the first step that finishes a sequence: the batch does not
+    // change inside the run, so the steps and the integrals are those of single steps; only a
+    // request arriving meanwhile waits for the run's end (≤ one tick of wall time).
+    let steps = 1;
+    if (chunks.size === 0 && this.waiting.length === 0) {
+      const quantum = COALESCE_WALL_MS / gpu.timeScale;
+      const remaining = Math.min(...decoding.map((q) => q.outputTokens - q.generated));
+      while (steps < remaining && this.pool.available() >= decoding.length) {
+        context += decoding.length;
+        const next = stepMs(gpu, {
+          decodeSeqs: decoding.length,
+          decodeContextTokens: context,
+          prefillTokens: 0,
+        });
+        if (ms + next > quantum) break;
+        for (const seq of decoding) this.growFor(seq, steps);
+        steps++;
+        ms += next;
+      }
+    }
+    if (this.idleSince !== null) {
+      this.counters.idleWallSeconds += (this.timing.now() - this.idleSince) / 1000;
+      this.idleSince = null;
+    }
     const now = this.simNowMs();
     let start = this.stepEnd;
     if (now - start > MAX_LAG_S * 1000) start = now;
@@ -267,19 +313,24 @@ export class GpuEngine {
     this.stepEnd = start + ms;
     this.stepping = true;
     this.timing.after(this.stepEnd * gpu.timeScale - (this.timing.now() - this.origin), () =>
-      this.finishStep(decoding, chunks, ms),
+      this.finishStep(decoding, chunks, ms, steps),
     );
   }
 
-  private finishStep(decoding: Sequence[], chunks: Map<Sequence, number>, ms: number): void {
+  private finishStep(
+    decoding: Sequence[],
+    chunks: Map<Sequence, number>,
+    ms: number,
+    steps: number,
+  ): void {
     this.integrate();
     this.stepping = false;
-    this.counters.steps++;
+    this.counters.steps += steps;
     this.counters.busySeconds += ms / 1000;
     for (const seq of decoding) {
       if (seq.state !== 'running') continue; // cancelled meanwhile
-      seq.generated++;
-      this.counters.decodeTokens++;
+      seq.generated += steps;
+      this.counters.decodeTokens += steps;
       if (seq.generated >= seq.outputTokens) this.finish(seq);
     }
     for (const [seq, chunk] of chunks) {
@@ -324,9 +375,12 @@ export class GpuEngine {
     return true;
   }
 
-  /** Gives `seq` the block its next token needs, preempting the last admitted until one is free. */
-  private growFor(seq: Sequence): void {
-    const needed = this.blocksFor(seq.promptTokens + seq.generated + 1);
+  /**
+   * Gives `seq` the block its token `ahead` steps from now needs, preempting the last admitted
+   * until one is free.
+   */
+  private growFor(seq: Sequence, ahead = 0): void {
+    const needed = this.blocksFor(seq.promptTokens + seq.generated + ahead + 1);
     while (seq.blocks.length < needed) {
       const block = this.pool.acquire(seq.keys[seq.blocks.length] ?? null);
       if (block !== null) {
