@@ -210,6 +210,27 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   }
 }
 
+/** The models, endpoints, sandbox and sampling a round's searches use on this cluster. */
+export function portsTargetFor(
+  cluster: Cluster,
+  search: SearchSettings,
+  endpointUrls: readonly string[] = [cluster.simUrl],
+): Pick<RoundManifest, 'policy' | 'ppm' | 'sandbox' | 'sampling'> {
+  const endpoints = endpointUrls.map((url, i) => ({
+    url,
+    name: endpointUrls.length === 1 ? 'sim' : `sim-${i}`,
+  }));
+  return {
+    policy: { model: 'sim-policy-r0', dialect: 'vllm', endpoints },
+    ppm:
+      search.qRule === 'ppm'
+        ? { model: 'sim-ppm-r0', dialect: 'vllm-classify', transform: 'tanh5', endpoints }
+        : null,
+    sandbox: { addresses: [cluster.sandboxAddress] },
+    sampling: { temperature: search.temperature, topP: 1, maxTokens: search.maxTokens },
+  };
+}
+
 /** Writes a round's shard files and manifest (phase 0, one tree per problem); returns the jobs. */
 export async function writeRound(
   cluster: Cluster,
@@ -221,20 +242,11 @@ export async function writeRound(
   endpointUrls: readonly string[] = [cluster.simUrl],
 ): Promise<ShardJobData[]> {
   const shards = Math.ceil(problems.length / shardSize);
-  const endpoints = endpointUrls.map((url, i) => ({
-    url,
-    name: endpointUrls.length === 1 ? 'sim' : `sim-${i}`,
-  }));
   const manifest: RoundManifest = {
     v: ROUND_MANIFEST_VERSION,
     run,
     round: 1,
-    policy: { model: 'sim-policy-r0', dialect: 'vllm', endpoints },
-    ppm:
-      search.qRule === 'ppm'
-        ? { model: 'sim-ppm-r0', dialect: 'vllm-classify', transform: 'tanh5', endpoints }
-        : null,
-    sandbox: { addresses: [cluster.sandboxAddress] },
+    ...portsTargetFor(cluster, search, endpointUrls),
     search: {
       mode: 'mcts',
       candidates: search.candidates,
@@ -246,7 +258,6 @@ export async function writeRound(
       beamWidth: 8,
       escalation: [],
     },
-    sampling: { temperature: search.temperature, topP: 1, maxTokens: search.maxTokens },
     shards: { size: 256, maxFailedShare: 0 },
     phases: [
       {

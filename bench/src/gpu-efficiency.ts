@@ -23,10 +23,11 @@ export const GPU_EFFICIENCY_FLAGS: Record<string, string> = {
   rounds: 'round settings to measure: 2 (terminal Q, 16/8), 3 (PPM Q, 16/8); default 2,3',
   gpu: 'simulated GPU preset for every server (default h100-7b)',
   'time-scale':
-    'wall ms per simulated GPU ms for the fleet runs (default 0.25: 4× faster than life, so a run fits minutes; the host CPU then weighs 4× more against the fleet)',
+    'wall ms per simulated GPU ms for the fleet runs (default 0.1: 10× faster than life, so the run fits minutes; the host CPU then weighs 10× more against the fleet)',
   'lockstep-time-scale':
     'wall ms per simulated GPU ms for the lock-step runs (default 0.005: nothing arrives while its GPU runs, so it may run faster than life)',
-  replicas: 'policy replicas for the routing comparison (default 4; 0 skips it)',
+  replicas:
+    'policy replicas for the routing comparison, on the first round given (default 4; 0 skips it)',
   'max-tokens': 'max tokens per step (default 2048, rStar’s)',
   'sandbox-workers': 'sandbox fork-servers (default: cores)',
 };
@@ -102,7 +103,7 @@ export async function benchGpuEfficiency(flags: BenchFlags = {}): Promise<BenchR
   if (preset === undefined) {
     throw new InvalidInputError(`unknown GPU preset ${gpu}`, { field: '--gpu' });
   }
-  const timeScale = numberFlag(flags, 'time-scale', 0.25, 0.001);
+  const timeScale = numberFlag(flags, 'time-scale', 0.1, 0.001);
   const lockstepScale = numberFlag(flags, 'lockstep-time-scale', 0.005, 0.0001);
   const replicas = intFlag(flags, 'replicas', 4, 0);
   const maxTokens = intFlag(flags, 'max-tokens', 2048);
@@ -184,7 +185,7 @@ export async function benchGpuEfficiency(flags: BenchFlags = {}): Promise<BenchR
   }
 
   if (replicas > 0) {
-    const round = rounds.at(-1)!;
+    const round = rounds[0]!;
     const search: SearchSettings = {
       ...ROUND_SETTINGS[round]!,
       maxDepth: 16,

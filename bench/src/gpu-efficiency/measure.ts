@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { ProblemRecord } from '@rstar-fleet/corpus';
+import type { ExecutorPort } from '@rstar-fleet/mcts';
 import { FleetPorts, type PortsTarget } from '@rstar-fleet/rollout';
 import {
+  portsTargetFor,
   readRecords,
   shardQueue,
   writeRound,
@@ -23,6 +25,31 @@ export interface Measurement {
   /** Fleet only: the workers' governors, sampled during the run. */
   inFlightRequests?: number;
   inFlightLimit?: number;
+}
+
+/** The sandbox's default `--max-batch`: a level's programs go as that many concurrent calls. */
+const SANDBOX_MAX_BATCH = 64;
+
+function chunked(executor: ExecutorPort, size: number): ExecutorPort {
+  return {
+    async execute(programs, signal) {
+      const parts: string[][] = [];
+      for (let i = 0; i < programs.length; i += size) parts.push(programs.slice(i, i + size));
+      const results = await Promise.all(parts.map((p) => executor.execute(p, signal)));
+      return results.flat();
+    },
+  };
+}
+
+/** What the searches did, from their stats (search records and results carry the same). */
+function searched(
+  searches: readonly { stats: { rollouts: number; expansions: number; solved: boolean } }[],
+): Pick<Measurement, 'rollouts' | 'expansions' | 'solved'> {
+  return {
+    rollouts: searches.reduce((s, r) => s + r.stats.rollouts, 0),
+    expansions: searches.reduce((s, r) => s + r.stats.expansions, 0),
+    solved: searches.filter((r) => r.stats.solved).length,
+  };
 }
 
 const mean = (xs: readonly number[]): number =>
@@ -71,9 +98,7 @@ export async function measureFleet(
     await sampling;
     const records = await readRecords(cluster, jobs);
     return {
-      rollouts: records.reduce((s, r) => s + r.stats.rollouts, 0),
-      expansions: records.reduce((s, r) => s + r.stats.expansions, 0),
-      solved: records.filter((r) => r.stats.solved).length,
+      ...searched(records),
       wallS,
       gpu: delta(after, before),
       inFlightRequests: mean(inFlight),
@@ -95,16 +120,7 @@ export async function measureLockstep(
   search: SearchSettings,
   batchSize: number,
 ): Promise<Measurement> {
-  const endpoints = [{ url: cluster.simUrl, name: 'sim' }];
-  const target: PortsTarget = {
-    policy: { model: 'sim-policy-r0', dialect: 'vllm', endpoints },
-    ppm:
-      search.qRule === 'ppm'
-        ? { model: 'sim-ppm-r0', dialect: 'vllm-classify', transform: 'tanh5', endpoints }
-        : null,
-    sandbox: { addresses: [cluster.sandboxAddress] },
-    sampling: { temperature: search.temperature, topP: 1, maxTokens: search.maxTokens },
-  };
+  const target: PortsTarget = portsTargetFor(cluster, search);
   const fleetPorts = new FleetPorts({ governor: { maxInFlight: 4096 } });
   const shared = fleetPorts.portsFor(target, 'lockstep');
   try {
@@ -121,7 +137,7 @@ export async function measureLockstep(
           topP: 1,
           maxModelLen: 4096,
         }),
-        executor: shared.executor,
+        executor: chunked(shared.executor, SANDBOX_MAX_BATCH),
         ...(shared.reward === undefined ? {} : { reward: shared.reward }),
         grader: shared.grader,
       },
@@ -141,9 +157,7 @@ export async function measureLockstep(
     const wallS = (performance.now() - start) / 1000;
     const after = await readGpus([cluster.simUrl]);
     return {
-      rollouts: results.reduce((s, r) => s + r.stats.rollouts, 0),
-      expansions: results.reduce((s, r) => s + r.stats.expansions, 0),
-      solved: results.filter((r) => r.stats.solved).length,
+      ...searched(results),
       wallS,
       gpu: delta(after, before),
     };
