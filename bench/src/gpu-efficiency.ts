@@ -19,7 +19,7 @@ import { startRandomProxy } from './gpu-efficiency/random-proxy';
  */
 export const GPU_EFFICIENCY_FLAGS: Record<string, string> = {
   problems:
-    'problems per variant (default 32; rStar batches 2,500–8,000, so the lock-step batch is all of them)',
+    'problems per variant (default 16; rStar batches 2,500–8,000, so the lock-step batch is all of them)',
   rounds: 'round settings to measure: 2 (terminal Q, 16/8), 3 (PPM Q, 16/8); default 2,3',
   gpu: 'simulated GPU preset for every server (default h100-7b)',
   'time-scale':
@@ -96,7 +96,7 @@ function record(metrics: Record<string, number>, key: string, m: Measurement): v
 
 export async function benchGpuEfficiency(flags: BenchFlags = {}): Promise<BenchResult> {
   const cores = availableParallelism();
-  const count = intFlag(flags, 'problems', 32);
+  const count = intFlag(flags, 'problems', 16);
   const rounds = intListFlag(flags, 'rounds', [2, 3]);
   const gpu = flags.gpu ?? 'h100-7b';
   const preset = GPU_PRESETS[gpu];
