@@ -33,7 +33,7 @@ const esmOnly = 'hyparquet|@kubernetes/client-node|openid-client|oauth4webapi|jo
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages', '<rootDir>/apps', '<rootDir>/tests'],
+  roots: ['<rootDir>/packages', '<rootDir>/apps', '<rootDir>/tests', '<rootDir>/bench'],
   testMatch: ['**/src/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   // The trainer's Python venv (apps/trainer/.venv, ~20,000 files): never crawled for modules.

@@ -37,7 +37,12 @@ export interface SimLatency {
 
 export interface ClusterOptions {
   sandboxWorkers: number;
-  sim: SimLatency;
+  /** The fixed latency model's flags; absent with a GPU model in `simArgs`. */
+  sim?: SimLatency;
+  /** More `rstar-fleet model-sim` arguments (e.g. `--gpu=h100-7b`). */
+  simArgs?: readonly string[];
+  /** Simulator processes (policy/PPM replicas, one simulated GPU each). Default 1. */
+  simReplicas?: number;
 }
 
 export interface WorkerSettings {
@@ -69,6 +74,9 @@ export interface Cluster {
   readonly sandbox: ServiceProcess;
   readonly sim: ServiceProcess;
   readonly simUrl: string;
+  /** Every replica; `sim`/`simUrl` are the first. */
+  readonly sims: readonly ServiceProcess[];
+  readonly simUrls: readonly string[];
   readonly sandboxAddress: string;
   startWorkers(count: number, settings: WorkerSettings): Promise<ServiceProcess[]>;
   stop(): Promise<void>;
@@ -98,18 +106,30 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       pinoReady('sandbox serving'),
     );
     started.push(sandbox);
-    const sim = await startService(
-      'model-sim',
-      [
-        'model-sim',
-        '--port=0',
-        `--ttft-ms=${options.sim.ttftMs}`,
-        `--per-token-ms=${options.sim.perTokenMs}`,
-        `--max-num-seqs=${options.sim.maxNumSeqs}`,
-      ],
-      simReady,
-    );
-    started.push(sim);
+    const latency = options.sim;
+    const sims: ServiceProcess[] = [];
+    for (let i = 0; i < (options.simReplicas ?? 1); i++) {
+      const sim = await startService(
+        i === 0 ? 'model-sim' : `model-sim-${i}`,
+        [
+          'model-sim',
+          '--port=0',
+          ...(latency === undefined
+            ? []
+            : [
+                `--ttft-ms=${latency.ttftMs}`,
+                `--per-token-ms=${latency.perTokenMs}`,
+                `--max-num-seqs=${latency.maxNumSeqs}`,
+              ]),
+          ...(options.simArgs ?? []),
+        ],
+        simReady,
+      );
+      started.push(sim);
+      sims.push(sim);
+    }
+    const sim = sims[0]!;
+    const simUrls = sims.map((s) => String(s.ready.url));
     const prefix = uniquePrefix('bench');
     const simUrl = String(sim.ready.url);
     const sandboxAddress = `127.0.0.1:${Number(sandbox.ready.grpcPort)}`;
@@ -141,6 +161,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       sandbox,
       sim,
       simUrl,
+      sims,
+      simUrls,
       sandboxAddress,
       async startWorkers(count, settings) {
         const first = workers.length;
@@ -175,7 +197,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       },
       async stop() {
         await Promise.allSettled(workers.map((w) => w.stop()));
-        await Promise.allSettled([sim.stop(), sandbox.stop()]);
+        await Promise.allSettled([...sims.map((s) => s.stop()), sandbox.stop()]);
         await redis.stop();
         rmSync(dir, { recursive: true, force: true });
       },
@@ -188,6 +210,27 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   }
 }
 
+/** The models, endpoints, sandbox and sampling a round's searches use on this cluster. */
+export function portsTargetFor(
+  cluster: Cluster,
+  search: SearchSettings,
+  endpointUrls: readonly string[] = [cluster.simUrl],
+): Pick<RoundManifest, 'policy' | 'ppm' | 'sandbox' | 'sampling'> {
+  const endpoints = endpointUrls.map((url, i) => ({
+    url,
+    name: endpointUrls.length === 1 ? 'sim' : `sim-${i}`,
+  }));
+  return {
+    policy: { model: 'sim-policy-r0', dialect: 'vllm', endpoints },
+    ppm:
+      search.qRule === 'ppm'
+        ? { model: 'sim-ppm-r0', dialect: 'vllm-classify', transform: 'tanh5', endpoints }
+        : null,
+    sandbox: { addresses: [cluster.sandboxAddress] },
+    sampling: { temperature: search.temperature, topP: 1, maxTokens: search.maxTokens },
+  };
+}
+
 /** Writes a round's shard files and manifest (phase 0, one tree per problem); returns the jobs. */
 export async function writeRound(
   cluster: Cluster,
@@ -195,19 +238,15 @@ export async function writeRound(
   problems: readonly ProblemRecord[],
   shardSize: number,
   search: SearchSettings,
+  /** The policy and PPM replicas the workers route to. Default: the first simulator. */
+  endpointUrls: readonly string[] = [cluster.simUrl],
 ): Promise<ShardJobData[]> {
   const shards = Math.ceil(problems.length / shardSize);
-  const endpoints = [{ url: cluster.simUrl, name: 'sim' }];
   const manifest: RoundManifest = {
     v: ROUND_MANIFEST_VERSION,
     run,
     round: 1,
-    policy: { model: 'sim-policy-r0', dialect: 'vllm', endpoints },
-    ppm:
-      search.qRule === 'ppm'
-        ? { model: 'sim-ppm-r0', dialect: 'vllm-classify', transform: 'tanh5', endpoints }
-        : null,
-    sandbox: { addresses: [cluster.sandboxAddress] },
+    ...portsTargetFor(cluster, search, endpointUrls),
     search: {
       mode: 'mcts',
       candidates: search.candidates,
@@ -219,7 +258,6 @@ export async function writeRound(
       beamWidth: 8,
       escalation: [],
     },
-    sampling: { temperature: search.temperature, topP: 1, maxTokens: search.maxTokens },
     shards: { size: 256, maxFailedShare: 0 },
     phases: [
       {

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { GPU_PRESETS } from '@rstar-fleet/model-sim';
 import { InvalidInputError } from '@rstar-fleet/protocol';
 import type { BenchResult } from './bench-result';
 import { intFlag, numberFlag, type BenchFlags } from './bench-flags';
@@ -28,6 +29,7 @@ export const FLEET_SATURATION_FLAGS: Record<string, string> = {
   'max-num-seqs': 'simulated server batch: sequences decoded at once (default 512)',
   'ttft-ms': 'simulated time to first token (default 150)',
   'per-token-ms': 'simulated time per generated token at full batch (default 25)',
+  gpu: 'run the simulator on the token-level GPU model instead (a preset: h200-7b, h100-7b, a100-7b; its max-num-seqs unless --max-num-seqs)',
   candidates: 'candidates per expansion = sequences per policy request (default 8)',
   rollouts: 'MCTS rollouts per tree (default 16)',
   'max-tokens': 'max tokens per step (sampling.maxTokens; default 1024)',
@@ -122,9 +124,27 @@ export async function benchFleetSaturation(flags: BenchFlags = {}): Promise<Benc
     ...(flags['worker-args'] === undefined ? [] : [`worker arguments: ${flags['worker-args']}`]),
   ];
 
+  const gpu = flags.gpu;
+  // The server's batch, which the capacity integral grows by per (simulated) second.
+  let capacityPerSecond = sim.maxNumSeqs;
+  if (gpu !== undefined) {
+    const preset = GPU_PRESETS[gpu];
+    if (preset === undefined) {
+      throw new InvalidInputError(`unknown GPU preset ${gpu}`, { field: '--gpu' });
+    }
+    if (flags['max-num-seqs'] === undefined) capacityPerSecond = preset.maxNumSeqs;
+    notes[0] = `${cores} cores; simulated server: the token-level GPU model ${gpu} (max-num-seqs ${flags['max-num-seqs'] ?? 'of the preset'}; prefill, prefix cache, decode batches)`;
+  }
   const cluster = await startCluster({
     sandboxWorkers: intFlag(flags, 'sandbox-workers', cores),
-    sim,
+    ...(gpu === undefined
+      ? { sim }
+      : {
+          simArgs: [
+            `--gpu=${gpu}`,
+            ...(flags['max-num-seqs'] === undefined ? [] : [`--max-num-seqs=${sim.maxNumSeqs}`]),
+          ],
+        }),
   });
   try {
     for (const [i, config] of configs.entries()) {
@@ -169,7 +189,7 @@ export async function benchFleetSaturation(flags: BenchFlags = {}): Promise<Benc
         }
         const after = await readSim(cluster);
         // The simulator's own clock (Δ∫capacity ÷ maxNumSeqs): the integrals' time base.
-        const seconds = (after.capacity - before.capacity) / sim.maxNumSeqs;
+        const seconds = (after.capacity - before.capacity) / capacityPerSecond;
         const wallSeconds = (after.at - before.at) / 1000;
         const workerCpu = workers.map((w, j) => (w.cpuSeconds() - (cpu0[j] ?? 0)) / wallSeconds);
         const counts = await queue.counts();

@@ -10,6 +10,7 @@ import { benchFleetOverhead, FLEET_OVERHEAD_FLAGS } from './fleet-overhead';
 import { benchFleetSaturation, FLEET_SATURATION_FLAGS } from './fleet-saturation';
 import { benchFleetIngest, FLEET_INGEST_FLAGS } from './fleet-ingest';
 import { benchCliStartup, CLI_STARTUP_FLAGS } from './cli-startup';
+import { benchGpuEfficiency, GPU_EFFICIENCY_FLAGS } from './gpu-efficiency';
 
 /**
  * `npm run bench [-- NAME... [--flag value]...]`: runs the named benchmarks (all by default),
@@ -41,6 +42,7 @@ const BENCHES: Record<string, BenchEntry> = {
     onlyByName: true,
   },
   'fleet-ingest': { run: benchFleetIngest, flags: FLEET_INGEST_FLAGS, onlyByName: true },
+  'gpu-efficiency': { run: benchGpuEfficiency, flags: GPU_EFFICIENCY_FLAGS, onlyByName: true },
 };
 
 function usage(): string {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { SKILLS } from '@rstar-fleet/corpus';
 import { InvalidInputError, NotFoundError, RstarError } from '@rstar-fleet/protocol';
+import { gpuCostSchema } from './gpu/cost-model';
 
 /** Competence keys: the six skills of the synthetic family plus `closing` (print + answer). */
 export const COMPETENCE_KEYS = [...SKILLS, 'closing'] as const;
@@ -69,8 +70,13 @@ export const checkpointSchema = z.strictObject({
     perTokenMs: z.number().min(0).max(10_000),
     /** Sequences decoded at once; more wait in a FIFO queue (vLLM `max_num_seqs`). */
     maxNumSeqs: z.number().int().min(1).max(1_000_000),
-    /** KV-cache capacity in tokens, for `vllm:kv_cache_usage_perc`. */
+    /** KV-cache capacity in tokens, for `vllm:kv_cache_usage_perc` (and the GPU model's cache). */
     kvCacheTokens: z.number().int().min(1),
+    /**
+     * The token-level GPU cost model (`gpu/cost-model.ts`; presets in `gpu/presets.ts`). When
+     * set, it replaces `ttftMs`/`perTokenMs`: prefill, prefix cache, decode batches, preemption.
+     */
+    gpu: gpuCostSchema.optional(),
   }),
   /** Context window: prompt tokens + max_tokens above it is a 400, as in vLLM. */
   maxModelLen: z.number().int().min(16),

@@ -18,6 +18,10 @@ const serveFlags = z.object({
   ttftMs: z.coerce.number().min(0).max(600_000).optional(),
   perTokenMs: z.coerce.number().min(0).max(10_000).optional(),
   maxNumSeqs: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  kvCacheTokens: z.coerce.number().int().min(1).optional(),
+  gpu: z.string().min(1).optional(),
+  prefixCaching: z.enum(['on', 'off']).optional(),
+  timeScale: z.coerce.number().positive().max(1000).optional(),
 });
 
 function flagsOf<T>(schema: z.ZodType<T>, raw: unknown): T {
@@ -54,6 +58,13 @@ export function modelSimCommand(io: SimIO): Command {
       '--max-num-seqs <n>',
       'sequences decoded at once; more queue (overrides the checkpoint)',
     )
+    .option('--kv-cache-tokens <n>', 'KV-cache capacity in tokens (overrides the checkpoint)')
+    .option(
+      '--gpu <preset>',
+      'token-level GPU cost model: h200-7b, h100-7b or a100-7b (simulated; README "GPU cost model")',
+    )
+    .option('--prefix-caching <on|off>', 'automatic prefix caching of the GPU model (default on)')
+    .option('--time-scale <x>', 'wall ms per simulated ms of the GPU model (default 1)')
     // The serve flags end at a subcommand's name: `train --checkpoint X` and `load --checkpoint
     // X` must reach the subcommand, not the server's own --checkpoint.
     .enablePositionalOptions()
@@ -68,19 +79,19 @@ export function modelSimCommand(io: SimIO): Command {
       const { createSimServer } = await import('./server.js');
       const { SimState } = await import('./state.js');
       const { waitForStopSignal } = await import('@rstar-fleet/telemetry');
-      const latency = Object.fromEntries(
-        Object.entries({
-          ttftMs: flags.ttftMs,
-          perTokenMs: flags.perTokenMs,
-          maxNumSeqs: flags.maxNumSeqs,
-        }).filter(([, v]) => v !== undefined),
-      );
+      const { hardwareOverride } = await import('./gpu/hardware.js');
       const checkpoint = await readCheckpoint(flags.checkpoint);
+      const latency = hardwareOverride(flags, checkpoint);
       const state = new SimState(checkpoint, compileStepProtocol(), realSleep, latency);
       const sim = createSimServer(state);
       const port = await sim.listen(flags.port, flags.host);
+      const gpu = state.checkpoint.latency.gpu;
       io.stderr.write(
-        `rstar-fleet model-sim: SIMULATOR (not a model) serving ${state.policyId} and ${state.ppmId} on http://${flags.host}:${port}\n`,
+        `rstar-fleet model-sim: SIMULATOR (not a model) serving ${state.policyId} and ${state.ppmId} on http://${flags.host}:${port}${
+          gpu === undefined
+            ? ''
+            : ` (simulated GPU ${gpu.name}, prefix caching ${gpu.prefixCaching ? 'on' : 'off'}, time scale ${gpu.timeScale})`
+        }\n`,
       );
       // A repeated signal while the requests in flight finish does not kill it mid-close.
       await waitForStopSignal();

@@ -20,7 +20,7 @@ export async function handleCompletions(
   }
   const prompts = typeof req.prompt === 'string' ? [req.prompt] : req.prompt;
   const stop = req.stop === null || req.stop === undefined ? [] : [req.stop].flat();
-  const results: { promptTokens: number; choices: GeneratedChoice[] }[] = [];
+  const results: { prompt: string; promptTokens: number; choices: GeneratedChoice[] }[] = [];
   for (const prompt of prompts) {
     const promptTokens = countTokens(prompt);
     const maxTokens =
@@ -46,17 +46,25 @@ export async function handleCompletions(
       checkpoint,
       state.protocol,
     );
-    results.push({ promptTokens, choices });
+    results.push({ prompt, promptTokens, choices });
   }
   const all = results.flatMap((r) => r.choices);
   const promptTokens = results.reduce((s, r) => s + r.promptTokens, 0);
   const completionTokens = all.reduce((s, c) => s + c.completionTokens, 0);
-  const perSeq = Math.ceil((promptTokens + completionTokens) / Math.max(1, all.length));
   // Each sequence frees its slot when it ends (continuous batching); the response waits for all.
+  // The model computed the stop string's tokens even when the response leaves it out.
   await state.scheduler.run(
-    all.length,
-    perSeq,
-    all.map((c) => c.completionTokens),
+    results.flatMap((r, group) =>
+      r.choices.map((c) => ({
+        prompt: r.prompt,
+        output:
+          c.stopReason === null || req.include_stop_str_in_output === true
+            ? c.text
+            : c.text + c.stopReason,
+        outputTokens: c.completionTokens,
+        group,
+      })),
+    ),
     signal,
   );
   state.metrics.recordCompletion(

@@ -1,5 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { createRegistry } from '@rstar-fleet/telemetry';
+import type { GpuCounters } from './gpu/engine';
 import type { SchedulerIntegrals, SchedulerSnapshot } from './latency';
 
 /**
@@ -21,6 +22,7 @@ export class SimMetrics {
     kvCapacity: () => number,
     modelName: string,
     integrals?: () => SchedulerIntegrals,
+    gpu: () => GpuCounters | null = () => null,
   ) {
     this.modelName = modelName;
     const registers = [this.registry];
@@ -47,12 +49,71 @@ export class SimMetrics {
     const kv = (s: SchedulerSnapshot): number => Math.min(1, s.kvTokens / kvCapacity());
     gauge('vllm:kv_cache_usage_perc', 'KV-cache usage, 0..1 (simulated).', kv);
     gauge('vllm:gpu_cache_usage_perc', 'KV-cache usage, 0..1 (pre-V1 name; simulated).', kv);
-    new Counter({
-      name: 'vllm:num_preemptions_total',
-      help: 'Preemptions (the simulator never preempts).',
-      labelNames,
-      registers,
-    });
+    // What the GPU cost model counts, under vLLM's names (zero under the fixed latency model).
+    const counted = (name: string, help: string, key: keyof GpuCounters, vllm: boolean): void => {
+      new Counter({
+        name,
+        help,
+        labelNames: vllm ? labelNames : [],
+        registers,
+        collect: function (this: Counter<'model_name'>) {
+          this.reset();
+          const value = gpu()?.[key] ?? 0;
+          if (vllm) this.labels(modelNameOf()).inc(value);
+          else this.inc(value);
+        },
+      });
+    };
+    counted(
+      'vllm:num_preemptions_total',
+      'Sequences preempted for KV space (simulated).',
+      'preemptions',
+      true,
+    );
+    counted(
+      'vllm:prefix_cache_queries_total',
+      'Prompt tokens looked up in the prefix cache (simulated).',
+      'prefixQueryTokens',
+      true,
+    );
+    counted(
+      'vllm:prefix_cache_hits_total',
+      'Prompt tokens served from the prefix cache (simulated).',
+      'prefixHitTokens',
+      true,
+    );
+    // Not vLLM metrics: the simulated GPU's own accounts, in simulated seconds and tokens.
+    counted(
+      'rstar_sim_gpu_busy_seconds_total',
+      'Simulated seconds the GPU ran engine steps.',
+      'busySeconds',
+      false,
+    );
+    counted(
+      'rstar_sim_gpu_elapsed_seconds_total',
+      'Simulated seconds since the GPU engine started (busy or idle).',
+      'elapsedSeconds',
+      false,
+    );
+    counted(
+      'rstar_sim_gpu_lag_seconds_total',
+      'Simulated seconds the engine steps ran late on the wall clock (host too slow).',
+      'lagSeconds',
+      false,
+    );
+    counted(
+      'rstar_sim_gpu_idle_wall_seconds_total',
+      'WALL seconds the GPU had no step to run (host time, at any time scale).',
+      'idleWallSeconds',
+      false,
+    );
+    counted(
+      'rstar_sim_prefill_tokens_total',
+      'Prompt tokens computed by prefill (cache misses and recomputation; simulated).',
+      'prefillTokens',
+      false,
+    );
+    counted('rstar_sim_gpu_steps_total', 'Engine steps run (simulated).', 'steps', false);
     if (integrals !== undefined) {
       // Not vLLM metrics: exact utilisation for benchmarks (Δbusy ÷ Δcapacity over a window).
       const integral = (name: string, help: string, key: keyof SchedulerIntegrals): void => {

@@ -29,7 +29,11 @@ export async function handlePooling(
     return req.use_activation === true ? 1 / (1 + Math.exp(-raw)) : raw;
   });
   const promptTokens = inputs.reduce((s, t) => s + countTokens(t), 0);
-  await state.scheduler.run(inputs.length, Math.ceil(promptTokens / inputs.length), 0, signal);
+  // Scoring is prefill only, through the same prefix cache as the policy's requests.
+  await state.scheduler.run(
+    inputs.map((prompt, group) => ({ prompt, output: '', outputTokens: 0, group })),
+    signal,
+  );
   state.metrics.recordPooling(promptTokens);
   const created = Math.floor(Date.now() / 1000);
   const usage = { prompt_tokens: promptTokens, total_tokens: promptTokens, completion_tokens: 0 };

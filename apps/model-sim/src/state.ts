@@ -1,14 +1,15 @@
 import { compileStepProtocol, type StepProtocol } from '@rstar-fleet/mcts';
 import { policyModelId, ppmModelId, type Checkpoint } from './checkpoint';
-import { Scheduler, realSleep, type Sleep } from './latency';
+import { realSleep, type Sleep } from './latency';
 import { SimMetrics } from './metrics';
+import { createServingEngine, type ServingEngine } from './serving';
 
 /**
  * What a running simulator holds: the current checkpoint (swapped whole by `/admin/load`, so a
- * request sees one checkpoint from start to end), the scheduler and the metrics.
+ * request sees one checkpoint from start to end), the serving engine and the metrics.
  */
 export class SimState {
-  readonly scheduler: Scheduler;
+  readonly scheduler: ServingEngine;
   readonly metrics: SimMetrics;
   private current: Checkpoint;
 
@@ -24,12 +25,13 @@ export class SimState {
   ) {
     checkpoint = this.withLatency(checkpoint);
     this.current = checkpoint;
-    this.scheduler = new Scheduler(checkpoint.latency, sleep);
+    this.scheduler = createServingEngine(checkpoint.latency, sleep);
     this.metrics = new SimMetrics(
       () => this.scheduler.snapshot(),
       () => this.current.latency.kvCacheTokens,
       policyModelId(checkpoint),
       () => this.scheduler.integrals(),
+      () => this.scheduler.gpuCounters(),
     );
   }
 

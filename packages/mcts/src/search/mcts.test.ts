@@ -252,3 +252,44 @@ describe('event loop fairness', () => {
     },
   );
 });
+
+describe('beforeRollout (a host holding searches in lock-step)', () => {
+  it('is awaited before every rollout, and no port is called while it holds', async () => {
+    const world = createToyWorld({
+      seed: 4,
+      problems: 1,
+      minSteps: 3,
+      maxSteps: 5,
+      stepSkill: 0.6,
+    });
+    const problem = world.problems[0];
+    if (problem === undefined) throw new Error('no problem');
+    let held = false;
+    let callsWhileHeld = 0;
+    let holds = 0;
+    const policy: PolicyPort = {
+      expand: (request) => {
+        if (held) callsWhileHeld++;
+        return world.ports.policy.expand(request);
+      },
+    };
+    const result = await createMcts(
+      { ...world.ports, policy },
+      {
+        rollouts: 6,
+        candidates: 4,
+        collapseAnswers: false,
+      },
+    ).search(problem, {
+      beforeRollout: async () => {
+        holds++;
+        held = true;
+        await turns(3);
+        held = false;
+      },
+    });
+    expect(holds).toBe(result.stats.rollouts);
+    expect(result.stats.rollouts).toBeGreaterThan(1);
+    expect(callsWhileHeld).toBe(0);
+  });
+});

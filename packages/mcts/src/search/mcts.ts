@@ -16,6 +16,11 @@ import { rollout, type PendingExpansions } from './rollout';
 export interface SearchCallOptions {
   /** Cancels the search: in-flight port calls get the signal, the search rejects. */
   signal?: AbortSignal;
+  /**
+   * Awaited before each rollout starts. A host that runs many searches in lock-step (rStar's
+   * released loop: every tree's rollout r before any tree's rollout r + 1) holds them here.
+   */
+  beforeRollout?: () => Promise<void>;
 }
 
 export interface MctsEngine {
@@ -35,7 +40,7 @@ export function createMcts(ports: SearchPorts, options: MctsOptions = {}): MctsE
   }
   return {
     options: compiled,
-    search: (problem, call = {}) => runMcts(ports, compiled, problem, call.signal),
+    search: (problem, call = {}) => runMcts(ports, compiled, problem, call),
   };
 }
 
@@ -43,8 +48,9 @@ async function runMcts(
   ports: SearchPorts,
   options: CompiledMctsOptions,
   input: SearchProblem,
-  userSignal: AbortSignal | undefined,
+  call: SearchCallOptions,
 ): Promise<SearchResult> {
+  const userSignal = call.signal;
   const problem = normalizeProblem(input);
   if (problem.reference === null && ports.reward === undefined) {
     throw new InvalidInputError('test-time search (no reference) needs a reward port', {
@@ -70,6 +76,10 @@ async function runMcts(
     let sinceYield = 0;
     while (ctx.stats.rollouts < options.rollouts && isSelectable(ctx.tree.root)) {
       if (signal.aborted) return;
+      if (call.beforeRollout !== undefined) {
+        await call.beforeRollout();
+        if (signal.aborted) return;
+      }
       ctx.stats.rollouts += 1;
       await rollout(ctx, rule, pending);
       if (options.yieldEvery > 0 && ++sinceYield >= options.yieldEvery) {
