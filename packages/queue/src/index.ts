@@ -8,7 +8,11 @@ export { bullConnection, createRedis, reconnectDelayMs, redisOptions } from './r
 export type { RedisConnectionOptions, RedisRole } from './redis';
 export {
   DEFAULT_QUEUE_PREFIX,
+  EVAL_JOB_NAME,
+  EVAL_SHARD_JOB_NAME,
+  ROUND_JOB_NAME,
   ROUND_QUEUE,
+  SHARD_JOB_NAME,
   SHARD_QUEUE,
   queueKey,
   runFenceKey,

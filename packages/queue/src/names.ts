@@ -8,6 +8,16 @@ export const SHARD_QUEUE = 'shards';
 export const ROUND_QUEUE = 'rounds';
 export const DEFAULT_QUEUE_PREFIX = '{rstar}';
 
+/**
+ * Job names, which the processors dispatch on: in `shards`, `shard` (search a round's shard) and
+ * `eval-shard` (answer an evaluation's shard); in `rounds`, `round` (a phase's parent) and `eval`
+ * (an evaluation's parent: its report).
+ */
+export const SHARD_JOB_NAME = 'shard';
+export const ROUND_JOB_NAME = 'round';
+export const EVAL_SHARD_JOB_NAME = 'eval-shard';
+export const EVAL_JOB_NAME = 'eval';
+
 /** Redis key of a BullMQ list/zset of a queue (what the KEDA scaler and status read). */
 export function queueKey(prefix: string, queue: string, suffix: string): string {
   return `${prefix}:${queue}:${suffix}`;

@@ -14,6 +14,7 @@ export {
   type TestTimeOptions,
   type VoteRule,
 } from './options';
+export { testTimeOptionsInput } from './options-input';
 export { bestAnswerOf, type AnswerNodeLike, type RunAnswer } from './run-answer';
 export {
   chooseAnswer,

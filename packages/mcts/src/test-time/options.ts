@@ -41,13 +41,20 @@ export interface CompiledAnswerSelection {
 /** MCTS settings a test-time run may change (the seed is the run's; the Q rule is `ppm`). */
 export type TestTimeMctsOptions = Pick<
   MctsOptions,
-  'candidates' | 'rollouts' | 'maxDepth' | 'c' | 'unvisited' | 'concurrency' | 'collapseAnswers'
+  | 'candidates'
+  | 'rollouts'
+  | 'maxDepth'
+  | 'c'
+  | 'unvisited'
+  | 'concurrency'
+  | 'collapseAnswers'
+  | 'errorsThreshold'
 >;
 
 /** Beam settings a test-time run may change. */
 export type TestTimeBeamOptions = Pick<
   BeamOptions,
-  'candidates' | 'beamWidth' | 'maxDepth' | 'maxExpansions' | 'collapseAnswers'
+  'candidates' | 'beamWidth' | 'maxDepth' | 'maxExpansions' | 'collapseAnswers' | 'errorsThreshold'
 >;
 
 export interface TestTimeOptions {
