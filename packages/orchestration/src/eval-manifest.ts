@@ -16,7 +16,6 @@ import {
   type RoundManifest,
 } from '@rstar-fleet/protocol';
 import { evalFile, readIfExists, type ArtifactStore } from '@rstar-fleet/store';
-import { EvalConflictError } from './eval-conflict-error';
 import type { RunState } from './run-state';
 import { testTimeModels } from './test-time-models';
 
@@ -60,7 +59,7 @@ export interface EvalRequest {
   temperature?: number;
   testTime?: EvalTestTimeOptions;
   shardSize?: number;
-  /** Default: the plan's maxFailedShardShare of the round that would search with the models. */
+  /** Default: the plan's maxFailedShardShare of the round that searches with the models. */
   maxFailedShare?: number;
 }
 
@@ -102,9 +101,8 @@ export function buildEvalManifest(input: EvalManifestInput): EvalManifest {
       field: 'ppm',
     });
   }
-  const seed = request.seed ?? d.seed;
+  const seed = evalSeed(request);
   const t = request.testTime ?? {};
-  const planRoundIndex = Math.min(Math.max(round, 1), plan.rounds.length) - 1;
   const shardSize = request.shardSize ?? d.shardSize;
   if (!Number.isInteger(shardSize) || shardSize < 1) {
     throw new InvalidInputError(`expected an integer ≥ 1, got ${shardSize}`, {
@@ -153,8 +151,7 @@ export function buildEvalManifest(input: EvalManifestInput): EvalManifest {
     benchmarks,
     shards: {
       size: shardSize,
-      maxFailedShare:
-        request.maxFailedShare ?? plan.rounds[planRoundIndex]?.maxFailedShardShare ?? 0,
+      maxFailedShare: request.maxFailedShare ?? resolved.maxFailedShare,
     },
   };
 }
@@ -198,23 +195,18 @@ export function evalManifestDiff(stored: EvalManifest, wanted: EvalManifest): st
   return out;
 }
 
-/**
- * Writes the manifest unless the evaluation exists: the same settings resume it (false: nothing
- * written); other settings under the same name are refused (EvalConflictError naming them).
- */
-export async function claimEvalManifest(
+/** Writes an evaluation's manifest (atomically; EvalEngine.start checks for one first). */
+export async function writeEvalManifest(
   store: ArtifactStore,
   manifest: EvalManifest,
-): Promise<'created' | 'resumed'> {
-  const stored = await readEvalManifest(store, manifest.run, manifest.round, manifest.name);
-  if (stored !== null) {
-    const diff = evalManifestDiff(stored, manifest);
-    if (diff.length > 0) throw new EvalConflictError(stored, manifest, diff);
-    return 'resumed';
-  }
+): Promise<void> {
   await store.write(
     evalManifestKey(manifest.run, manifest.round, manifest.name),
     `${JSON.stringify(manifest, null, 2)}\n`,
   );
-  return 'created';
+}
+
+/** The evaluation's base seed (its sample's, and run k's is seed + k). */
+export function evalSeed(request: Pick<EvalRequest, 'seed'>): number {
+  return request.seed ?? EVAL_DEFAULTS.seed;
 }

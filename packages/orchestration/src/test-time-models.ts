@@ -9,6 +9,8 @@ export interface TestTimeModels {
   readonly models: Pick<RoundManifest, 'policy' | 'ppm' | 'sandbox' | 'sampling'>;
   /** The search settings of the round that would search with these models (errorsThreshold…). */
   readonly search: RoundManifest['search'];
+  /** That round's share of shards that may fail for good. */
+  readonly maxFailedShare: number;
   /** Whose models: the round whose deploy hook deployed them; 0 = the plan's round-1 models. */
   readonly round: number;
   /** Where they come from, for the user (`round 2's deployed models`, `the plan's round 1`). */
@@ -46,6 +48,7 @@ export function testTimeModels(
       sampling: manifest.sampling,
     },
     search: manifest.search,
+    maxFailedShare: manifest.shards.maxFailedShare,
     round: deployed?.round ?? 0,
     source:
       deployed !== null
