@@ -9,6 +9,7 @@ import {
   type RoundSearch,
 } from '@rstar-fleet/protocol';
 import type { StoreLocation } from '@rstar-fleet/store';
+import { compileEvaluate, type EvaluatePlan } from './evaluate-plan';
 import { PlanError, dottedPath, type PlanIssue } from './plan-error';
 import {
   HOOK_VARIABLE_PATTERN,
@@ -85,6 +86,8 @@ export interface RunPlan {
   readonly sandbox: { readonly addresses: readonly string[] };
   /** At least one round (the schema allows no empty list), round r at index r - 1. */
   readonly rounds: readonly [RoundPlan, ...RoundPlan[]];
+  /** Evaluation of every round's models; null when the plan has no `evaluate:`. */
+  readonly evaluate: EvaluatePlan | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,6 +179,7 @@ export function compilePlan(file: PlanFile, ctx: CompileContext = {}): RunPlan {
     compileRound(file.defaults ?? {}, entry, i, issue),
   );
   if (first === undefined && issues.length === 0) issue(['rounds'], 'expected at least one round');
+  const evaluate = file.evaluate === undefined ? null : compileEvaluate(file.evaluate, issue);
   if (issues.length > 0 || first === undefined) throw new PlanError(issues);
 
   const store: StorePlan =
@@ -206,6 +210,7 @@ export function compilePlan(file: PlanFile, ctx: CompileContext = {}): RunPlan {
     },
     sandbox: { addresses: file.sandbox?.addresses ?? [...PLAN_DEFAULTS.sandboxAddresses] },
     rounds: [first, ...rest.filter((r): r is RoundPlan => r !== undefined)],
+    evaluate,
   };
 }
 

@@ -18,6 +18,12 @@ export {
   type SearchPlan,
   type StorePlan,
 } from './compile-plan';
+export {
+  EVALUATE_DEFAULTS,
+  type EvalBenchmarkPlan,
+  type EvalModePlan,
+  type EvaluatePlan,
+} from './evaluate-plan';
 export { PlanFilesError, checkPlanFiles } from './check-files';
 export { loadPlan, parsePlan, parsePlanFile, type Locate, type ParsedPlanFile } from './load-plan';
 export { PlanError, formatIssue, type PlanIssue } from './plan-error';
@@ -26,9 +32,11 @@ export { RedisPasswordUnsetError } from './redis-password-unset-error';
 export {
   HOOK_VARIABLES,
   HOOK_VARIABLE_PATTERN,
+  evaluateSchema,
   hookResultSchema,
   planFileSchema,
   roundSchema,
+  type EvaluateInput,
   type HookResult,
   type HookVariable,
   type PlanFile,

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { ADAPTER_NAMES } from '@rstar-fleet/corpus';
+import { ADAPTER_NAMES, BENCHMARK_NAMES } from '@rstar-fleet/corpus';
 import {
   POLICY_DIALECTS,
   Q_RULES,
   REWARD_DIALECTS,
   REWARD_TRANSFORMS,
   SEARCH_MODES,
+  TEST_TIME_MODES,
 } from '@rstar-fleet/protocol';
 
 /**
@@ -323,6 +324,107 @@ export const sandboxSchema = z.strictObject({
     .optional(),
 });
 
+// ---------------------------------------------------------------------------------------------
+// Evaluation of every round's models
+// ---------------------------------------------------------------------------------------------
+
+/** A benchmark by name (`math500`, `synth-heldout`, …), or a file read through an adapter. */
+export const evalBenchmarkSchema = z.union(
+  [
+    z.enum(BENCHMARK_NAMES as [string, ...string[]], {
+      error: `expected a benchmark name (${BENCHMARK_NAMES.join(', ')}) or {file}`,
+    }),
+    z.strictObject({
+      /** A JSONL or Parquet file of problems with answers. */
+      file: nonEmpty('a file path'),
+      /** auto (from the first rows) or an adapter name. Default auto. */
+      adapter: z
+        .enum(['auto', ...ADAPTER_NAMES] as [string, ...string[]], {
+          error: `expected one of auto, ${ADAPTER_NAMES.join(', ')}`,
+        })
+        .optional(),
+      /** Label in reports and metrics. Default: the file name without extension. */
+      name: nonEmpty('a label')
+        .regex(/^[A-Za-z0-9._-]+$/, { error: 'expected letters, digits, ".", "_" and "-"' })
+        .optional(),
+    }),
+  ],
+  { error: `expected a benchmark name (${BENCHMARK_NAMES.join(', ')}) or {file}` },
+);
+
+/** Test-time search settings of the evaluation (defaults: rStar's `sft_eval_mcts`). */
+export const evalTestTimeSchema = z.strictObject({
+  /** Runs of one problem in flight at once on a worker. Default 4. */
+  concurrentRuns: count(4096).optional(),
+  /** System 2's MCTS: candidates 32, rollouts 12, maxDepth 16, c 2 by default. */
+  mcts: z
+    .strictObject({
+      candidates: count(1024).optional(),
+      rollouts: count().optional(),
+      maxDepth: count(1024).optional(),
+      c: z.number({ error: 'expected a non-negative number' }).min(0).optional(),
+    })
+    .optional(),
+  /** Step beam search: candidates 8, beamWidth 8, maxDepth 16 by default. */
+  beam: z
+    .strictObject({
+      candidates: count(1024).optional(),
+      beamWidth: count(4096).optional(),
+      maxDepth: count(1024).optional(),
+    })
+    .optional(),
+  /** Steps of a sampled full solution (greedy, maj, best-of-n). Default 16. */
+  solutionMaxDepth: count(1024).optional(),
+  /** rStar's final stage: majority (plain | weighted) over the topK best runs. Default 4, plain. */
+  selection: z
+    .strictObject({
+      topK: count(65_536).optional(),
+      vote: z.enum(['plain', 'weighted'], { error: 'expected plain or weighted' }).optional(),
+    })
+    .optional(),
+});
+
+/**
+ * `evaluate:` — after each round's deploy hook the orchestrator evaluates the new models on these
+ * benchmarks (and, with `baseline`, the plan's starting models before round 1), through the
+ * fleet's workers; status, stats, metrics and the dashboard show the round-by-round table.
+ */
+export const evaluateSchema = z.strictObject({
+  /** At least one benchmark. */
+  benchmarks: z
+    .array(evalBenchmarkSchema, { error: 'expected a list of benchmarks' })
+    .min(1, { error: 'expected at least one benchmark' }),
+  /** Test-time modes. Default [greedy, system2] (the policy alone; policy + PPM). */
+  modes: z
+    .array(z.enum(TEST_TIME_MODES, { error: `expected one of ${TEST_TIME_MODES.join(', ')}` }), {
+      error: 'expected a list of modes',
+    })
+    .min(1, { error: 'expected at least one mode' })
+    .optional(),
+  /** Runs (trajectories) per problem for every mode but greedy. Default 64 (rStar's headline). */
+  runs: count(65_536).optional(),
+  /** Problems per benchmark, a seeded sample. Default: all of them. */
+  sample: count().optional(),
+  /** Seed of the sample and of the runs (run k uses seed + k). Default 0. */
+  seed: z
+    .number({ error: 'expected an integer' })
+    .int({ error: 'expected an integer' })
+    .min(0, { error: 'expected a non-negative integer' })
+    .optional(),
+  /** Also evaluate the plan's round-1 models before round 1 (row 0 of the table). Default true. */
+  baseline: z.boolean({ error: 'expected true or false' }).optional(),
+  /** Problems per eval shard job. Default 16. */
+  shardSize: count(1_000_000).optional(),
+  /** Share of eval shards (0–1) that may fail for good while the report is still written. Default 0. */
+  maxFailedShardShare: z
+    .number({ error: 'expected a number in [0, 1]' })
+    .min(0, { error: 'expected a number in [0, 1]' })
+    .max(1, { error: 'expected a number in [0, 1]' })
+    .optional(),
+  testTime: evalTestTimeSchema.optional(),
+});
+export type EvaluateInput = z.output<typeof evaluateSchema>;
+
 /** The whole plan file. */
 export const planFileSchema = z.strictObject({
   /** Run name, the prefix of run ids (`{run}`). Default `run`. */
@@ -341,5 +443,7 @@ export const planFileSchema = z.strictObject({
       error: 'expected a round count or a list of rounds',
     })
     .optional(),
+  /** Evaluate every round's models (optional; see evaluateSchema). */
+  evaluate: evaluateSchema.optional(),
 });
 export type PlanFile = z.output<typeof planFileSchema>;
