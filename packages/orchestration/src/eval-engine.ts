@@ -10,21 +10,16 @@ import { evalFile } from '@rstar-fleet/store';
 import { awaitChildren } from './children-gate';
 import type { FleetContext } from './context';
 import { EvalFailedError } from './eval-failed-error';
-import {
-  readEvalBenchmark,
-  writeEvalShards,
-  type EvalSource,
-  type SkippedRow,
-} from './eval-ingest';
+import { readEvalBenchmark, writeEvalShards, type SkippedRow } from './eval-ingest';
 import {
   buildEvalManifest,
   evalManifestDiff,
-  evalSeed,
   readEvalManifest,
   writeEvalManifest,
   type EvalRequest,
 } from './eval-manifest';
 import { EvalConflictError } from './eval-conflict-error';
+import { evalSources, type EvalSourceOptions } from './eval-sources';
 import { snapshotEvalShards } from './eval-progress';
 import { reportAccuracy, writeEvalReport } from './eval-report-files';
 import { readEvalResults } from './eval-results';
@@ -40,17 +35,15 @@ export interface EvalEngineDeps {
   observer: FleetObserver;
 }
 
-/** What to evaluate: the request (the `eval` command's flags, or a plan's `evaluate:`) and its sets. */
+/** What to evaluate: the request (the `eval` command's flags, or a plan's `evaluate:`). */
 export interface EvalStartInput {
   plan: RunPlan;
   run: string;
   /** The run's state (whose models: see testTimeModels); null when the run has none. */
   state: RunState | null;
   request: EvalRequest;
-  /** The benchmarks, read through the corpus adapters (readBenchmark, readCorpus). */
-  sources: readonly EvalSource[];
-  /** Problems per benchmark (a seeded sample); null: all. */
-  sample: number | null;
+  /** Where the request's named benchmarks are read from. */
+  read: EvalSourceOptions;
 }
 
 export interface EvalStarted {
@@ -79,17 +72,17 @@ export interface EvalJobOutcome {
  * results logs are keyed by eval run, and report.json is written last, so its presence means done.
  *
  * A round asks for its evaluation after its deploy hook with one call:
- *   await evalEngine.start({ plan, run, state, request: { round, ...plan's evaluate }, sources, sample })
+ *   await evalEngine.start({ plan, run, state, request: { round, settings: plan.evaluate }, read })
  */
 export class EvalEngine {
   constructor(private readonly d: EvalEngineDeps) {}
 
   async start(input: EvalStartInput): Promise<EvalStarted> {
     const { ctx } = this.d;
-    const seed = evalSeed(input.request);
+    const { settings } = input.request;
     const reads = [];
-    for (const source of input.sources) {
-      reads.push(await readEvalBenchmark(source, { sample: input.sample, seed }));
+    for (const source of evalSources(settings.benchmarks, input.read)) {
+      reads.push(await readEvalBenchmark(source, { sample: settings.sample, seed: settings.seed }));
     }
     const skipped = reads.flatMap((r) => r.skipped);
     const manifest = buildEvalManifest({

@@ -78,8 +78,10 @@ describe('readEvalBenchmark and writeEvalShards', () => {
   it('writes each benchmark into the shards its manifest lays out, and the skipped rows', async () => {
     const store = new FileSystemStore(join(dir, 'store'));
     const plan = parsePlan(
-      "corpus: { path: c.jsonl }\ndefaults: { policy: { endpoints: ['http://a:1'], model: m } }\nrounds: 1\n",
+      "corpus: { path: c.jsonl }\ndefaults: { policy: { endpoints: ['http://a:1'], model: m } }\n" +
+        'rounds: 1\nevaluate: { benchmarks: [synth-heldout], modes: [greedy], shardSize: 4 }\n',
     );
+    if (plan.evaluate === null) throw new Error('no evaluate');
     const synth = await readEvalBenchmark(
       {
         name: 'synth-heldout',
@@ -98,7 +100,7 @@ describe('readEvalBenchmark and writeEvalShards', () => {
       plan,
       run: 'r',
       state: null,
-      request: { round: 0, modes: ['greedy'], shardSize: 4 },
+      request: { round: 0, settings: plan.evaluate },
       benchmarks: [synth.input, mine.input],
     });
     await writeEvalShards(store, manifest, [synth, mine]);

@@ -1,4 +1,4 @@
-import { parsePlan } from '@rstar-fleet/config';
+import { parsePlan, type EvaluatePlan } from '@rstar-fleet/config';
 import { compileTestTimeOptions, type TestTimeOptions } from '@rstar-fleet/mcts';
 import { EvalManifestSchema, InvalidInputError } from '@rstar-fleet/protocol';
 import { FileSystemStore } from '@rstar-fleet/store';
@@ -15,20 +15,26 @@ import {
 import { RUN_STATE_VERSION, type HookOutcome, type RunState } from './run-state';
 import { UndeployedRoundError } from './undeployed-round-error';
 
-const plan = parsePlan(
+const planText = (evaluate: string) =>
   [
     'corpus: { path: c.jsonl }',
     "sandbox: { addresses: ['10.0.0.1:50051'] }",
     'defaults:',
     "  policy: { endpoints: ['http://pol:8000'], model: p0 }",
     "  ppm: { endpoints: ['http://ppm:8001'], model: q0 }",
-    'rounds:',
-    '  - { errorsThreshold: 2, maxFailedShardShare: 0.5 }',
-    '  - { errorsThreshold: 3 }',
-    '  - { errorsThreshold: 4 }',
+    'rounds: 3',
+    `evaluate: ${evaluate}`,
     '',
-  ].join('\n'),
-);
+  ].join('\n');
+const plan = parsePlan(planText('{ benchmarks: [synth-heldout] }'));
+
+/** The plan's `evaluate:` compiled from YAML (the eval command compiles its flags the same way). */
+function settings(evaluate: string): EvaluatePlan {
+  const compiled = parsePlan(planText(evaluate)).evaluate;
+  if (compiled === null) throw new Error('no evaluate');
+  return compiled;
+}
+const defaults = settings('{ benchmarks: [synth-heldout] }');
 
 function deployed(model: string, ppm: string): HookOutcome {
   return {
@@ -76,11 +82,20 @@ const benchmarks = [
 ];
 
 const build = (over: Partial<EvalManifestInput> = {}) =>
-  buildEvalManifest({ plan, run: 'r', state, request: {}, benchmarks, ...over });
+  buildEvalManifest({
+    plan,
+    run: 'r',
+    state,
+    request: { settings: defaults },
+    benchmarks,
+    ...over,
+  });
 
 describe('buildEvalManifest', () => {
-  it("evaluates the newest deployed models by default, with the next round's settings", () => {
-    const m = build({ request: { runs: 4, shardSize: 4 } });
+  it('evaluates the newest deployed models by default', () => {
+    const m = build({
+      request: { settings: settings('{ benchmarks: [synth-heldout], runs: 4, shardSize: 4 }') },
+    });
     expect(m.round).toBe(1);
     expect(m.name).toBe('eval');
     expect(m.policy.model).toBe('p1');
@@ -92,20 +107,26 @@ describe('buildEvalManifest', () => {
       ['greedy', 1],
       ['system2', 4],
     ]);
-    // Round 1's models search in round 2: its errorsThreshold, written into the options.
-    const system2 = m.modes[1]?.options as { mcts: { errorsThreshold: number } };
-    expect(system2.mcts.errorsThreshold).toBe(3);
+    // rStar's eval settings, spelled out.
+    const system2 = m.modes[1]?.options as { mcts: { candidates: number; rollouts: number } };
+    expect(system2.mcts).toMatchObject({ candidates: 32, rollouts: 12 });
     expect(m.benchmarks).toEqual([
       { ...benchmarks[0], firstShard: 0, shards: 3 },
       { ...benchmarks[1], firstShard: 3, shards: 2 },
     ]);
-    // The share of round 2, the round these models search in (round 1 allows 0.5).
     expect(m.shards).toEqual({ size: 4, maxFailedShare: 0 });
     expect(EvalManifestSchema.parse(m)).toEqual(m);
   });
 
   it('stores options the worker compiles back unchanged, with the manifest seed', () => {
-    const m = build({ request: { seed: 11, runs: 3, testTime: { mcts: { rollouts: 2 } } } });
+    const m = build({
+      request: {
+        settings: settings(
+          '{ benchmarks: [gsm8k], seed: 11, runs: 3, testTime: { mcts: { rollouts: 2 } } }',
+        ),
+      },
+    });
+    expect(m.seed).toBe(11);
     for (const mode of m.modes) {
       const input = mode.options as TestTimeOptions;
       const compiled = compileTestTimeOptions(input);
@@ -117,15 +138,17 @@ describe('buildEvalManifest', () => {
   });
 
   it("round 0 is the plan's starting models; a named round must have deployed", () => {
-    const m0 = build({ request: { round: 0, modes: ['greedy'] } });
+    const greedy = settings('{ benchmarks: [gsm8k], modes: [greedy], maxFailedShardShare: 0.5 }');
+    const m0 = build({ request: { round: 0, settings: greedy } });
     expect(m0.round).toBe(0);
     expect(m0.policy.model).toBe('p0');
     // No mode scores with the PPM: the manifest names none.
     expect(m0.ppm).toBeNull();
     expect(m0.shards.maxFailedShare).toBe(0.5);
-    expect(() => build({ request: { round: 2 } })).toThrow(UndeployedRoundError);
-    expect(() => build({ request: { round: 2 } })).toThrow(/round 2 has deployed no models/);
-    expect(() => build({ state: null, request: { round: 1 } })).toThrow(/no such run/);
+    const round = (r: number) => ({ round: r, settings: defaults });
+    expect(() => build({ request: round(2) })).toThrow(UndeployedRoundError);
+    expect(() => build({ request: round(2) })).toThrow(/round 2 has deployed no models/);
+    expect(() => build({ state: null, request: round(1) })).toThrow(/no such run/);
   });
 
   it('evaluates models given by URL under round 0, named apart', () => {
@@ -135,7 +158,7 @@ describe('buildEvalManifest', () => {
           policy: { model: 'x', dialect: 'vllm', endpoints: [{ url: 'http://x:1', name: 'x' }] },
           ppm: null,
         },
-        modes: ['greedy', 'maj'],
+        settings: settings('{ benchmarks: [gsm8k], modes: [greedy, maj] }'),
       },
     });
     expect(m).toMatchObject({ round: 0, name: 'custom', policy: { model: 'x' }, ppm: null });
@@ -145,11 +168,13 @@ describe('buildEvalManifest', () => {
     const noPpm = parsePlan(
       "corpus: { path: c.jsonl }\ndefaults: { policy: { endpoints: ['http://a:1'], model: m } }\nrounds: 1\n",
     );
-    expect(() => build({ plan: noPpm, state: null })).toThrow(
-      expect.objectContaining({ where: { field: 'ppm' } }) as Error,
-    );
+    expect(() =>
+      build({ plan: noPpm, state: null, request: { round: 0, settings: defaults } }),
+    ).toThrow(expect.objectContaining({ where: { field: 'ppm' } }) as Error);
     expect(() => build({ benchmarks: [] })).toThrow(InvalidInputError);
-    expect(() => build({ request: { modes: [] } })).toThrow(/no mode/);
+    expect(() =>
+      build({ benchmarks: [{ name: 'x', source: 'x', problems: 0, skipped: 3 }] }),
+    ).toThrow(/no problem/);
   });
 });
 
@@ -167,7 +192,8 @@ describe('evalManifestDiff and the store', () => {
     const stored = await readEvalManifest(store, 'r', 1, 'eval');
     expect(stored).toEqual(a);
     expect(evalManifestDiff(a, build())).toEqual([]);
-    expect(evalManifestDiff(a, build({ request: { seed: 3, runs: 8 } }))).toEqual(
+    const other = settings('{ benchmarks: [synth-heldout], seed: 3, runs: 8 }');
+    expect(evalManifestDiff(a, build({ request: { settings: other } }))).toEqual(
       expect.arrayContaining(['seed', 'modes.1.runs', 'modes.1.options.runs']),
     );
   });

@@ -1,12 +1,5 @@
-import type { RunPlan } from '@rstar-fleet/config';
-import {
-  compileTestTimeOptions,
-  PPM_MODES,
-  TEST_TIME_DEFAULTS,
-  testTimeOptionsInput,
-  type TestTimeMode,
-  type TestTimeOptions,
-} from '@rstar-fleet/mcts';
+import type { EvaluatePlan, RunPlan } from '@rstar-fleet/config';
+import { PPM_MODES, testTimeOptionsInput } from '@rstar-fleet/mcts';
 import {
   EVAL_MANIFEST_VERSION,
   InvalidInputError,
@@ -20,47 +13,32 @@ import type { RunState } from './run-state';
 import { testTimeModels } from './test-time-models';
 
 /**
- * Defaults of an evaluation, applied here and nowhere else (the CLI's help prints them). Greedy
- * and System 2 are the paper's two columns (Tables 3 and 6); System 2 runs TEST_TIME_DEFAULTS'
- * runs (64) unless asked; temperature 1 is rStar's eval sampling (sft_eval_mcts.yaml).
+ * Defaults of an evaluation that the plan's `evaluate:` does not hold, applied here only (the
+ * rest, modes to shard size, are compileEvaluate's in @rstar-fleet/config). Temperature 1 is
+ * rStar's eval sampling (sft_eval_mcts.yaml); greedy decodes at 0 whatever it is.
  */
 export const EVAL_DEFAULTS = Object.freeze({
   name: 'eval',
-  /** The name of an evaluation of models given by URL (not the plan's): kept apart by default. */
+  /** The name of an evaluation of models given by URL (not the run's): kept apart by default. */
   customName: 'custom',
-  modes: Object.freeze(['greedy', 'system2'] as const),
-  runs: TEST_TIME_DEFAULTS.runs,
-  seed: 0,
   temperature: 1,
-  /** Problems per eval shard: a shard is (problems × runs of every mode) searches. */
-  shardSize: 16,
 });
 
-/** Test-time settings an evaluation may set for every mode (the mode, runs and seed are its own). */
-export type EvalTestTimeOptions = Pick<
-  TestTimeOptions,
-  'concurrentRuns' | 'mcts' | 'beam' | 'solutionMaxDepth' | 'selection' | 'protocol'
->;
-
-/** What a caller (the `eval` command, or a round's plan `evaluate:` later) asks for. */
+/** What a caller (the `eval` command, or a round after its deploy hook) asks for. */
 export interface EvalRequest {
+  /** Default `eval` (`custom` with `models`). */
   name?: string;
   /** Whose models (see EvalManifest.round); default the newest deployed (testTimeModels). */
   round?: number;
   /**
    * Models given explicitly (`--policy URL [--ppm URL]`) instead of the run's: the evaluation is
-   * stored under `round` (default 0) and named `custom` unless named.
+   * stored under `round` (default 0).
    */
   models?: Pick<RoundManifest, 'policy' | 'ppm'>;
-  modes?: readonly TestTimeMode[];
-  /** Runs per problem of every mode but greedy (which runs once). */
-  runs?: number;
-  seed?: number;
+  /** Benchmarks, modes with compiled options, runs, sample, seed, shards: the plan's `evaluate:`
+   * (or the eval command's flags compiled the same way, by compileEvaluate). */
+  settings: EvaluatePlan;
   temperature?: number;
-  testTime?: EvalTestTimeOptions;
-  shardSize?: number;
-  /** Default: the plan's maxFailedShardShare of the round that searches with the models. */
-  maxFailedShare?: number;
 }
 
 /** A benchmark as read (after sampling): the manifest lays its shards out. */
@@ -77,13 +55,13 @@ export interface EvalManifestInput {
 
 /**
  * The one function that resolves an evaluation (as buildRoundManifest does a round): whose
- * models (testTimeModels, or the request's), every mode's test-time options compiled and written
- * out in full, runs, seed, each benchmark's shard range, shard size. Nothing after it decides an
- * evaluation's settings: the worker reads the manifest.
+ * models (testTimeModels, or the request's), every mode's compiled test-time options written out
+ * in full (testTimeOptionsInput), runs, seed, each benchmark's shard range, shard size. Nothing
+ * after it decides an evaluation's settings: the worker reads the manifest.
  */
 export function buildEvalManifest(input: EvalManifestInput): EvalManifest {
   const { plan, run, state, request } = input;
-  const d = EVAL_DEFAULTS;
+  const { settings } = request;
   const resolved = testTimeModels(
     plan,
     run,
@@ -91,68 +69,57 @@ export function buildEvalManifest(input: EvalManifestInput): EvalManifest {
     request.models === undefined ? request.round : 0,
   );
   const round = request.models === undefined ? resolved.round : (request.round ?? 0);
-  const modes = [...new Set(request.modes ?? d.modes)];
+  const modes = settings.modes.map((m) => m.mode);
   if (modes.length === 0) throw new InvalidInputError('no mode to evaluate', { field: 'modes' });
   const models = request.models ?? resolved.models;
-  const usesPpm = modes.some((m) => PPM_MODES.includes(m));
-  if (usesPpm && models.ppm === null) {
-    const which = modes.filter((m) => PPM_MODES.includes(m)).join(', ');
-    throw new InvalidInputError(`mode(s) ${which} score with a PPM, and the models have none`, {
-      field: 'ppm',
-    });
+  const ppmModes = modes.filter((m) => PPM_MODES.includes(m));
+  if (ppmModes.length > 0 && models.ppm === null) {
+    throw new InvalidInputError(
+      `mode(s) ${ppmModes.join(', ')} score with a PPM, and the models have none`,
+      { field: 'ppm' },
+    );
   }
-  const seed = evalSeed(request);
-  const t = request.testTime ?? {};
-  const shardSize = request.shardSize ?? d.shardSize;
-  if (!Number.isInteger(shardSize) || shardSize < 1) {
-    throw new InvalidInputError(`expected an integer ≥ 1, got ${shardSize}`, {
-      field: 'shardSize',
-    });
-  }
+  const size = settings.shardSize;
   let firstShard = 0;
   const benchmarks = input.benchmarks.map((b): EvalBenchmark => {
-    const shards = Math.ceil(b.problems / shardSize);
+    const shards = Math.ceil(b.problems / size);
     const laid = { ...b, firstShard, shards };
     firstShard += shards;
     return laid;
   });
-  if (benchmarks.length === 0 || benchmarks.every((b) => b.problems === 0)) {
+  if (benchmarks.every((b) => b.problems === 0)) {
     throw new InvalidInputError('no problem to evaluate', { field: 'benchmarks' });
   }
   return {
     v: EVAL_MANIFEST_VERSION,
     run,
     round,
-    name: request.name ?? (request.models === undefined ? d.name : d.customName),
+    name:
+      request.name ??
+      (request.models === undefined ? EVAL_DEFAULTS.name : EVAL_DEFAULTS.customName),
     policy: models.policy,
-    ppm: usesPpm ? models.ppm : null,
+    ppm: ppmModes.length > 0 ? models.ppm : null,
     sandbox: resolved.models.sandbox,
-    sampling: { ...resolved.models.sampling, temperature: request.temperature ?? d.temperature },
-    seed,
-    modes: modes.map((mode) => {
-      const compiled = compileTestTimeOptions(
-        {
-          ...t,
-          mode,
-          runs: request.runs ?? d.runs,
-          seed,
-          // The plan's rule for failed code steps in the round these models search in.
-          mcts: { errorsThreshold: resolved.search.errorsThreshold, ...t.mcts },
-          beam: { errorsThreshold: resolved.search.errorsThreshold, ...t.beam },
-        },
-        `evaluate.${mode}`,
-      );
+    sampling: {
+      ...resolved.models.sampling,
+      temperature: request.temperature ?? EVAL_DEFAULTS.temperature,
+    },
+    seed: settings.seed,
+    modes: settings.modes.map(({ mode, options }) => {
+      if (options.seed !== settings.seed) {
+        // compileEvaluate seeds every mode with the evaluation's seed; anything else is a bug.
+        throw new InvalidInputError(`mode ${mode} has seed ${options.seed}, not ${settings.seed}`, {
+          field: `modes.${mode}.seed`,
+        });
+      }
       return {
         mode,
-        runs: compiled.runs,
-        options: testTimeOptionsInput(compiled) as Record<string, unknown>,
+        runs: options.runs,
+        options: testTimeOptionsInput(options) as Record<string, unknown>,
       };
     }),
     benchmarks,
-    shards: {
-      size: shardSize,
-      maxFailedShare: request.maxFailedShare ?? resolved.maxFailedShare,
-    },
+    shards: { size, maxFailedShare: settings.maxFailedShardShare },
   };
 }
 
@@ -204,9 +171,4 @@ export async function writeEvalManifest(
     evalManifestKey(manifest.run, manifest.round, manifest.name),
     `${JSON.stringify(manifest, null, 2)}\n`,
   );
-}
-
-/** The evaluation's base seed (its sample's, and run k's is seed + k). */
-export function evalSeed(request: Pick<EvalRequest, 'seed'>): number {
-  return request.seed ?? EVAL_DEFAULTS.seed;
 }

@@ -97,12 +97,10 @@ export {
   buildEvalManifest,
   evalManifestDiff,
   evalManifestKey,
-  evalSeed,
   readEvalManifest,
   type EvalBenchmarkInput,
   type EvalManifestInput,
   type EvalRequest,
-  type EvalTestTimeOptions,
 } from './eval-manifest';
 export {
   readEvalBenchmark,
@@ -120,6 +118,7 @@ export {
   type EvalStarted,
 } from './eval-engine';
 export { runEvaluation, type EvalRunOptions } from './eval-runner';
+export { evalSources, type EvalSourceOptions } from './eval-sources';
 export {
   EVAL_STATUSES,
   composeEvalProgress,

@@ -7,10 +7,6 @@ import { UndeployedRoundError } from './undeployed-round-error';
 /** The models, endpoints, sandboxes and sampling a test-time search of a plan's run uses. */
 export interface TestTimeModels {
   readonly models: Pick<RoundManifest, 'policy' | 'ppm' | 'sandbox' | 'sampling'>;
-  /** The search settings of the round that would search with these models (errorsThreshold…). */
-  readonly search: RoundManifest['search'];
-  /** That round's share of shards that may fail for good. */
-  readonly maxFailedShare: number;
   /** Whose models: the round whose deploy hook deployed them; 0 = the plan's round-1 models. */
   readonly round: number;
   /** Where they come from, for the user (`round 2's deployed models`, `the plan's round 1`). */
@@ -47,8 +43,6 @@ export function testTimeModels(
       sandbox: manifest.sandbox,
       sampling: manifest.sampling,
     },
-    search: manifest.search,
-    maxFailedShare: manifest.shards.maxFailedShare,
     round: deployed?.round ?? 0,
     source:
       deployed !== null
