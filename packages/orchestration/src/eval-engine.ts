@@ -44,6 +44,11 @@ export interface EvalStartInput {
   request: EvalRequest;
   /** Where the request's named benchmarks are read from. */
   read: EvalSourceOptions;
+  /**
+   * Called with the resolved manifest before anything is written or enqueued (the eval command
+   * probes the servers here, so an unreachable one stops it in seconds, naming it).
+   */
+  probe?: (manifest: EvalManifest) => Promise<void>;
 }
 
 export interface EvalStarted {
@@ -93,6 +98,7 @@ export class EvalEngine {
       benchmarks: reads.map((r) => r.input),
     });
     const { run, round, name } = manifest;
+    await input.probe?.(manifest);
     const stored = await readEvalManifest(ctx.store, run, round, name);
     if (stored !== null) {
       const diff = evalManifestDiff(stored, manifest);

@@ -61,11 +61,12 @@ export async function runEvaluation(
   try {
     const reportKey = evalFile(run, round, name, 'report.json');
     for (;;) {
-      const progress = await evalProgress(ctx, manifest);
-      options.onProgress(progress);
+      // A Redis blip is not the evaluation's end: the workers wait for Redis, and so does this.
+      const progress = await evalProgress(ctx, manifest).catch(() => null);
+      if (progress !== null) options.onProgress(progress);
       const text = await readIfExists(ctx.store, reportKey);
       if (text !== null) return parseEvalReport(text.toString('utf8'), { source: reportKey });
-      if (progress.status === 'failed') {
+      if (progress?.status === 'failed') {
         throw new EvalFailedError(run, round, name, [], progress.error ?? 'evaluation failed');
       }
       if (options.signal?.aborted === true) {

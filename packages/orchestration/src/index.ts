@@ -90,6 +90,7 @@ export {
 } from './types';
 export { testTimeModels, type TestTimeModels } from './test-time-models';
 export { UndeployedRoundError } from './undeployed-round-error';
+export { FLEET_OPTION_DEFAULTS } from './fleet-options';
 // Evaluations (`rstar-fleet eval`; DESIGN §10): resolved once (eval.json), run as a flow of
 // eval-shard jobs, reported by the `eval` parent job. See eval-engine.ts.
 export {
