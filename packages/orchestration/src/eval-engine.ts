@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { RunPlan } from '@rstar-fleet/config';
 import {
   EvalJobDataSchema,
+  evalJobId,
   evalShardJobId,
   type EvalJobData,
   type EvalManifest,
@@ -112,8 +113,13 @@ export class EvalEngine {
     if (await ctx.store.exists(evalFile(run, round, name, 'report.json'))) {
       return { ...started, flow: 'reported' };
     }
+    // A failed evaluation started again: its failed shards first, then (ensureEvalFlow) its
+    // parent, so the parent never runs again before they are back.
+    const parent = await ctx.rounds.getJob(evalJobId(run, round, name));
+    if (parent !== undefined && (await parent.getState()) === 'failed') {
+      await this.retryFailedShards(manifest);
+    }
     const flow = await ensureEvalFlow(ctx, manifest, this.d.flow);
-    if (flow === 'retried') await this.retryFailedShards(manifest);
     this.d.logger.info({ run, round, evaluation: name, flow }, 'evaluation flow');
     return { ...started, flow };
   }
