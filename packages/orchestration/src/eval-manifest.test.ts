@@ -133,7 +133,9 @@ describe('buildEvalManifest', () => {
       expect(compiled.seed).toBe(11);
       expect(compiled.runs).toBe(mode.runs);
       expect(compiled.mcts.rollouts).toBe(2);
-      expect(compileTestTimeOptions(JSON.parse(JSON.stringify(input)))).toEqual(compiled);
+      expect(compileTestTimeOptions(JSON.parse(JSON.stringify(input)) as TestTimeOptions)).toEqual(
+        compiled,
+      );
     }
   });
 

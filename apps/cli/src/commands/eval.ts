@@ -148,6 +148,13 @@ function modes(value: string): string[] {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
+function benchmark(value: string, previous: string[]): string[] {
+  if (!BENCHMARK_NAMES.includes(value)) {
+    throw new InvalidArgumentError(`expected one of ${BENCHMARK_NAMES.join(', ')}`);
+  }
+  return collect(value, previous);
+}
+
 /** `rstar-fleet eval`: a round's models on benchmarks, through the fleet; or `--report` alone. */
 export function evalCommand(io: CliIO): Command {
   return new Command('eval')
@@ -170,11 +177,11 @@ export function evalCommand(io: CliIO): Command {
       'vllm-classify',
     )
     .option('--ppm-transform <name>', 'tanh5 | identity | sigmoid', 'tanh5')
-    .addOption(
-      new Option('--benchmark <NAME>', 'a benchmark by name (repeatable)')
-        .choices(BENCHMARK_NAMES)
-        .argParser(collect)
-        .default([]),
+    .option(
+      '--benchmark <NAME>',
+      `a benchmark by name (repeatable): ${BENCHMARK_NAMES.join(', ')}`,
+      benchmark,
+      [],
     )
     .option('-f, --file <PATH>', 'a benchmark file, JSONL or Parquet (repeatable)', collect, [])
     .option('--adapter <name>', 'corpus adapter of --file', 'auto')

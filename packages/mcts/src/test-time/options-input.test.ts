@@ -1,4 +1,4 @@
-import { compileTestTimeOptions, TEST_TIME_MODES } from './options';
+import { compileTestTimeOptions, TEST_TIME_MODES, type TestTimeOptions } from './options';
 import { testTimeOptionsInput } from './options-input';
 
 describe('testTimeOptionsInput', () => {
@@ -12,7 +12,9 @@ describe('testTimeOptionsInput', () => {
       selection: { vote: 'weighted' },
     });
     const input = testTimeOptionsInput(compiled);
-    expect(compileTestTimeOptions(JSON.parse(JSON.stringify(input)))).toEqual(compiled);
+    expect(compileTestTimeOptions(JSON.parse(JSON.stringify(input)) as TestTimeOptions)).toEqual(
+      compiled,
+    );
   });
 
   it('spells out every setting, so a changed default cannot change it', () => {
