@@ -7,7 +7,7 @@ import {
   type RolloutCounter,
   type RolloutStats,
 } from '@rstar-fleet/rollout';
-import type { DependencyHealth } from '@rstar-fleet/protocol';
+import { TEST_TIME_MODES, type DependencyHealth } from '@rstar-fleet/protocol';
 import { createRegistry } from '@rstar-fleet/telemetry';
 
 /**
@@ -116,6 +116,20 @@ export class WorkerMetrics {
       labelNames: ['round'] as const,
       registers: [this.registry],
     });
+    const evalReported = new Map<string, number>();
+    const evalRuns = new Counter({
+      name: 'rstar_worker_eval_runs_total',
+      help: 'Evaluation runs (one problem under one test-time mode with one seed) written, by mode',
+      labelNames: ['mode'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [mode, now] of stats.evalRunsByMode) {
+          this.labels(mode).inc(now - (evalReported.get(mode) ?? 0));
+          evalReported.set(mode, now);
+        }
+      },
+    });
+    for (const mode of TEST_TIME_MODES) evalRuns.labels(mode).inc(0);
     this.sandboxCallSeconds = new Histogram({
       name: 'rstar_worker_sandbox_call_duration_seconds',
       help: 'ExecuteBatch calls to the sandbox as the search sees them (all siblings of an expansion), by outcome',

@@ -28,7 +28,8 @@ import {
   SandboxProbeClients,
   RolloutStats,
   compileRolloutOptions,
-  type ShardDeps,
+  probeDependencies,
+  type EvalShardDeps,
 } from '@rstar-fleet/rollout';
 import type { WorkerConfig } from './config';
 import { WORKER_DEFAULTS } from './config';
@@ -68,8 +69,9 @@ export interface WorkerService {
 }
 
 /**
- * The rollout worker: a BullMQ Worker on `shards` whose processor runs runShard, the shared
- * ports (clients created per round's endpoints and models), and the HTTP side (health, metrics).
+ * The rollout worker: a BullMQ Worker on `shards` whose processor runs runShard (a round's
+ * shards) and runEvalShard (an evaluation's), the shared ports (clients created per round's
+ * endpoints and models), and the HTTP side (health, metrics).
  */
 export async function startWorkerService(options: WorkerServiceOptions): Promise<WorkerService> {
   const { config, plan, log } = options;
@@ -159,10 +161,13 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
     sandboxProbes.close();
   };
 
-  const deps: ShardDeps = {
+  const deps: EvalShardDeps = {
     store,
     manifests: new ManifestCache(store),
     ports: runDependencies.watch(ports),
+    // An eval shard asks its modes' servers once before its first run, within the health
+    // probes' deadline.
+    probe: (target) => probeDependencies(target, config.healthTimeoutMs),
     stats,
     options: compileRolloutOptions({
       problemsInFlight: config.problemsInFlight,

@@ -1,5 +1,5 @@
 import { parsePlan, type EvaluatePlan } from '@rstar-fleet/config';
-import { compileTestTimeOptions, type TestTimeOptions } from '@rstar-fleet/mcts';
+import { compileTestTimeOptions, type CompiledTestTimeOptions } from '@rstar-fleet/mcts';
 import { EvalManifestSchema, InvalidInputError } from '@rstar-fleet/protocol';
 import { FileSystemStore } from '@rstar-fleet/store';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -128,14 +128,13 @@ describe('buildEvalManifest', () => {
     });
     expect(m.seed).toBe(11);
     for (const mode of m.modes) {
-      const input = mode.options as TestTimeOptions;
-      const compiled = compileTestTimeOptions(input);
+      // Through JSON, as the worker reads eval.json.
+      const stored = JSON.parse(JSON.stringify(mode.options)) as CompiledTestTimeOptions;
+      const compiled = compileTestTimeOptions(stored);
+      expect(compiled).toEqual(stored);
       expect(compiled.seed).toBe(11);
       expect(compiled.runs).toBe(mode.runs);
       expect(compiled.mcts.rollouts).toBe(2);
-      expect(compileTestTimeOptions(JSON.parse(JSON.stringify(input)) as TestTimeOptions)).toEqual(
-        compiled,
-      );
     }
   });
 

@@ -1,5 +1,5 @@
 import type { EvaluatePlan, RunPlan } from '@rstar-fleet/config';
-import { PPM_MODES, testTimeOptionsInput } from '@rstar-fleet/mcts';
+import { PPM_MODES } from '@rstar-fleet/mcts';
 import {
   EVAL_MANIFEST_VERSION,
   InvalidInputError,
@@ -55,8 +55,7 @@ export interface EvalManifestInput {
 
 /**
  * The one function that resolves an evaluation (as buildRoundManifest does a round): whose
- * models (testTimeModels, or the request's), every mode's compiled test-time options written out
- * in full (testTimeOptionsInput), runs, seed, each benchmark's shard range, shard size. Nothing
+ * models (testTimeModels, or the request's), every mode's compiled test-time options, runs, seed, each benchmark's shard range, shard size. Nothing
  * after it decides an evaluation's settings: the worker reads the manifest.
  */
 export function buildEvalManifest(input: EvalManifestInput): EvalManifest {
@@ -115,7 +114,8 @@ export function buildEvalManifest(input: EvalManifestInput): EvalManifest {
       return {
         mode,
         runs: options.runs,
-        options: testTimeOptionsInput(options) as Record<string, unknown>,
+        // The compiled options as they are: the worker's compileTestTimeOptions reads them back.
+        options: JSON.parse(JSON.stringify(options)) as Record<string, unknown>,
       };
     }),
     benchmarks,

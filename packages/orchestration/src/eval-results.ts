@@ -1,16 +1,11 @@
-import {
-  EvalRunRecordSchema,
-  InvalidInputError,
-  type EvalManifest,
-  type EvalRunRecord,
-} from '@rstar-fleet/protocol';
-import { evalShardResults, type ArtifactStore } from '@rstar-fleet/store';
+import type { EvalManifest, EvalRunRecord } from '@rstar-fleet/protocol';
+import { evalShardResults, readEvalShardResults, type ArtifactStore } from '@rstar-fleet/store';
 import { evalShards } from './flows';
 
 /**
- * Every eval run record the evaluation's results logs hold, shard by shard. A torn last line (a
- * writer killed mid-append; the next writer truncates it) is not a record and is skipped; any
- * other malformed line is damage, named by key:line. A shard with no results log yet has none.
+ * Every eval run record the evaluation's results logs hold, shard by shard (a torn last line of
+ * a killed writer is not a record; any other bad line is named by key:line). A shard without a
+ * results log yet has none.
  */
 export async function readEvalResults(
   store: ArtifactStore,
@@ -19,27 +14,9 @@ export async function readEvalResults(
   const { run, round, name } = manifest;
   const records: EvalRunRecord[] = [];
   for (const shard of evalShards(manifest)) {
-    const key = evalShardResults(run, round, name, shard);
-    if (!(await store.exists(key))) continue;
-    for await (const line of store.lines(key)) {
-      if (!line.terminated) break;
-      if (line.text.trim() === '') continue;
-      const where = { source: key, line: line.line };
-      let json: unknown;
-      try {
-        json = JSON.parse(line.text);
-      } catch (cause) {
-        throw new InvalidInputError('eval record is not valid JSON', where, { cause });
-      }
-      const parsed = EvalRunRecordSchema.safeParse(json);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new InvalidInputError(`not an eval run record: ${issue?.message ?? 'invalid'}`, {
-          ...where,
-          ...(issue === undefined ? {} : { field: issue.path.join('.') }),
-        });
-      }
-      records.push(parsed.data);
+    if (!(await store.exists(evalShardResults(run, round, name, shard)))) continue;
+    for await (const record of readEvalShardResults(store, run, round, name, shard)) {
+      records.push(record);
     }
   }
   return records;

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import { parseEvalReport, type EvalReport } from '@rstar-fleet/evaluation';
 import { evalJobId, RstarError, type EvalManifest } from '@rstar-fleet/protocol';
-import { EVAL_JOB_NAME, ROUND_QUEUE, bullConnection } from '@rstar-fleet/queue';
+import { EVAL_JOB, ROUND_QUEUE, bullConnection } from '@rstar-fleet/queue';
 import { evalFile, readIfExists } from '@rstar-fleet/store';
 import type { FleetContext } from './context';
 import type { EvalEngine } from './eval-engine';
@@ -40,7 +40,7 @@ export async function runEvaluation(
   const worker = new Worker(
     ROUND_QUEUE,
     async (job: Job, token?: string) => {
-      if (job.name !== EVAL_JOB_NAME || job.id !== parentId) {
+      if (job.name !== EVAL_JOB || job.id !== parentId) {
         await job.moveToDelayed(Date.now() + OTHER_JOB_DELAY_MS, token);
         throw new DelayedError();
       }

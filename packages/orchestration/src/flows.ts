@@ -12,11 +12,11 @@ import {
   type ShardJobData,
 } from '@rstar-fleet/protocol';
 import {
-  EVAL_JOB_NAME,
-  EVAL_SHARD_JOB_NAME,
-  ROUND_JOB_NAME,
+  EVAL_JOB,
+  EVAL_SHARD_JOB,
+  ROUND_JOB,
   ROUND_QUEUE,
-  SHARD_JOB_NAME,
+  SHARD_JOB,
   SHARD_QUEUE,
   queueKey,
   roundJobOptions,
@@ -27,8 +27,6 @@ import type { FleetContext } from './context';
 import { evalManifestKey } from './eval-manifest';
 import { manifestKey } from './manifest';
 import { UnknownPhaseError } from './unknown-phase-error';
-
-export { ROUND_JOB_NAME, SHARD_JOB_NAME };
 
 export interface FlowOptions {
   shardRetry?: { attempts?: number; backoffMs?: number };
@@ -98,9 +96,9 @@ export function ensurePhaseFlow(
   return ensureFlow(
     ctx,
     {
-      parent: { name: ROUND_JOB_NAME, id: roundJobId(run, round, phase), data },
+      parent: { name: ROUND_JOB, id: roundJobId(run, round, phase), data },
       child: {
-        name: SHARD_JOB_NAME,
+        name: SHARD_JOB,
         shards: Array.from({ length: spec.shards }, (_, i) => spec.firstShard + i),
         id: (shard) => shardJobId(run, round, shard),
         data: (shard) => shardJobData(manifest, phase, shard),
@@ -126,9 +124,9 @@ export function ensureEvalFlow(
   return ensureFlow(
     ctx,
     {
-      parent: { name: EVAL_JOB_NAME, id: evalJobId(run, round, name), data },
+      parent: { name: EVAL_JOB, id: evalJobId(run, round, name), data },
       child: {
-        name: EVAL_SHARD_JOB_NAME,
+        name: EVAL_SHARD_JOB,
         shards: evalShards(manifest),
         id: (shard) => evalShardJobId(run, round, name, shard),
         data: (shard) => evalShardJobData(manifest, shard),

@@ -6,7 +6,7 @@ import {
   parseShardJobId,
   parseShardProgress,
 } from '@rstar-fleet/protocol';
-import { bullConnection, EVAL_JOB_NAME, ROUND_QUEUE, SHARD_QUEUE } from '@rstar-fleet/queue';
+import { bullConnection, EVAL_JOB, ROUND_QUEUE, SHARD_QUEUE } from '@rstar-fleet/queue';
 import { planFile } from '@rstar-fleet/store';
 import {
   Lifecycle,
@@ -297,9 +297,7 @@ export class Orchestrator implements OrchestratorHandle {
   ): Promise<unknown> {
     // `rounds` holds phase parents and evaluation parents (stateless: see EvalEngine).
     const work =
-      job.name === EVAL_JOB_NAME
-        ? engines.eval.process(job, token)
-        : engines.round.process(job, token);
+      job.name === EVAL_JOB ? engines.eval.process(job, token) : engines.round.process(job, token);
     // Once cancelled, what the engine still does ends unobserved (it writes nothing more once
     // stopped: the run's abort signal was raised first).
     work.catch(() => undefined);
@@ -429,7 +427,7 @@ export class Orchestrator implements OrchestratorHandle {
       if (job === undefined || (job.data as { run?: unknown }).run !== this.run) return;
       const final =
         err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-      if (job.name === EVAL_JOB_NAME) {
+      if (job.name === EVAL_JOB) {
         // An evaluation that cannot report is its own failure (its command says why), not the run's.
         this.logger.error(
           { run: this.run, job: job.id, attempt: job.attemptsMade, final, err: err.message },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidInputError, NotFoundError, checkVersion } from '@rstar-fleet/protocol';
+import { NotFoundError, parseVersionedJson } from '@rstar-fleet/protocol';
 import { readIfExists, runDir, type ArtifactStore } from '@rstar-fleet/store';
 
 /**
@@ -131,22 +131,11 @@ export async function readRunState(store: ArtifactStore, run: string): Promise<R
   const data = await readIfExists(store, key);
   if (data === null) return null;
   const text = data.toString('utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new InvalidInputError('run state is not valid JSON', { source: key }, { cause });
-  }
-  checkVersion(json, RUN_STATE_VERSION, key);
-  const parsed = runStateSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InvalidInputError(`run state: ${issue?.message ?? 'invalid'}`, {
-      source: key,
-      field: issue?.path.join('.') ?? '',
-    });
-  }
-  return parsed.data;
+  return parseVersionedJson(
+    text,
+    { source: key },
+    { what: 'run state', schema: runStateSchema, version: RUN_STATE_VERSION },
+  );
 }
 
 export async function requireRunState(store: ArtifactStore, run: string): Promise<RunState> {

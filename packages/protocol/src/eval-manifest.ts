@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { TEST_TIME_MODES } from './dialects';
-import { InvalidInputError, type InputLocation } from './errors';
+import type { InputLocation } from './errors';
 import { RUN_ID_PATTERN, runIdSchema } from './fleet-jobs';
 import { RoundPolicySchema, RoundPpmSchema, RoundSamplingSchema } from './round-manifest';
-import { checkVersion } from './version-error';
+import { parseVersionedJson } from './versioned-json';
 
 /**
  * The resolved form of one evaluation, and the only one (like round.json for a round): which
@@ -79,23 +79,11 @@ export type EvalManifest = z.infer<typeof EvalManifestSchema>;
 
 /** Reads an eval manifest's text (another version: VersionMismatchError; else the field named). */
 export function parseEvalManifest(text: string, where: InputLocation): EvalManifest {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new InvalidInputError('eval manifest is not valid JSON', where, { cause });
-  }
-  checkVersion(json, EVAL_MANIFEST_VERSION, where.source ?? 'eval manifest');
-  const parsed = EvalManifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.');
-    throw new InvalidInputError(`eval manifest: ${issue?.message ?? 'invalid'}`, {
-      ...where,
-      ...(field ? { field } : {}),
-    });
-  }
-  return parsed.data;
+  return parseVersionedJson(text, where, {
+    what: 'eval manifest',
+    schema: EvalManifestSchema,
+    version: EVAL_MANIFEST_VERSION,
+  });
 }
 
 /** Payload of an `eval-shard` job (queue `shards`): answer every problem of one eval shard. */

@@ -1,4 +1,11 @@
-import { EvalRunRecordSchema, evalRunKey, type EvalRunRecord } from './eval-record';
+import { InvalidInputError } from './errors';
+import {
+  EvalRunRecordSchema,
+  evalRunKey,
+  parseEvalRunRecordJson,
+  type EvalRunRecord,
+} from './eval-record';
+import { VersionMismatchError } from './version-error';
 
 const record: EvalRunRecord = {
   v: 1,
@@ -39,5 +46,27 @@ describe('evalRunKey', () => {
     expect(evalRunKey(record)).toBe('math500/system2/test/algebra/1.json@1003');
     expect(evalRunKey({ ...record, mode: 'greedy' })).not.toBe(evalRunKey(record));
     expect(evalRunKey({ ...record, seed: 1004 })).not.toBe(evalRunKey(record));
+  });
+});
+
+describe('parseEvalRunRecordJson', () => {
+  const where = { source: 'results/0.jsonl', line: 7 };
+
+  it('reads a results-log line back, and names file:line and the field of a bad one', () => {
+    expect(parseEvalRunRecordJson(JSON.stringify(record), where)).toEqual(record);
+    const bad = (text: string): unknown => {
+      try {
+        return parseEvalRunRecordJson(text, where);
+      } catch (err) {
+        return err;
+      }
+    };
+    const notJson = bad('{"v": 1,');
+    expect(notJson).toBeInstanceOf(InvalidInputError);
+    expect((notJson as Error).message).toContain('results/0.jsonl:7');
+    const missing = bad(JSON.stringify({ ...record, correct: undefined }));
+    expect(missing).toBeInstanceOf(InvalidInputError);
+    expect((missing as InvalidInputError).where.field).toBe('correct');
+    expect(bad(JSON.stringify({ ...record, v: 2 }))).toBeInstanceOf(VersionMismatchError);
   });
 });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { TEST_TIME_MODES } from './dialects';
+import type { InputLocation } from './errors';
+import { parseVersionedJson } from './versioned-json';
 
 /**
  * The stored result of one evaluation run: one problem of one benchmark, answered once under one
@@ -58,4 +60,13 @@ export function evalRunKey(
   record: Pick<EvalRunRecord, 'benchmark' | 'mode' | 'problemId' | 'seed'>,
 ): string {
   return `${record.benchmark}/${record.mode}/${record.problemId}@${record.seed}`;
+}
+
+/** Reads one line of an eval shard's results log (InvalidInputError naming `where` and the field). */
+export function parseEvalRunRecordJson(text: string, where: InputLocation = {}): EvalRunRecord {
+  return parseVersionedJson(text, where, {
+    what: 'eval run record',
+    schema: EvalRunRecordSchema,
+    version: EVAL_RECORD_VERSION,
+  });
 }

@@ -9,6 +9,7 @@ export * from './endpoint';
 export * from './round-manifest';
 export * from './shard-progress';
 export * from './version-error';
+export * from './versioned-json';
 export * from './worker-health';
 export * from './eval-record';
 export * from './eval-manifest';

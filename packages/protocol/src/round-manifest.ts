@@ -7,8 +7,8 @@ import {
   SEARCH_MODES,
 } from './dialects';
 import { EndpointSchema } from './endpoint';
-import { InvalidInputError, type InputLocation } from './errors';
-import { checkVersion } from './version-error';
+import type { InputLocation } from './errors';
+import { parseVersionedJson } from './versioned-json';
 
 /**
  * The resolved form of one round, and the only one: the compiled plan's round with the models
@@ -106,23 +106,11 @@ export type RoundManifest = z.infer<typeof RoundManifestSchema>;
  * naming the file and what to do); anything else wrong is an InvalidInputError naming the field.
  */
 export function parseRoundManifest(text: string, where: InputLocation): RoundManifest {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new InvalidInputError('round manifest is not valid JSON', where, { cause });
-  }
-  checkVersion(json, ROUND_MANIFEST_VERSION, where.source ?? 'round manifest');
-  const parsed = RoundManifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.');
-    throw new InvalidInputError(`round manifest: ${issue?.message ?? 'invalid'}`, {
-      ...where,
-      ...(field ? { field } : {}),
-    });
-  }
-  return parsed.data;
+  return parseVersionedJson(text, where, {
+    what: 'round manifest',
+    schema: RoundManifestSchema,
+    version: ROUND_MANIFEST_VERSION,
+  });
 }
 
 /** The phase that shard `shard` belongs to; null when the manifest has no such shard yet. */

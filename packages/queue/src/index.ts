@@ -8,11 +8,11 @@ export { bullConnection, createRedis, reconnectDelayMs, redisOptions } from './r
 export type { RedisConnectionOptions, RedisRole } from './redis';
 export {
   DEFAULT_QUEUE_PREFIX,
-  EVAL_JOB_NAME,
-  EVAL_SHARD_JOB_NAME,
-  ROUND_JOB_NAME,
+  EVAL_JOB,
+  EVAL_SHARD_JOB,
+  ROUND_JOB,
   ROUND_QUEUE,
-  SHARD_JOB_NAME,
+  SHARD_JOB,
   SHARD_QUEUE,
   queueKey,
   runFenceKey,

@@ -9,14 +9,19 @@ export const ROUND_QUEUE = 'rounds';
 export const DEFAULT_QUEUE_PREFIX = '{rstar}';
 
 /**
- * Job names, which the processors dispatch on: in `shards`, `shard` (search a round's shard) and
- * `eval-shard` (answer an evaluation's shard); in `rounds`, `round` (a phase's parent) and `eval`
- * (an evaluation's parent: its report).
+ * Names of the jobs on `shards`: a worker runs each by its name (a round's shard: search its
+ * problems; an eval shard: answer its problems under the evaluation's modes). Payloads:
+ * ShardJobDataSchema and EvalShardJobDataSchema in @rstar-fleet/protocol.
  */
-export const SHARD_JOB_NAME = 'shard';
-export const ROUND_JOB_NAME = 'round';
-export const EVAL_SHARD_JOB_NAME = 'eval-shard';
-export const EVAL_JOB_NAME = 'eval';
+export const SHARD_JOB = 'shard';
+export const EVAL_SHARD_JOB = 'eval-shard';
+
+/**
+ * Names of the jobs on `rounds` (parents, run by an orchestrator once their children are done):
+ * a round phase's (escalate or complete the round) and an evaluation's (write its report).
+ */
+export const ROUND_JOB = 'round';
+export const EVAL_JOB = 'eval';
 
 /** Redis key of a BullMQ list/zset of a queue (what the KEDA scaler and status read). */
 export function queueKey(prefix: string, queue: string, suffix: string): string {

@@ -237,6 +237,64 @@ describe('DependencyProber (real servers)', () => {
   });
 });
 
+describe('RunDependencies for evaluations', () => {
+  it("watches every server an evaluation's modes ask for beside the round's, and forgets them with the run", async () => {
+    const sandboxes = new SandboxProbeClients(500);
+    const prober = new DependencyProber({ intervalMs: 1_000, timeoutMs: 500 });
+    const inner: PortsProvider = {
+      portsFor: () => ({}) as SearchPorts,
+      close: () => Promise.resolve(),
+    };
+    const runs = new RunDependencies(prober, sandboxes, 100);
+    const ports = runs.watch(inner);
+    const keys = (): string[] =>
+      prober
+        .checks()
+        .map((c) => `${c.dependency} ${c.endpoint}`)
+        .sort();
+    const round = manifest(3, 'http://127.0.0.1:9', 'sandbox-1:50051');
+    // The evaluation of round 2's models: other servers; its greedy units name no PPM.
+    const evaluation = {
+      ...manifest(2, 'http://127.0.0.1:9', 'sandbox-1:50051'),
+      evaluation: 'held-out',
+      policy: {
+        model: 'e',
+        dialect: 'vllm' as const,
+        endpoints: [{ url: 'http://127.0.0.1:9', name: 'eval-policy' }],
+      },
+    };
+    try {
+      ports.portsFor(round, 'p1');
+      ports.portsFor({ ...evaluation, ppm: null }, 'p1');
+      expect(keys()).toEqual([
+        'policy eval-policy',
+        'policy policy-a',
+        'ppm ppm-a',
+        'sandbox sandbox-1:50051',
+      ]);
+      ports.portsFor(
+        {
+          ...evaluation,
+          ppm: { ...round.ppm!, endpoints: [{ url: 'http://127.0.0.1:9', name: 'eval-ppm' }] },
+        },
+        'p1',
+      );
+      // A greedy unit after a System-2 one keeps the PPM watched.
+      ports.portsFor({ ...evaluation, ppm: null }, 'p2');
+      expect(keys()).toContain('ppm eval-ppm');
+      expect(keys()).toContain('ppm ppm-a');
+
+      runs.shardStarted('unit');
+      runs.shardEnded('unit');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(keys()).toEqual([]);
+    } finally {
+      runs.close();
+      sandboxes.close();
+    }
+  });
+});
+
 describe('describeFailure', () => {
   it('finds the dependency, address and gRPC status under the engine port error', async () => {
     const address = `127.0.0.1:${await freePort()}`;

@@ -6,7 +6,7 @@ import {
 } from '@rstar-fleet/protocol';
 import { SandboxClient } from '@rstar-fleet/protocol/sandbox';
 import { describeFailure } from './failure';
-import type { PortsProvider } from './fleet-ports';
+import type { PortsProvider, RunPortsTarget } from './fleet-ports';
 
 /**
  * A worker's view of the services it depends on (DESIGN §8: a dependency a worker cannot reach
@@ -273,12 +273,16 @@ export class SandboxProbeClients {
 /**
  * The dependencies of the runs this worker searches: each run's newest round manifest (learnt as
  * the search asks for ports) decides that run's checks (prober group `run:<id>`), so the prober
- * follows the endpoints as rounds deploy new models. A run's checks are dropped `forgetMs` after
- * the worker's last shard of it ended: a finished run's servers may be torn down without this
- * worker turning unready.
+ * follows the endpoints as rounds deploy new models. An evaluation's units (targets with
+ * `evaluation`) add a group of their own holding every server its modes asked for (an evaluation
+ * may score other models than the round's, and its greedy units name no PPM while its System-2
+ * units do). A run's groups are dropped `forgetMs` after the worker's last shard of it ended: a
+ * finished run's servers may be torn down without this worker turning unready.
  */
 export class RunDependencies {
   private readonly rounds = new Map<string, number>();
+  /** Evaluation groups by run, each with its checks by dependency and endpoint. */
+  private readonly evaluations = new Map<string, Map<string, Map<string, DependencyCheck>>>();
   private readonly active = new Map<string, number>();
   private readonly forgetting = new Map<string, NodeJS.Timeout>();
 
@@ -288,22 +292,47 @@ export class RunDependencies {
     private readonly forgetMs: number,
   ) {}
 
-  /** The ports provider that reports the manifests it is asked for (one map lookup per call). */
+  /** The ports provider that reports the targets it is asked for (a few map lookups per unit). */
   watch(inner: PortsProvider): PortsProvider {
     return {
-      portsFor: (manifest, problemId) => {
-        this.saw(manifest);
-        return inner.portsFor(manifest, problemId);
+      portsFor: (target, problemId) => {
+        this.saw(target);
+        return inner.portsFor(target, problemId);
       },
       close: () => inner.close(),
     };
   }
 
-  saw(manifest: RoundManifest): void {
-    const known = this.rounds.get(manifest.run);
-    if (known !== undefined && manifest.round <= known) return;
-    this.rounds.set(manifest.run, manifest.round);
-    this.prober.setGroup(`run:${manifest.run}`, manifestChecks(manifest, this.sandboxes));
+  saw(target: RunPortsTarget): void {
+    if (target.evaluation !== undefined) {
+      this.sawEvaluation(target, target.evaluation);
+      return;
+    }
+    const known = this.rounds.get(target.run);
+    if (known !== undefined && target.round <= known) return;
+    this.rounds.set(target.run, target.round);
+    this.prober.setGroup(`run:${target.run}`, manifestChecks(target, this.sandboxes));
+  }
+
+  private sawEvaluation(target: RunPortsTarget, evaluation: string): void {
+    let groups = this.evaluations.get(target.run);
+    if (groups === undefined) {
+      groups = new Map();
+      this.evaluations.set(target.run, groups);
+    }
+    const group = `run:${target.run}:eval:${target.round}:${evaluation}`;
+    let checks = groups.get(group);
+    if (checks === undefined) {
+      checks = new Map();
+      groups.set(group, checks);
+    }
+    let grew = false;
+    for (const check of manifestChecks(target, this.sandboxes)) {
+      if (checks.has(keyOf(check))) continue;
+      checks.set(keyOf(check), check);
+      grew = true;
+    }
+    if (grew) this.prober.setGroup(group, [...checks.values()]);
   }
 
   shardStarted(run: string): void {
@@ -323,6 +352,8 @@ export class RunDependencies {
       this.forgetting.delete(run);
       this.rounds.delete(run);
       this.prober.setGroup(`run:${run}`, []);
+      for (const group of this.evaluations.get(run)?.keys() ?? []) this.prober.setGroup(group, []);
+      this.evaluations.delete(run);
     }, this.forgetMs);
     timer.unref();
     this.forgetting.set(run, timer);

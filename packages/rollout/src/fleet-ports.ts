@@ -16,9 +16,21 @@ import { sandboxExecutorFor, type SandboxExecutorOptions } from './sandbox-execu
  */
 export type PortsTarget = Pick<RoundManifest, 'policy' | 'ppm' | 'sandbox' | 'sampling'>;
 
-/** Where a search unit gets its ports: one set per (manifest, problem). */
+/**
+ * What a unit of a run searches against: a round manifest (its units), or an evaluation's
+ * models adjusted to one test-time mode (`evaluation` set; see testTimeTarget), so the host can
+ * tell which run, and which evaluation of it, a dependency serves.
+ */
+export interface RunPortsTarget extends PortsTarget {
+  run: string;
+  round: number;
+  /** The evaluation's name, for an eval shard's units; absent for a round's. */
+  evaluation?: string;
+}
+
+/** Where a search unit gets its ports: one set per (target, problem). */
 export interface PortsProvider {
-  portsFor(manifest: RoundManifest, problemId: string): SearchPorts;
+  portsFor(target: RunPortsTarget, problemId: string): SearchPorts;
   /** Closes every client it opened; bounded by the clients' own close. */
   close(): Promise<void>;
 }

@@ -1,11 +1,12 @@
 /**
  * @rstar-fleet/rollout — what a rollout worker does with a shard job, independent of the host
- * (BullMQ, HTTP, signals live in apps/rollout-worker): read the round manifest and the shard's
- * problems, search every unit (problem × tree) with bounded concurrency over the fleet's ports,
- * append each record exactly once to the shard's results log, ride out dependency outages,
- * report progress and count what was done.
+ * (BullMQ, HTTP, signals live in apps/rollout-worker): read the round (or eval) manifest and the
+ * shard's problems, search every unit (problem × tree; for an eval shard problem × mode × run)
+ * with bounded concurrency over the fleet's ports, append each record exactly once to the
+ * shard's results log, ride out dependency outages, report progress and count what was done.
  */
 export { runShard, type ShardDeps, type ShardHooks } from './run-shard';
+export { runEvalShard, type EvalShardDeps } from './run-eval-shard';
 export { ManifestCache } from './manifests';
 export {
   FleetPorts,
@@ -13,7 +14,10 @@ export {
   type FleetPortsOptions,
   type PortsProvider,
   type PortsTarget,
+  type RunPortsTarget,
 } from './fleet-ports';
+export { testTimeTarget } from './test-time-target';
+export { probeDependencies, type ProbedTarget } from './probe-dependencies';
 export { TestTimeSolver, type TestTimeSolverOptions } from './test-time-solver';
 export {
   formatSolveRecord,

@@ -1,32 +1,40 @@
 import {
   InvalidInputError,
   NotFoundError,
+  parseEvalManifest,
   parseRoundManifest,
   phaseOfShard,
+  type EvalManifest,
   type RoundManifest,
   type RoundPhase,
 } from '@rstar-fleet/protocol';
 import type { ArtifactStore } from '@rstar-fleet/store';
+import { StoreDocumentCache } from './store-document-cache';
 
 /**
- * Round manifests by store key. A manifest only changes by gaining escalation phases (the
- * orchestrator rewrites it before enqueuing their shards), so a cached copy is re-read only when
- * it lacks the shard's phase.
+ * The manifests a worker reads by store key, parsed once. A round manifest only changes by
+ * gaining escalation phases (the orchestrator rewrites it before enqueuing their shards), so a
+ * cached copy is re-read only when it lacks the shard's phase. An eval manifest never changes
+ * once its shards are enqueued (the orchestrator refuses to redefine an evaluation).
  */
 export class ManifestCache {
-  private readonly cache = new Map<string, Promise<RoundManifest>>();
+  private readonly rounds: StoreDocumentCache<RoundManifest>;
+  private readonly evals: StoreDocumentCache<EvalManifest>;
 
-  constructor(private readonly store: ArtifactStore) {}
+  constructor(store: ArtifactStore) {
+    this.rounds = new StoreDocumentCache(store, parseRoundManifest);
+    this.evals = new StoreDocumentCache(store, parseEvalManifest);
+  }
 
   /** The manifest and the phase that `shard` belongs to; NotFoundError when neither exists. */
   async phaseOf(
     key: string,
     shard: number,
   ): Promise<{ manifest: RoundManifest; phase: RoundPhase }> {
-    let manifest = await this.get(key, false);
+    let manifest = await this.rounds.get(key);
     let phase = phaseOfShard(manifest, shard);
     if (phase === null) {
-      manifest = await this.get(key, true);
+      manifest = await this.rounds.get(key, true);
       phase = phaseOfShard(manifest, shard);
     }
     if (phase === null) {
@@ -35,18 +43,9 @@ export class ManifestCache {
     return { manifest, phase };
   }
 
-  private get(key: string, fresh: boolean): Promise<RoundManifest> {
-    const cached = this.cache.get(key);
-    if (cached !== undefined && !fresh) return cached;
-    const loading = this.store
-      .read(key)
-      .then((bytes) => parseRoundManifest(bytes.toString('utf8'), { source: key }));
-    this.cache.set(key, loading);
-    // A failed read (store hiccup) must not stick: the next job reads again.
-    loading.catch(() => {
-      if (this.cache.get(key) === loading) this.cache.delete(key);
-    });
-    return loading;
+  /** An evaluation's manifest (NotFoundError when the store has none at `key`). */
+  evaluation(key: string): Promise<EvalManifest> {
+    return this.evals.get(key);
   }
 }
 

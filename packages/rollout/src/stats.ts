@@ -1,4 +1,4 @@
-import type { SearchRecord } from '@rstar-fleet/protocol';
+import type { EvalRunRecord, SearchRecord, TestTimeMode } from '@rstar-fleet/protocol';
 
 /** Counter names of a worker, all monotonic (the host exports them as `_total` counters). */
 export const ROLLOUT_COUNTERS = [
@@ -51,7 +51,9 @@ export class RolloutStats {
   ) as Record<TerminalOutcome, number>;
   /** problemsSearched / problemsSolved split by round (a handful of rounds per run). */
   readonly byRound = new Map<number, RoundProblemCounts>();
-  /** Search units running right now (all shard jobs of this worker). */
+  /** Eval runs written (one problem under one test-time mode with one seed), by mode. */
+  readonly evalRunsByMode = new Map<TestTimeMode, number>();
+  /** Search units and eval runs running right now (all shard jobs of this worker). */
   unitsInFlight = 0;
 
   add(counter: RolloutCounter, n = 1): void {
@@ -71,6 +73,11 @@ export class RolloutStats {
       counts.solved += 1;
       this.totals.problemsSolved += 1;
     }
+  }
+
+  /** A freshly written eval run record (its search is not a round's unit: counted apart). */
+  evalRunWritten(record: Pick<EvalRunRecord, 'mode'>): void {
+    this.evalRunsByMode.set(record.mode, (this.evalRunsByMode.get(record.mode) ?? 0) + 1);
   }
 
   /** Folds a freshly written search record in. */

@@ -1,14 +1,13 @@
 import {
-  PPM_MODES,
   solveProblem,
   type CompiledTestTimeOptions,
   type TestTimeCall,
   type TestTimeOutcome,
   type TestTimeProblem,
 } from '@rstar-fleet/mcts';
-import { InvalidInputError, RstarError } from '@rstar-fleet/protocol';
-import { manifestChecks, SandboxProbeClients } from './dependency-health';
 import { FleetPorts, type FleetPortsOptions, type PortsTarget } from './fleet-ports';
+import { probeDependencies } from './probe-dependencies';
+import { testTimeTarget } from './test-time-target';
 
 export interface TestTimeSolverOptions {
   /** Deadline of each dependency probe before the first search, ms. */
@@ -32,49 +31,16 @@ export class TestTimeSolver {
     readonly options: CompiledTestTimeOptions,
     private readonly settings: TestTimeSolverOptions,
   ) {
-    const usesPpm = PPM_MODES.includes(options.mode);
-    if (usesPpm && target.ppm === null) {
-      throw new InvalidInputError(`mode ${options.mode} scores with a PPM, and none is given`, {
-        field: 'ppm',
-      });
-    }
-    this.target = {
-      ...target,
-      ppm: usesPpm ? target.ppm : null,
-      sampling:
-        options.mode === 'greedy' ? { ...target.sampling, temperature: 0 } : target.sampling,
-    };
+    this.target = testTimeTarget(target, options);
     this.ports = new FleetPorts(settings.ports);
   }
 
   /**
-   * Asks every dependency the mode uses (sandbox health, policy and PPM `/health`) once, in
-   * parallel, each within the probe deadline, so an unreachable server fails the command in
-   * seconds, naming it, instead of after the searches' retries.
+   * Asks every dependency the mode uses once (probeDependencies), so an unreachable server fails
+   * the command in seconds, naming it, instead of after the searches' retries.
    */
-  async probe(): Promise<void> {
-    const sandboxes = new SandboxProbeClients(this.settings.probeTimeoutMs);
-    try {
-      const failures = await Promise.all(
-        manifestChecks(this.target, sandboxes).map(async (check) => {
-          try {
-            await check.probe(AbortSignal.timeout(this.settings.probeTimeoutMs));
-            return null;
-          } catch (err) {
-            const detail = err instanceof Error ? err.message : String(err);
-            return new RstarError(
-              'UNAVAILABLE',
-              `${check.dependency} ${check.endpoint} unreachable: ${detail}`,
-              { cause: err },
-            );
-          }
-        }),
-      );
-      const failed = failures.find((f) => f !== null);
-      if (failed !== undefined && failed !== null) throw failed;
-    } finally {
-      sandboxes.close();
-    }
+  probe(): Promise<void> {
+    return probeDependencies(this.target, this.settings.probeTimeoutMs);
   }
 
   solve(problem: TestTimeProblem, call: TestTimeCall = {}): Promise<TestTimeOutcome> {

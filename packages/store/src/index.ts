@@ -5,6 +5,13 @@ export { FileResultLog, lockPathFor, type FileResultLogOptions } from './file-re
 export { FileSystemStore } from './fs-store';
 export { readIfExists } from './read-if-exists';
 export { readShardProblems } from './shard-input';
+export { readResultLog } from './read-result-log';
+export {
+  evalRunRecordCodec,
+  openEvalShardResults,
+  readEvalShardResults,
+  type EvalResultWriter,
+} from './eval-results';
 export { openStore, type OpenStoreOptions, type StoreLocation } from './open-store';
 export { openFileWriter, type ObjectWriter } from './object-writer';
 export { validateIndex, validateKey, validatePrefix, validateSegment } from './keys';

@@ -1,6 +1,7 @@
 import { parseSearchRecordJson, searchUnitKeyOf, type SearchRecord } from '@rstar-fleet/protocol';
 import type { ArtifactStore } from './artifact-store';
 import { shardResults } from './layout';
+import { readResultLog } from './read-result-log';
 import type { ResultLog, ResultLogCodec } from './result-log';
 
 /**
@@ -30,15 +31,11 @@ export function openShardResults(
 }
 
 /** Reads a shard's complete search records (a torn last line from a crashed writer is skipped). */
-export async function* readShardResults(
+export function readShardResults(
   store: ArtifactStore,
   run: string,
   round: number,
   shard: number,
 ): AsyncGenerator<SearchRecord> {
-  const key = shardResults(run, round, shard);
-  for await (const line of store.lines(key)) {
-    if (!line.terminated) break;
-    yield parseSearchRecordJson(line.text, { source: key, line: line.line });
-  }
+  return readResultLog(store, shardResults(run, round, shard), searchRecordCodec);
 }

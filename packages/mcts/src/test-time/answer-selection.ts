@@ -38,8 +38,16 @@ export function rankCandidates(candidates: readonly RunAnswer[]): RunAnswer[] {
   );
 }
 
-async function equivalent(grader: GraderPort, a: string, b: string): Promise<boolean> {
-  // rStar's `math_equiv` tries both argument orders; the grader's rules are not all symmetric.
+/**
+ * Whether two answers are the same by the grader: rStar's `math_equiv` tries both argument
+ * orders, since the grader's rules are not all symmetric. Also how eval grades a run's answer
+ * against the reference.
+ */
+export async function answersEquivalent(
+  grader: GraderPort,
+  a: string,
+  b: string,
+): Promise<boolean> {
   return (await grader.equal(a, b)) || (await grader.equal(b, a));
 }
 
@@ -52,7 +60,7 @@ export async function classify(
   for (const candidate of ranked) {
     let home: RunAnswer[] | undefined;
     for (const group of groups) {
-      if (await equivalent(grader, candidate.answer, (group[0] as RunAnswer).answer)) {
+      if (await answersEquivalent(grader, candidate.answer, (group[0] as RunAnswer).answer)) {
         home = group;
         break;
       }

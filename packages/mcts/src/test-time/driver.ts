@@ -181,7 +181,7 @@ export async function summarize(
 }
 
 function costOf(runs: readonly RunOutcome[]): TestTimeCost {
-  const cost: TestTimeCost = {
+  const total: TestTimeCost = {
     policyCalls: 0,
     candidates: 0,
     executions: 0,
@@ -191,14 +191,22 @@ function costOf(runs: readonly RunOutcome[]): TestTimeCost {
     completionTokens: 0,
   };
   for (const { record } of runs) {
-    const s = record.stats;
-    cost.policyCalls += s.expansions;
-    cost.candidates += s.candidates;
-    cost.executions += s.executions;
-    cost.ppmCalls += s.ppmCalls;
-    cost.ppmScored += s.ppmScored;
-    cost.promptTokens += s.promptTokens;
-    cost.completionTokens += s.completionTokens;
+    const one = runCost(record);
+    for (const key of Object.keys(total) as (keyof TestTimeCost)[]) total[key] += one[key];
   }
-  return cost;
+  return total;
+}
+
+/** What one run cost, from its record's stats (an eval run record stores exactly this). */
+export function runCost(record: Pick<SearchRecord, 'stats'>): TestTimeCost {
+  const s = record.stats;
+  return {
+    policyCalls: s.expansions,
+    candidates: s.candidates,
+    executions: s.executions,
+    ppmCalls: s.ppmCalls,
+    ppmScored: s.ppmScored,
+    promptTokens: s.promptTokens,
+    completionTokens: s.completionTokens,
+  };
 }

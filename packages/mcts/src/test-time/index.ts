@@ -14,9 +14,9 @@ export {
   type TestTimeOptions,
   type VoteRule,
 } from './options';
-export { testTimeOptionsInput } from './options-input';
 export { bestAnswerOf, type AnswerNodeLike, type RunAnswer } from './run-answer';
 export {
+  answersEquivalent,
   chooseAnswer,
   classify,
   majority,
@@ -29,6 +29,7 @@ export {
 export { sampleSolution } from './solution';
 export {
   checkTestTimePorts,
+  runCost,
   runTestTime,
   solveProblem,
   summarize,

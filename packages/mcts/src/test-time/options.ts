@@ -1,4 +1,4 @@
-import { TEST_TIME_MODES, type TestTimeMode } from '@rstar-fleet/protocol';
+import { InvalidInputError, TEST_TIME_MODES, type TestTimeMode } from '@rstar-fleet/protocol';
 import type { StepProtocolConfig } from '../step-protocol';
 import {
   compileBeamOptions,
@@ -41,20 +41,13 @@ export interface CompiledAnswerSelection {
 /** MCTS settings a test-time run may change (the seed is the run's; the Q rule is `ppm`). */
 export type TestTimeMctsOptions = Pick<
   MctsOptions,
-  | 'candidates'
-  | 'rollouts'
-  | 'maxDepth'
-  | 'c'
-  | 'unvisited'
-  | 'concurrency'
-  | 'collapseAnswers'
-  | 'errorsThreshold'
+  'candidates' | 'rollouts' | 'maxDepth' | 'c' | 'unvisited' | 'concurrency' | 'collapseAnswers'
 >;
 
 /** Beam settings a test-time run may change. */
 export type TestTimeBeamOptions = Pick<
   BeamOptions,
-  'candidates' | 'beamWidth' | 'maxDepth' | 'maxExpansions' | 'collapseAnswers' | 'errorsThreshold'
+  'candidates' | 'beamWidth' | 'maxDepth' | 'maxExpansions' | 'collapseAnswers'
 >;
 
 export interface TestTimeOptions {
@@ -121,11 +114,20 @@ const KEYS = [
   'protocol',
 ] as const;
 
-/** Validates and defaults every test-time setting once; errors name the field (`testTime.runs`). */
+/**
+ * Validates and defaults every test-time setting once; errors name the field (`testTime.runs`).
+ * A compiled form (e.g. read back from an eval manifest's JSON) is accepted too: it compiles to
+ * an equal object, and one that is not what its settings compile to is refused (see recompile).
+ */
 export function compileTestTimeOptions(
-  options: TestTimeOptions = {},
+  options: TestTimeOptions | CompiledTestTimeOptions = {},
   prefix = 'testTime',
 ): CompiledTestTimeOptions {
+  if ('solution' in options) return recompile(options, prefix);
+  return compileSettings(options, prefix);
+}
+
+function compileSettings(options: TestTimeOptions, prefix: string): CompiledTestTimeOptions {
   rejectUnknownKeys(options, KEYS, prefix);
   const d = TEST_TIME_DEFAULTS;
   const mode = enumOption(options.mode ?? d.mode, TEST_TIME_MODES, `${prefix}.mode`);
@@ -166,4 +168,58 @@ export function compileTestTimeOptions(
     }),
     protocol: Object.freeze({ ...protocol }),
   });
+}
+
+/**
+ * A compiled form compiled again: the settings it was compiled from (each engine's options less
+ * what compileTestTimeOptions sets itself: the seed, the protocol, the MCTS Q rule) compile to
+ * the same object, field for field. Anything else (a hand-edited or foreign "compiled" object,
+ * e.g. a sampled solution with 3 candidates) would silently change meaning, so it is refused
+ * naming the first field that differs.
+ */
+function recompile(compiled: CompiledTestTimeOptions, prefix: string): CompiledTestTimeOptions {
+  const part = (name: 'mcts' | 'beam' | 'solution'): Record<string, unknown> => {
+    const value: unknown = compiled[name];
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new InvalidInputError('expected an object', { field: `${prefix}.${name}` });
+    }
+    return value as Record<string, unknown>;
+  };
+  const { qRule: _mctsQRule, seed: _mctsSeed, protocol: _mctsProtocol, ...mcts } = part('mcts');
+  const { seed: _beamSeed, protocol: _beamProtocol, ...beam } = part('beam');
+  const again = compileSettings(
+    {
+      mode: compiled.mode,
+      runs: compiled.runs,
+      seed: compiled.seed,
+      concurrentRuns: compiled.concurrentRuns,
+      mcts,
+      beam,
+      solutionMaxDepth: part('solution')['maxDepth'] as number,
+      selection: compiled.selection,
+      protocol: compiled.protocol,
+    },
+    prefix,
+  );
+  const differs = firstDifference(again, compiled);
+  if (differs !== null) {
+    throw new InvalidInputError('not what these settings compile to', {
+      field: differs === '' ? prefix : `${prefix}.${differs}`,
+    });
+  }
+  return again;
+}
+
+/** Path of the first value that differs between two JSON-like values ('' = the values); null if equal. */
+function firstDifference(a: unknown, b: unknown, path = ''): string | null {
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null;
+  if (!isObject(a) || !isObject(b)) return Object.is(a, b) ? null : path;
+  if (Array.isArray(a) !== Array.isArray(b)) return path;
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  for (const key of keys) {
+    const differs = firstDifference(a[key], b[key], path === '' ? key : `${path}.${key}`);
+    if (differs !== null) return differs;
+  }
+  return null;
 }
