@@ -2,6 +2,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { BENCHMARK_NAMES } from '@rstar-fleet/corpus/benchmark-names';
 import { BENCHMARKS_DIR_ENV, DEFAULT_BENCHMARKS_DIR } from '../benchmarks-dir';
 import type { CliIO } from '../cli-io';
+import type { ModelFlags } from '../model-flags';
+import { addModelOptions } from '../model-options';
 
 /**
  * Defaults shown in --help. They are applied elsewhere, once (compileEvaluate's EVALUATE_DEFAULTS,
@@ -71,17 +73,10 @@ Examples:
   $ rstar-fleet eval --plan plan.yaml --round 2 --report
 `;
 
-export interface EvalFlags {
+export interface EvalFlags extends ModelFlags {
   plan: string;
   run?: string;
   round?: number;
-  policy?: string;
-  policyModel?: string;
-  policyDialect: string;
-  ppm?: string;
-  ppmModel?: string;
-  ppmDialect: string;
-  ppmTransform: string;
   benchmark: string[];
   file: string[];
   adapter: string;
@@ -157,7 +152,7 @@ function benchmark(value: string, previous: string[]): string[] {
 
 /** `rstar-fleet eval`: a round's models on benchmarks, through the fleet; or `--report` alone. */
 export function evalCommand(io: CliIO): Command {
-  return new Command('eval')
+  const command = new Command('eval')
     .description("evaluate a round's models on benchmarks through the fleet (greedy, System 2)")
     .requiredOption('--plan <FILE>', "the run plan: its Redis, store, sandbox and run's models")
     .option('--run <ID>', 'run id (default: the plan name and a hash of the plan text)')
@@ -165,18 +160,11 @@ export function evalCommand(io: CliIO): Command {
       '--round <R>',
       "whose models: round R's deployed ones, 0 = the plan's starting models (default: the newest deployed)",
       wholeNumber(0),
-    )
-    .option('--policy <URL>', "policy server to evaluate instead of the run's")
-    .option('--policy-model <NAME>', 'served policy model name (with --policy)')
-    .option('--policy-dialect <name>', 'vllm | sglang | llamacpp | openai', 'vllm')
-    .option('--ppm <URL>', 'PPM server (with --policy)')
-    .option('--ppm-model <NAME>', 'served PPM model name (with --ppm)')
-    .option(
-      '--ppm-dialect <name>',
-      'vllm-classify | vllm-pooling | sglang-classify',
-      'vllm-classify',
-    )
-    .option('--ppm-transform <name>', 'tanh5 | identity | sigmoid', 'tanh5')
+    );
+  return addModelOptions(command, {
+    policy: "policy server to evaluate instead of the run's",
+    ppm: 'PPM server (with --policy)',
+  })
     .option(
       '--benchmark <NAME>',
       `a benchmark by name (repeatable): ${BENCHMARK_NAMES.join(', ')}`,
