@@ -20,6 +20,7 @@ export {
 } from './compile-plan';
 export {
   EVALUATE_DEFAULTS,
+  compileEvaluate,
   type EvalBenchmarkPlan,
   type EvalModePlan,
   type EvaluatePlan,

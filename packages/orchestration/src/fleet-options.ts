@@ -1,3 +1,4 @@
+import type { FlowOptions } from './flows';
 import type { FleetOptions } from './types';
 
 /** The defaults of the host's options that have one (FleetOptions documents each). */
@@ -17,5 +18,13 @@ export function compileFleetOptions(options: FleetOptions): CompiledFleetOptions
     ...options,
     flowChunk: Math.max(1, options.flowChunk ?? FLEET_OPTION_DEFAULTS.flowChunk),
     closeGraceMs: options.closeGraceMs ?? FLEET_OPTION_DEFAULTS.closeGraceMs,
+  };
+}
+
+/** The flow settings (shard retries, chunk) of the compiled options. */
+export function flowOptions(options: CompiledFleetOptions): FlowOptions {
+  return {
+    ...(options.shardRetry === undefined ? {} : { shardRetry: options.shardRetry }),
+    chunk: options.flowChunk,
   };
 }

@@ -89,3 +89,51 @@ export {
   type ShardState,
 } from './types';
 export { testTimeModels, type TestTimeModels } from './test-time-models';
+export { UndeployedRoundError } from './undeployed-round-error';
+export { FLEET_OPTION_DEFAULTS } from './fleet-options';
+// Evaluations (`rstar-fleet eval`; DESIGN §10): resolved once (eval.json), run as a flow of
+// eval-shard jobs, reported by the `eval` parent job. See eval-engine.ts.
+export {
+  EVAL_DEFAULTS,
+  buildEvalManifest,
+  evalManifestDiff,
+  evalManifestKey,
+  readEvalManifest,
+  type EvalBenchmarkInput,
+  type EvalManifestInput,
+  type EvalRequest,
+} from './eval-manifest';
+export {
+  readEvalBenchmark,
+  sampleProblems,
+  writeEvalShards,
+  type EvalBenchmarkRead,
+  type EvalSource,
+  type SkippedRow,
+} from './eval-ingest';
+export {
+  EvalEngine,
+  type EvalEngineDeps,
+  type EvalJobOutcome,
+  type EvalStartInput,
+  type EvalStarted,
+} from './eval-engine';
+export { runEvaluation, type EvalRunOptions } from './eval-runner';
+export { evalSources, type EvalSourceOptions } from './eval-sources';
+export {
+  EVAL_STATUSES,
+  composeEvalProgress,
+  evalProgress,
+  evalUnits,
+  snapshotEvalShards,
+  type EvalProgress,
+  type EvalStatusName,
+} from './eval-progress';
+export { evalStatuses, listEvalManifests, type EvalStatus } from './eval-status';
+export { readEvalResults } from './eval-results';
+export { recountEvalReport, reportAccuracy, writeEvalReport } from './eval-report-files';
+export { ensureEvalFlow, ensureFlow, evalShards, type FlowSpec } from './flows';
+export { EvalConflictError } from './eval-conflict-error';
+export { EvalFailedError } from './eval-failed-error';
+export { EvalRecordsMissingError } from './eval-records-missing-error';
+export type { EvalAccuracy, EvalReportedEvent } from './types';

@@ -1,9 +1,10 @@
 import type { RunPlan } from '@rstar-fleet/config';
 import { emptyCorpusError, readCorpus, type ProblemRecord } from '@rstar-fleet/corpus';
-import { RstarError, formatLocation } from '@rstar-fleet/protocol';
+import { RstarError } from '@rstar-fleet/protocol';
 import { readShardProblems, shardInput, type ArtifactStore } from '@rstar-fleet/store';
 
 export { readShardProblems };
+import { rejectEntry } from './reject-entry';
 import { rejectsKey, type IngestSummary } from './run-state';
 import type { IngestProgress } from './types';
 
@@ -53,32 +54,14 @@ export async function ingestCorpus(
       batch.push(item.record);
       progress.records++;
       if (batch.length >= shardSize) await flush();
-    } else if (item.type === 'reject') {
-      const { error } = item;
-      progress.rejects++;
-      byReason[error.reason] = (byReason[error.reason] ?? 0) + 1;
-      rejects.push(
-        JSON.stringify({
-          where: formatLocation(error.where),
-          file: error.where.source ?? null,
-          line: error.where.line ?? null,
-          field: error.where.field ?? null,
-          reason: error.reason,
-          message: error.message,
-        }),
-      );
     } else {
-      progress.duplicates++;
-      rejects.push(
-        JSON.stringify({
-          where: `${item.file}:${item.line}`,
-          file: item.file,
-          line: item.line,
-          field: null,
-          reason: `duplicate-${item.of}`,
-          message: `duplicate ${item.of === 'id' ? 'id' : 'problem text'} (${item.id})`,
-        }),
-      );
+      if (item.type === 'reject') {
+        progress.rejects++;
+        byReason[item.error.reason] = (byReason[item.error.reason] ?? 0) + 1;
+      } else {
+        progress.duplicates++;
+      }
+      rejects.push(JSON.stringify(rejectEntry(item)));
     }
     if (rows % PROGRESS_EVERY === 0) onProgress({ ...progress });
   }

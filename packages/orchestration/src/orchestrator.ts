@@ -6,7 +6,7 @@ import {
   parseShardJobId,
   parseShardProgress,
 } from '@rstar-fleet/protocol';
-import { bullConnection, ROUND_QUEUE, SHARD_QUEUE } from '@rstar-fleet/queue';
+import { bullConnection, EVAL_JOB, ROUND_QUEUE, SHARD_QUEUE } from '@rstar-fleet/queue';
 import { planFile } from '@rstar-fleet/store';
 import {
   Lifecycle,
@@ -18,6 +18,8 @@ import { openFleetContext, type FleetContext, type RedisHealth } from './context
 import { compileFleetOptions, type CompiledFleetOptions } from './fleet-options';
 import { ingestCorpus } from './ingest';
 import type { RunLeaseLostError } from './lease-errors';
+import { EvalEngine } from './eval-engine';
+import { flowOptions } from './fleet-options';
 import { RoundEngine } from './round-engine';
 import { RoundInterruptedError } from './round-interrupted-error';
 import { planHash, resolveRunId } from './run-id';
@@ -288,12 +290,14 @@ export class Orchestrator implements OrchestratorHandle {
    * and the next orchestrator of the run takes it up.
    */
   private async processRoundJob(
-    engine: RoundEngine,
+    engines: { round: RoundEngine; eval: EvalEngine },
     job: Job,
     token: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<unknown> {
-    const work = engine.process(job, token);
+    // `rounds` holds phase parents and evaluation parents (stateless: see EvalEngine).
+    const work =
+      job.name === EVAL_JOB ? engines.eval.process(job, token) : engines.round.process(job, token);
     // Once cancelled, what the engine still does ends unobserved (it writes nothing more once
     // stopped: the run's abort signal was raised first).
     work.catch(() => undefined);
@@ -380,6 +384,12 @@ export class Orchestrator implements OrchestratorHandle {
   }
 
   private startWorkers(engine: RoundEngine): void {
+    const evalEngine = new EvalEngine({
+      ctx: this.ctx,
+      flow: flowOptions(this.options),
+      logger: this.logger,
+      observer: this.observer,
+    });
     const connection = bullConnection({
       url: this.plan.redis.url,
       password: this.options.redisPassword,
@@ -400,7 +410,7 @@ export class Orchestrator implements OrchestratorHandle {
           await job.moveToDelayed(Date.now() + LEASE_LOST_JOB_DELAY_MS, token);
           throw new DelayedError();
         }
-        return this.processRoundJob(engine, job, token, signal);
+        return this.processRoundJob({ round: engine, eval: evalEngine }, job, token, signal);
       },
       {
         connection,
@@ -417,6 +427,14 @@ export class Orchestrator implements OrchestratorHandle {
       if (job === undefined || (job.data as { run?: unknown }).run !== this.run) return;
       const final =
         err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+      if (job.name === EVAL_JOB) {
+        // An evaluation that cannot report is its own failure (its command says why), not the run's.
+        this.logger.error(
+          { run: this.run, job: job.id, attempt: job.attemptsMade, final, err: err.message },
+          'evaluation job failed',
+        );
+        return;
+      }
       this.logger.error(
         { run: this.run, job: job.id, attempt: job.attemptsMade, final, err: err.message },
         'round job failed',

@@ -1,7 +1,7 @@
 import { InvalidInputError, NotFoundError, shardJobId } from '@rstar-fleet/protocol';
-import { SHARD_QUEUE, queueKey, shardJobOptions } from '@rstar-fleet/queue';
+import { SHARD_JOB, SHARD_QUEUE, queueKey, shardJobOptions } from '@rstar-fleet/queue';
 import type { FleetContext } from './context';
-import { SHARD_JOB_NAME, shardJobData } from './flows';
+import { shardJobData } from './flows';
 import { readManifest } from './manifest';
 import { requireRunState } from './run-state';
 import { snapshotShards } from './status';
@@ -92,7 +92,7 @@ export async function requeue(
         // Results logs are keyed by search unit: a re-run only searches what is missing.
         const job = await ctx.shards.getJob(id);
         await job?.remove();
-        await ctx.shards.add(SHARD_JOB_NAME, shardJobData(manifest, snap.phase, snap.shard), {
+        await ctx.shards.add(SHARD_JOB, shardJobData(manifest, snap.phase, snap.shard), {
           ...shardJobOptions(),
           jobId: id,
         });

@@ -1,4 +1,4 @@
-import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import { planRound, type RunPlan } from '@rstar-fleet/config';
 import type { ProblemRecord } from '@rstar-fleet/corpus';
 import {
@@ -16,13 +16,14 @@ import {
   readShardResultsIfAny,
   streamPhaseProblems,
 } from './extract-round';
-import { ensurePhaseFlow, type FlowOptions } from './flows';
+import { ensurePhaseFlow } from './flows';
 import { ForeignRoundJobError } from './foreign-round-job-error';
 import { runHook } from './hooks/run-hook';
 import { reshardRound, toJsonl } from './ingest';
 import type { RoundFailedError } from './round-failed-error';
 import { RoundInterruptedError } from './round-interrupted-error';
-import { emptyDatasetGate, failedShardGate, pendingShards } from './round-gate';
+import { awaitChildren } from './children-gate';
+import { emptyDatasetGate, failedShardGate } from './round-gate';
 import { locateKey } from './locate';
 import {
   buildRoundManifest,
@@ -34,7 +35,7 @@ import {
 import type { RunStateHolder } from './state-holder';
 import type { HookOutcome, RoundState, RoundStatus } from './run-state';
 import { snapshotShards } from './status';
-import type { CompiledFleetOptions } from './fleet-options';
+import { flowOptions, type CompiledFleetOptions } from './fleet-options';
 import type { FleetLogger, FleetObserver } from './types';
 
 export interface RoundEngineDeps {
@@ -50,9 +51,6 @@ export interface RoundEngineDeps {
   /** Called once the last round is done. */
   onRunDone(): void;
 }
-
-/** How long a round job waits before looking again at shards requeued outside its flow. */
-const PENDING_SHARDS_RECHECK_MS = 5000;
 
 /**
  * What the orchestrator does between search phases. Every step is idempotent, so a crash
@@ -126,7 +124,12 @@ export class RoundEngine {
   private async ensureCurrentFlow(manifest: RoundManifest, resumed: boolean): Promise<void> {
     const last = manifest.phases.at(-1);
     if (last === undefined) return;
-    const outcome = await ensurePhaseFlow(this.d.ctx, manifest, last.phase, this.flowOptions());
+    const outcome = await ensurePhaseFlow(
+      this.d.ctx,
+      manifest,
+      last.phase,
+      flowOptions(this.d.options),
+    );
     this.d.logger.info(
       { run: this.d.run, round: manifest.round, phase: last.phase, outcome },
       'phase flow',
@@ -340,22 +343,16 @@ export class RoundEngine {
     token: string | undefined,
     manifest: RoundManifest,
   ): Promise<void> {
-    // A retried round job whose failed shards were requeued (they are its children again):
-    // wait for them as BullMQ parents do.
-    if (token !== undefined && (await job.moveToWaitingChildren(token))) {
-      throw new WaitingChildrenError();
-    }
-    const snaps = await snapshotShards(this.d.ctx, manifest);
-    const pending = pendingShards(snaps);
-    if (pending.length > 0 && token !== undefined) {
-      // Shards re-added outside the flow (`requeue --shard`): look again in a moment.
-      this.d.logger.info(
-        { run: this.d.run, round: manifest.round, pending: pending.map((s) => s.shard) },
-        'round waits for requeued shards',
-      );
-      await job.moveToDelayed(Date.now() + PENDING_SHARDS_RECHECK_MS, token);
-      throw new DelayedError();
-    }
+    const snaps = await awaitChildren(
+      job,
+      token,
+      () => snapshotShards(this.d.ctx, manifest),
+      (pending) =>
+        this.d.logger.info(
+          { run: this.d.run, round: manifest.round, pending: pending.map((s) => s.shard) },
+          'round waits for requeued shards',
+        ),
+    );
     const failed = failedShardGate(manifest.round, snaps, manifest.shards.maxFailedShare);
     if (failed !== null) {
       await this.d.state.update((s) => {
@@ -427,13 +424,6 @@ export class RoundEngine {
       also(r);
     });
     this.d.observer.roundStatus?.(round, status);
-  }
-
-  private flowOptions(): FlowOptions {
-    return {
-      ...(this.d.options.shardRetry === undefined ? {} : { shardRetry: this.d.options.shardRetry }),
-      chunk: this.d.options.flowChunk,
-    };
   }
 }
 

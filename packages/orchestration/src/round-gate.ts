@@ -13,6 +13,41 @@ export function pendingShards(snaps: readonly ShardSnapshot[]): ShardSnapshot[] 
   );
 }
 
+/** Failed shards above a share of all: each one, and the list the error names them in. */
+export interface FailedShareOver {
+  failed: number;
+  of: number;
+  shards: FailedShard[];
+  /** `shard 3 (phase 0, 5 attempt(s)): reason; …` (the first ten, then a count). */
+  listed: string;
+}
+
+/** The failed shards when their share of `snaps` is above `maxShare`; null when within it. */
+export function failedShareOver(
+  snaps: readonly ShardSnapshot[],
+  maxShare: number,
+): FailedShareOver | null {
+  const failed = snaps.filter((s) => s.state === 'failed');
+  if (failed.length === 0 || failed.length <= maxShare * snaps.length) return null;
+  const listed = failed
+    .slice(0, LISTED_SHARDS)
+    .map(
+      (s) =>
+        `shard ${s.shard} (phase ${s.phase}, ${s.attempts} attempt(s)): ${s.failedReason ?? 'unknown'}`,
+    );
+  const more = failed.length > LISTED_SHARDS ? [`… and ${failed.length - LISTED_SHARDS} more`] : [];
+  return {
+    failed: failed.length,
+    of: snaps.length,
+    shards: failed.map((s) => ({
+      shard: s.shard,
+      phase: s.phase,
+      reason: s.failedReason ?? 'unknown',
+    })),
+    listed: [...listed, ...more].join('; '),
+  };
+}
+
 /**
  * The round's failed shards when their share of the round's shards (every phase so far) is above
  * `maxShare`, as the error that stops the run; null when the round may complete.
@@ -22,26 +57,14 @@ export function failedShardGate(
   snaps: readonly ShardSnapshot[],
   maxShare: number,
 ): RoundFailedError | null {
-  const failed = snaps.filter((s) => s.state === 'failed');
-  if (failed.length === 0 || failed.length <= maxShare * snaps.length) return null;
-  const shards: FailedShard[] = failed.map((s) => ({
-    shard: s.shard,
-    phase: s.phase,
-    reason: s.failedReason ?? 'unknown',
-  }));
-  const listed = failed
-    .slice(0, LISTED_SHARDS)
-    .map(
-      (s) =>
-        `shard ${s.shard} (phase ${s.phase}, ${s.attempts} attempt(s)): ${s.failedReason ?? 'unknown'}`,
-    );
-  const more = failed.length > LISTED_SHARDS ? [`… and ${failed.length - LISTED_SHARDS} more`] : [];
+  const over = failedShareOver(snaps, maxShare);
+  if (over === null) return null;
   return new RoundFailedError(
     round,
     'failed-shards',
-    shards,
-    `round ${round}: ${failed.length} of ${snaps.length} shard(s) failed for good ` +
-      `(maxFailedShardShare ${maxShare}); stopped before training. ${[...listed, ...more].join('; ')}. ` +
+    over.shards,
+    `round ${round}: ${over.failed} of ${over.of} shard(s) failed for good ` +
+      `(maxFailedShardShare ${maxShare}); stopped before training. ${over.listed}. ` +
       'Fix the cause, then `rstar-fleet requeue --failed` and `rstar-fleet run` again',
   );
 }

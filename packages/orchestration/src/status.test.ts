@@ -4,12 +4,18 @@ import { join } from 'node:path';
 import { Worker } from 'bullmq';
 import { parsePlan } from '@rstar-fleet/config';
 import { shardJobId } from '@rstar-fleet/protocol';
-import { SHARD_QUEUE, bullConnection, queueKey, shardJobOptions } from '@rstar-fleet/queue';
+import {
+  SHARD_JOB,
+  SHARD_QUEUE,
+  bullConnection,
+  queueKey,
+  shardJobOptions,
+} from '@rstar-fleet/queue';
 import { startPrivateRedis, type PrivateRedis } from '@rstar-fleet/local-fleet';
 import { uniquePrefix } from '@rstar-fleet/queue/testing';
 import { FileSystemStore, roundFile } from '@rstar-fleet/store';
 import { openFleetContext, type FleetContext } from './context';
-import { SHARD_JOB_NAME, shardJobData } from './flows';
+import { shardJobData } from './flows';
 import { buildRoundManifest, manifestKey, writeManifest } from './manifest';
 import { requeue } from './requeue';
 import { RUN_STATE_VERSION, writeRunState, type RunState } from './run-state';
@@ -81,7 +87,7 @@ beforeAll(async () => {
     ],
   });
   for (let s = 0; s < 5; s++) {
-    await ctx.shards.add(SHARD_JOB_NAME, shardJobData(manifest, 0, s), {
+    await ctx.shards.add(SHARD_JOB, shardJobData(manifest, 0, s), {
       ...shardJobOptions({ attempts: 1 }),
       jobId: shardJobId(run, 1, s),
     });

@@ -11,6 +11,7 @@ import { readIfExists, roundFile, type ArtifactStore } from '@rstar-fleet/store'
 import { STATUS_REDIS_DEADLINE_MS } from './command-defaults';
 import type { FleetContext } from './context';
 import { withDeadline } from './deadline';
+import { evalStatuses, type EvalStatus } from './eval-status';
 import { readManifest } from './manifest';
 import { requireRunState, type RoundState, type RunState } from './run-state';
 import { SHARD_STATES, type RunStatus, type ShardFailure, type ShardState } from './types';
@@ -29,26 +30,46 @@ export interface ShardSnapshot {
   attempts: number;
 }
 
-/**
- * Reads the state of every shard job of a round with one pipeline: ZMSCORE against the
- * completed/failed/delayed/prioritized/waiting-children sets, the active list, and one HMGET per
- * job hash (progress, result, failedReason, attempts). A job hash without a set is waiting.
- */
-export async function snapshotShards(
+/** A shard job to snapshot: its index, phase and job id. */
+export interface ShardJobRef {
+  shard: number;
+  phase: number;
+  id: string;
+}
+
+/** Units finished and problems solved that a completed job's return value reports; null if none. */
+export type JobResultUnits = (value: unknown) => { units: number; solved: number } | null;
+
+/** The state of every shard job of a round (every phase so far): see snapshotShardJobs. */
+export function snapshotShards(
   ctx: Pick<FleetContext, 'redis' | 'prefix'>,
   manifest: RoundManifest,
 ): Promise<ShardSnapshot[]> {
-  const shards: { shard: number; phase: number; trees: number; id: string }[] = [];
+  const shards: ShardJobRef[] = [];
   for (const p of manifest.phases) {
     for (let s = p.firstShard; s < p.firstShard + p.shards; s++) {
-      shards.push({
-        shard: s,
-        phase: p.phase,
-        trees: p.trees,
-        id: shardJobId(manifest.run, manifest.round, s),
-      });
+      shards.push({ shard: s, phase: p.phase, id: shardJobId(manifest.run, manifest.round, s) });
     }
   }
+  return snapshotShardJobs(ctx, manifest.round, shards, (value) => {
+    const result = ShardJobResultSchema.safeParse(value);
+    return result.success
+      ? { units: result.data.written + result.data.skipped, solved: result.data.solved }
+      : null;
+  });
+}
+
+/**
+ * Reads the state of shard jobs with one pipeline: ZMSCORE against the
+ * completed/failed/delayed/prioritized/waiting-children sets, the active list, and one HMGET per
+ * job hash (progress, result, failedReason, attempts). A job hash without a set is waiting.
+ */
+export async function snapshotShardJobs(
+  ctx: Pick<FleetContext, 'redis' | 'prefix'>,
+  round: number,
+  shards: readonly ShardJobRef[],
+  resultUnits: JobResultUnits,
+): Promise<ShardSnapshot[]> {
   if (shards.length === 0) return [];
   const key = (suffix: string): string => queueKey(ctx.prefix, SHARD_QUEUE, suffix);
   const ids = shards.map((s) => s.id);
@@ -88,13 +109,13 @@ export async function snapshotShards(
       units = progress.done;
       solved = progress.solved;
     }
-    const result = ShardJobResultSchema.safeParse(safeJson(resultText));
-    if (state === 'completed' && result.success) {
-      units = Math.max(units, result.data.written + result.data.skipped);
-      solved = result.data.solved;
+    const result = state === 'completed' ? resultUnits(safeJson(resultText)) : null;
+    if (result !== null) {
+      units = Math.max(units, result.units);
+      solved = result.solved;
     }
     return {
-      round: manifest.round,
+      round,
       phase: s.phase,
       shard: s.shard,
       state,
@@ -140,15 +161,17 @@ export async function getRunStatus(
   let redis: RunStatus['redis'] = { address, reachable: true, error: null };
   let snaps: ShardSnapshot[] = [];
   let workers: WorkerHealthRecord[] = [];
+  let evaluations: EvalStatus[] | null = null;
   const health = ctx.redisHealth();
   if (!health.reachable) {
     redis = { address, reachable: false, error: health.error ?? 'not connected' };
   } else {
     try {
-      [snaps, workers] = await withDeadline(
+      [snaps, workers, evaluations] = await withDeadline(
         Promise.all([
           manifest === null ? Promise.resolve([]) : snapshotShards(ctx, manifest),
           readWorkerHealth(ctx.redis, ctx.prefix),
+          evalStatuses(ctx.store, run, state.rounds.length, ctx),
         ]),
         deadline,
         `Redis at ${address}`,
@@ -164,6 +187,7 @@ export async function getRunStatus(
     await readStatsIfAny(ctx.store, run, current),
     redis,
     workers,
+    evaluations ?? (await evalStatuses(ctx.store, run, state.rounds.length, null)),
   );
 }
 
@@ -183,6 +207,7 @@ export async function getStoreRunStatus(
     await readStatsIfAny(store, run, current),
     { ...redis, reachable: false },
     [],
+    await evalStatuses(store, run, state.rounds.length, null),
   );
 }
 
@@ -231,6 +256,7 @@ function composeStatus(
   written: WrittenStats | null,
   redis: RunStatus['redis'],
   workers: WorkerHealthRecord[],
+  evaluations: EvalStatus[],
 ): RunStatus {
   const current = currentRound(state);
   const shards = Object.fromEntries(SHARD_STATES.map((s) => [s, 0])) as RunStatus['shards'];
@@ -313,6 +339,7 @@ function composeStatus(
     duplicates: state.ingest?.duplicates ?? 0,
     history: history(state),
     workers,
+    evaluations,
     redis,
   };
 }

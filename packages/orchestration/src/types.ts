@@ -1,6 +1,7 @@
-import type { WorkerHealthRecord } from '@rstar-fleet/protocol';
+import type { TestTimeMode, WorkerHealthRecord } from '@rstar-fleet/protocol';
 import type { ArtifactStore } from '@rstar-fleet/store';
 import type { HookOutcome, IngestSummary, RoundStatus, RunState, RunStatusName } from './run-state';
+import type { EvalStatus } from './eval-status';
 import type { RoundStats } from './stats';
 
 /** Where orchestration code logs (a pino logger fits; the default drops everything). */
@@ -104,6 +105,22 @@ export interface ShardFailedEvent {
   reason: string;
 }
 
+/** One benchmark × mode accuracy of an evaluation's report (null: nothing recorded). */
+export interface EvalAccuracy {
+  benchmark: string;
+  mode: TestTimeMode;
+  accuracy: number | null;
+}
+
+/** An evaluation's report was written (by this process). */
+export interface EvalReportedEvent {
+  run: string;
+  /** Whose models (0: the plan's starting models). */
+  round: number;
+  evaluation: string;
+  accuracy: EvalAccuracy[];
+}
+
 /** Callbacks the CLI (progress bars) and the demo use; all optional, all synchronous. */
 export interface FleetObserver {
   ingestProgress?(progress: IngestProgress): void;
@@ -116,6 +133,7 @@ export interface FleetObserver {
   runDone?(state: RunState): void;
   hookDone?(event: HookDoneEvent): void;
   shardFailed?(event: ShardFailedEvent): void;
+  evalReported?(event: EvalReportedEvent): void;
 }
 
 /** BullMQ job counts of one queue by state (waiting, active, delayed, failed, ...). */
@@ -174,6 +192,11 @@ export interface RunStatus {
    * record's TTL is not listed.
    */
   workers: WorkerHealthRecord[];
+  /**
+   * The run's evaluations (`rstar-fleet eval`), round by round: progress (units done/total, ETA)
+   * from Redis, and each report's accuracy per benchmark and mode once written.
+   */
+  evaluations: EvalStatus[];
   /**
    * Whether Redis answered this status (shard states, failures and progress come from it); when
    * not, the rest is what the store knows (run.json, the manifest, stats.json).

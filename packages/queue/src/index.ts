@@ -8,7 +8,9 @@ export { bullConnection, createRedis, reconnectDelayMs, redisOptions } from './r
 export type { RedisConnectionOptions, RedisRole } from './redis';
 export {
   DEFAULT_QUEUE_PREFIX,
+  EVAL_JOB,
   EVAL_SHARD_JOB,
+  ROUND_JOB,
   ROUND_QUEUE,
   SHARD_JOB,
   SHARD_QUEUE,

@@ -16,6 +16,13 @@ export const DEFAULT_QUEUE_PREFIX = '{rstar}';
 export const SHARD_JOB = 'shard';
 export const EVAL_SHARD_JOB = 'eval-shard';
 
+/**
+ * Names of the jobs on `rounds` (parents, run by an orchestrator once their children are done):
+ * a round phase's (escalate or complete the round) and an evaluation's (write its report).
+ */
+export const ROUND_JOB = 'round';
+export const EVAL_JOB = 'eval';
+
 /** Redis key of a BullMQ list/zset of a queue (what the KEDA scaler and status read). */
 export function queueKey(prefix: string, queue: string, suffix: string): string {
   return `${prefix}:${queue}:${suffix}`;

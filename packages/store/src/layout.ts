@@ -10,6 +10,7 @@ import { validateIndex, validateSegment } from './keys';
  *   runs/<run>/round-<r>/results/<i>.jsonl    one search record per problem (append-only)
  *   runs/<run>/round-<r>/{sft,ppm_pairs,unsolved}.jsonl, stats.json
  *   runs/<run>/round-<r>/eval/<name>/eval.json             an evaluation of round r's models
+ *   runs/<run>/round-<r>/eval/<name>/skipped.jsonl         benchmark rows left out (file:line, why)
  *   runs/<run>/round-<r>/eval/<name>/shards/<i>.jsonl      its problems, with their answers
  *   runs/<run>/round-<r>/eval/<name>/results/<i>.jsonl     one eval run record per run key
  *   runs/<run>/round-<r>/eval/<name>/report.{json,md,svg}  its report
@@ -57,7 +58,13 @@ export function roundFile(run: string, round: number, file: RoundFile): string {
   return `${roundDir(run, round)}/${file}`;
 }
 
-export const EVAL_FILES = ['eval.json', 'report.json', 'report.md', 'report.svg'] as const;
+export const EVAL_FILES = [
+  'eval.json',
+  'skipped.jsonl',
+  'report.json',
+  'report.md',
+  'report.svg',
+] as const;
 export type EvalFile = (typeof EVAL_FILES)[number];
 
 /** An evaluation of round `round`'s models (0: the plan's starting models). */

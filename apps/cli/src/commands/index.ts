@@ -7,6 +7,7 @@ import { sandboxCommand } from '@rstar-fleet/sandbox/command';
 import type { CliIO } from '../cli-io';
 import { corpusCommand } from './corpus';
 import { demoCommand } from './demo';
+import { evalCommand } from './eval';
 import { gradeCommand } from './grade';
 import { extractCommand } from './extract';
 import { planCommand } from './plan';
@@ -26,6 +27,7 @@ export const commandFactories: ReadonlyArray<(io: CliIO) => Command> = [
   requeueCommand,
   extractCommand,
   solveCommand,
+  evalCommand,
   sandboxCommand,
   modelSimCommand,
   workerCommand,

@@ -4,13 +4,7 @@ import { readCorpus } from '@rstar-fleet/corpus';
 import { compileTestTimeOptions, type TestTimeMode } from '@rstar-fleet/mcts';
 import { openStore, readRunState, resolveRunId, testTimeModels } from '@rstar-fleet/orchestration';
 import { readPlanInput } from '@rstar-fleet/orchestrator/fleet/plan-input';
-import {
-  InvalidInputError,
-  POLICY_DIALECTS,
-  REWARD_DIALECTS,
-  REWARD_TRANSFORMS,
-  resolveEndpoint,
-} from '@rstar-fleet/protocol';
+import { InvalidInputError } from '@rstar-fleet/protocol';
 import {
   fleetGrader,
   formatSolveRecord,
@@ -19,6 +13,7 @@ import {
   type PortsTarget,
 } from '@rstar-fleet/rollout';
 import type { CliIO } from '../cli-io';
+import { defined, modelsFromFlags } from '../model-flags';
 import type { SolveFlags } from './solve';
 
 /** A problem to answer and, from a corpus file, its known answer. */
@@ -119,21 +114,6 @@ async function write(stream: NodeJS.WritableStream, text: string): Promise<void>
   if (!stream.write(text)) await once(stream, 'drain');
 }
 
-function defined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
-    [K in keyof T]?: Exclude<T[K], undefined>;
-  };
-}
-
-function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new InvalidInputError(`expected one of ${allowed.join(', ')}, got ${value}`, {
-      field: flag,
-    });
-  }
-  return value as T;
-}
-
 /** The models to ask: from the plan's run (see testTimeModels) or from the flags. */
 async function resolveTarget(flags: SolveFlags): Promise<{ target: PortsTarget; source: string }> {
   const sampling = (maxTokens: number): PortsTarget['sampling'] => ({
@@ -155,28 +135,9 @@ async function resolveTarget(flags: SolveFlags): Promise<{ target: PortsTarget; 
       source,
     };
   }
-  const need = (value: string | undefined, flag: string): string => {
-    if (value === undefined) {
-      throw new InvalidInputError(`${flag} is required with a server URL`, { field: flag });
-    }
-    return value;
-  };
   return {
     target: {
-      policy: {
-        model: need(flags.policyModel, '--policy-model'),
-        dialect: oneOf(flags.policyDialect, POLICY_DIALECTS, '--policy-dialect'),
-        endpoints: [resolveEndpoint(need(flags.policy, '--policy'))],
-      },
-      ppm:
-        flags.ppm === undefined
-          ? null
-          : {
-              model: need(flags.ppmModel, '--ppm-model'),
-              dialect: oneOf(flags.ppmDialect, REWARD_DIALECTS, '--ppm-dialect'),
-              transform: oneOf(flags.ppmTransform, REWARD_TRANSFORMS, '--ppm-transform'),
-              endpoints: [resolveEndpoint(flags.ppm)],
-            },
+      ...modelsFromFlags(flags),
       sandbox: { addresses: [flags.sandbox ?? DEFAULT_SANDBOX] },
       sampling: sampling(DEFAULT_MAX_TOKENS),
     },

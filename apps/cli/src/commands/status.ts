@@ -75,6 +75,7 @@ export function formatStatus(s: RunStatus): string {
       `  round ${h.round}: ${h.status}${h.problems === null ? '' : `, solved ${h.solved}/${h.problems}, ${h.sftRows} SFT rows, ${h.pairs} pairs`}${h.failedShards > 0 ? `, ${h.failedShards} failed shard(s)` : ''}`,
     );
   }
+  lines.push(...formatEvaluations(s.evaluations));
   // Workers report through Redis: without it their health is unknown, not "none reporting".
   lines.push(
     ...(s.redis.reachable
@@ -82,6 +83,23 @@ export function formatStatus(s: RunStatus): string {
       : ['  workers  unknown (their health records are in Redis)']),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** One line per evaluation of the run (progress, ETA), and its accuracies once reported. */
+export function formatEvaluations(evaluations: RunStatus['evaluations']): string[] {
+  return evaluations.flatMap((e) => {
+    const pct = e.units.total === 0 ? 0 : (100 * e.units.done) / e.units.total;
+    const head =
+      `  eval     round ${e.round} "${e.evaluation}": ${e.status}, ${e.units.done}/${e.units.total} runs ` +
+      `(${pct.toFixed(1)} %), ETA ${e.etaSeconds === null ? 'unknown' : `${e.etaSeconds} s`}` +
+      `${e.shards.failed > 0 ? `, ${e.shards.failed} failed shard(s)` : ''}` +
+      `${e.error === null ? '' : ` (${e.error})`}`;
+    const accuracy = (e.accuracy ?? []).map(
+      (a) =>
+        `           ${a.benchmark} ${a.mode}: ${a.accuracy === null ? 'no record' : `${(100 * a.accuracy).toFixed(1)} %`}`,
+    );
+    return [head, ...accuracy];
+  });
 }
 
 /** One line for the workers, one per dependency a worker cannot reach (what, where, since, why). */

@@ -223,6 +223,56 @@ export class OrchestratorMetrics {
         if (s !== null) this.set(s.rejects.total);
       },
     });
+    // Evaluations (`rstar-fleet eval`): progress while they run, accuracy once reported.
+    const evalGauge = (
+      name: string,
+      help: string,
+      value: (e: RunStatus['evaluations'][number]) => number | null,
+    ): void => {
+      new Gauge({
+        name,
+        help,
+        labelNames: ['round', 'evaluation'] as const,
+        registers,
+        collect: async function (this: Gauge<'round' | 'evaluation'>) {
+          const s = await read(status);
+          if (s === null) return;
+          this.reset();
+          for (const e of s.evaluations) {
+            const v = value(e);
+            if (v !== null) this.set({ round: String(e.round), evaluation: e.evaluation }, v);
+          }
+        },
+      });
+    };
+    evalGauge(
+      'rstar_eval_progress_ratio',
+      'Eval runs finished / asked for, per evaluation of a round (0-1)',
+      (e) => (e.units.total > 0 ? Math.min(1, e.units.done / e.units.total) : null),
+    );
+    evalGauge(
+      'rstar_eval_eta_seconds',
+      'Seconds until an evaluation has every run at its rate so far (absent while unknown)',
+      (e) => e.etaSeconds,
+    );
+    new Gauge({
+      name: 'rstar_eval_accuracy',
+      help: "Accuracy of a round's models on a benchmark under a test-time mode (its report; 0-1)",
+      labelNames: ['benchmark', 'round', 'mode'] as const,
+      registers,
+      collect: async function (this: Gauge<'benchmark' | 'round' | 'mode'>) {
+        const s = await read(status);
+        if (s === null) return;
+        this.reset();
+        // Several evaluations of one round and benchmark: the last listed (by name) is shown.
+        for (const e of s.evaluations) {
+          for (const a of e.accuracy ?? []) {
+            if (a.accuracy === null) continue;
+            this.set({ benchmark: a.benchmark, round: String(e.round), mode: a.mode }, a.accuracy);
+          }
+        }
+      },
+    });
     new Gauge({
       name: 'rstar_queue_jobs',
       help: 'BullMQ jobs by queue and state (all runs on the prefix; read by the orchestrator only)',
