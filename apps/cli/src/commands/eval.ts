@@ -1,7 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BENCHMARK_NAMES } from '@rstar-fleet/corpus/benchmark-names';
-import { BENCHMARKS_DIR_ENV, DEFAULT_BENCHMARKS_DIR } from '../benchmarks-dir';
 import type { CliIO } from '../cli-io';
+import {
+  EVAL_SOURCE_DEFAULTS,
+  addEvalSourceOptions,
+  wholeNumber,
+  type EvalSourceFlags,
+} from '../eval-source-flags';
 
 /**
  * Defaults shown in --help. They are applied elsewhere, once (compileEvaluate's EVALUATE_DEFAULTS,
@@ -21,8 +26,7 @@ export const EVAL_HELP_DEFAULTS = {
   rollouts: 12,
   maxDepth: 16,
   topK: 4,
-  synthSeed: 1,
-  synthCount: 200,
+  ...EVAL_SOURCE_DEFAULTS,
   probeTimeoutMs: 5000,
   pollMs: 1000,
 } as const;
@@ -71,7 +75,7 @@ Examples:
   $ rstar-fleet eval --plan plan.yaml --round 2 --report
 `;
 
-export interface EvalFlags {
+export interface EvalFlags extends EvalSourceFlags {
   plan: string;
   run?: string;
   round?: number;
@@ -85,9 +89,6 @@ export interface EvalFlags {
   benchmark: string[];
   file: string[];
   adapter: string;
-  benchmarksDir: string;
-  synthSeed: number;
-  synthCount: number;
   modes?: string[];
   runs?: number;
   sample?: number;
@@ -110,15 +111,6 @@ export interface EvalFlags {
   json: boolean;
 }
 
-function wholeNumber(min: number): (value: string) => number {
-  return (value) => {
-    const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
-    if (!Number.isSafeInteger(n) || n < min) {
-      throw new InvalidArgumentError(`expected an integer ≥ ${min}`);
-    }
-    return n;
-  };
-}
 
 function share(value: string): number {
   const n = Number(value);
@@ -157,7 +149,7 @@ function benchmark(value: string, previous: string[]): string[] {
 
 /** `rstar-fleet eval`: a round's models on benchmarks, through the fleet; or `--report` alone. */
 export function evalCommand(io: CliIO): Command {
-  return new Command('eval')
+  const command = new Command('eval')
     .description("evaluate a round's models on benchmarks through the fleet (greedy, System 2)")
     .requiredOption('--plan <FILE>', "the run plan: its Redis, store, sandbox and run's models")
     .option('--run <ID>', 'run id (default: the plan name and a hash of the plan text)')
@@ -185,18 +177,7 @@ export function evalCommand(io: CliIO): Command {
     )
     .option('-f, --file <PATH>', 'a benchmark file, JSONL or Parquet (repeatable)', collect, [])
     .option('--adapter <name>', 'corpus adapter of --file', 'auto')
-    .addOption(
-      new Option('--benchmarks-dir <dir>', 'folder of the named benchmark files')
-        .env(BENCHMARKS_DIR_ENV)
-        .default(DEFAULT_BENCHMARKS_DIR),
-    )
-    .option(
-      '--synth-seed <S>',
-      'synth-heldout: the family seed (the training corpus seed)',
-      wholeNumber(0),
-      D.synthSeed,
-    )
-    .option('--synth-count <N>', 'synth-heldout: its problems', wholeNumber(1), D.synthCount)
+    // --benchmarks-dir, --synth-seed, --synth-count: addEvalSourceOptions below.
     .option('--modes <LIST>', `test-time modes, comma-separated (default ${D.modes})`, modes)
     .option(
       '--runs <N>',
@@ -279,4 +260,5 @@ export function evalCommand(io: CliIO): Command {
       const { runEval } = await import('./eval-run.js');
       await runEval(flags, io);
     });
+  return addEvalSourceOptions(command);
 }
