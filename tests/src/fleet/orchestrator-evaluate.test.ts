@@ -74,20 +74,23 @@ const evalSources = (): EvalSourceOptions => ({
 
 /** The orchestrator suites' two-round plan with a tiny `evaluate:` (greedy and System 2). */
 function writePlan(prefix: string): { text: string; path: string } {
-  const text =
-    planText(
-      dir,
-      { redisUrl: services.redisUrl, sandbox: services.sandbox.address, simUrl: services.simUrl },
-      prefix,
-    ) +
-    [
-      'evaluate:',
-      '  benchmarks: [synth-heldout]',
-      `  runs: ${SYSTEM2_RUNS}`,
-      '  shardSize: 2',
-      '  testTime: { mcts: { candidates: 2, rollouts: 2, maxDepth: 8 }, solutionMaxDepth: 8 }',
-      '',
-    ].join('\n');
+  // System 2 scores with the PPM: the simulator's, beside its policy.
+  const text = planText(
+    dir,
+    { redisUrl: services.redisUrl, sandbox: services.sandbox.address, simUrl: services.simUrl },
+    prefix,
+    {
+      ppm: true,
+      extra: [
+        'evaluate:',
+        '  benchmarks: [synth-heldout]',
+        `  runs: ${SYSTEM2_RUNS}`,
+        '  shardSize: 2',
+        '  testTime: { mcts: { candidates: 2, rollouts: 2, maxDepth: 8 }, solutionMaxDepth: 8 }',
+        '',
+      ].join('\n'),
+    },
+  );
   const path = join(dir, 'plan.yaml');
   writeFileSync(path, text);
   return { text, path };
