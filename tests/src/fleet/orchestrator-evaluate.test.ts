@@ -117,7 +117,11 @@ async function open(
 }
 
 /** Every eval record of the plan's evaluation of `round`: once per (benchmark, mode, problem, seed). */
-async function expectEachRunOnce(store: FileSystemStore, run: string, round: number): Promise<void> {
+async function expectEachRunOnce(
+  store: FileSystemStore,
+  run: string,
+  round: number,
+): Promise<void> {
   const manifest = await readEvalManifest(store, run, round, PLAN_EVAL_NAME);
   expect(manifest).not.toBeNull();
   const records = await readEvalResults(store, manifest!);
@@ -217,26 +221,28 @@ describe("the plan's evaluate: (real Redis, sandbox, simulator and rollout worke
     const { text, path } = writePlan(prefix);
     await services.startWorkers(path, 2);
     // The workers stop as round 1 starts evaluating: its evaluation cannot finish before the stop.
-    let stopping: Promise<void> | null = null;
+    const stop: { workers: Promise<void> | null } = { workers: null };
     const first = recordingLogger();
     const orch1 = await open(
       text,
       'ev2',
       {
         roundStatus: (round, status) => {
-          if (round === 1 && status === 'evaluating') stopping ??= services.stopWorkers();
+          if (round === 1 && status === 'evaluating') stop.workers ??= services.stopWorkers();
         },
       },
       first.logger,
     );
     await orch1.start();
-    await waitFor(async () => stopping !== null, 180_000);
-    await stopping;
+    await waitFor(() => Promise.resolve(stop.workers !== null), 180_000);
+    await stop.workers;
     const store = new FileSystemStore(join(dir, 'store'));
     // Its flow is in Redis (the round job asked for it) before this orchestrator goes.
-    await waitFor(async () =>
-      first.lines.some(
-        (l) => l.msg === 'evaluation flow' && (l.fields as { round?: number }).round === 1,
+    await waitFor(() =>
+      Promise.resolve(
+        first.lines.some(
+          (l) => l.msg === 'evaluation flow' && (l.fields as { round?: number }).round === 1,
+        ),
       ),
     );
     await orch1.close();

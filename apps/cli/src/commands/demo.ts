@@ -111,7 +111,8 @@ export function demoCommand(io: CliIO): Command {
           progress,
         });
         io.stdout.write(`${formatDemoTable(result.rounds)}\n`);
-        if (result.evalTable !== null) io.stdout.write(`${formatDemoEvalTable(result.evalTable)}\n`);
+        if (result.evalTable !== null)
+          io.stdout.write(`${formatDemoEvalTable(result.evalTable)}\n`);
         io.stdout.write(`wall time: ${result.wallSeconds.toFixed(0)} s\n`);
         io.stdout.write(`outputs: ${result.runDir}/\n`);
       } finally {

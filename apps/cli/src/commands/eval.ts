@@ -111,7 +111,6 @@ export interface EvalFlags extends EvalSourceFlags {
   json: boolean;
 }
 
-
 function share(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {

@@ -6,7 +6,11 @@ import { RstarError } from '@rstar-fleet/protocol';
 import type { CliIO } from '../cli-io';
 import type { HttpApi } from '@rstar-fleet/orchestrator/fleet/http-api';
 import { CLI_SCRIPT } from '../cli-script';
-import { addEvalSourceOptions, evalSourcesFromFlags, type EvalSourceFlags } from '../eval-source-flags';
+import {
+  addEvalSourceOptions,
+  evalSourcesFromFlags,
+  type EvalSourceFlags,
+} from '../eval-source-flags';
 
 /** Where the queue page's basic-auth password comes from (never a flag: argv is visible in ps). */
 const QUEUE_UI_PASSWORD_ENV = 'RSTAR_QUEUE_UI_PASSWORD';

@@ -1,4 +1,6 @@
 import { renderRoundTableMarkdown, type RoundTable } from '@rstar-fleet/evaluation';
+import type { FleetObserver } from '@rstar-fleet/orchestration';
+import type { DemoProgress } from './demo-progress';
 
 /**
  * The demo's evaluation table (the run's eval-table.md): a row per round's models, 0 = the
@@ -12,4 +14,26 @@ export function formatDemoEvalTable(table: RoundTable): string {
       "round's deployed models, greedy = policy alone, system2 = policy + PPM (MCTS, vote).",
     renderRoundTableMarkdown(table).trimEnd(),
   ].join('\n');
+}
+
+/**
+ * The demo's progress observer with a line when a round starts evaluating and one per report
+ * (accuracy by benchmark and mode); the progress display itself is demo-progress.ts's.
+ */
+export function withEvalNotes(progress: DemoProgress): FleetObserver {
+  return {
+    ...progress,
+    roundStatus(round, status) {
+      progress.roundStatus?.(round, status);
+      if (status === 'evaluating') progress.note(`  round ${round}: evaluating its models`);
+    },
+    evalReported(e) {
+      progress.evalReported?.(e);
+      const cells = e.accuracy.map(
+        (a) =>
+          `${a.benchmark} ${a.mode} ${a.accuracy === null ? '-' : `${(100 * a.accuracy).toFixed(1)}%`}`,
+      );
+      progress.note(`  evaluated round ${e.round}'s models: ${cells.join(', ')}`);
+    },
+  };
 }

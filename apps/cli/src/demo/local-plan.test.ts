@@ -107,7 +107,7 @@ describe('renderLocalPlan', () => {
     expect(evaluate?.baseline).toBe(true);
     expect(evaluate?.modes.map((m) => [m.mode, m.options.runs])).toEqual([
       ['greedy', 1],
-      ['system2', 4],
+      ['system2', 2],
     ]);
   });
 

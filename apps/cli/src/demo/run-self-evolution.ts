@@ -25,6 +25,7 @@ import type { RoundTable } from '@rstar-fleet/evaluation';
 import { RstarError } from '@rstar-fleet/protocol';
 import { DEFAULT_BENCHMARKS_DIR } from '../benchmarks-dir';
 import { demoEvaluateSection } from './demo-evaluate';
+import { withEvalNotes } from './eval-table';
 import type { DemoOptions } from './demo-options';
 import type { DemoProgress } from './demo-progress';
 import { demoRows } from './demo-rows';
@@ -220,7 +221,7 @@ export async function runFleetDemo(
           synth: { seed: options.seed, count: options.evalProblems },
         },
       },
-      progress,
+      withEvalNotes(progress),
     );
     const orch = orchestrator;
     // A dependency a worker cannot reach shows on the progress line within seconds.
