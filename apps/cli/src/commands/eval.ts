@@ -7,6 +7,8 @@ import {
   wholeNumber,
   type EvalSourceFlags,
 } from '../eval-source-flags';
+import type { ModelFlags } from '../model-flags';
+import { addModelOptions } from '../model-options';
 
 /**
  * Defaults shown in --help. They are applied elsewhere, once (compileEvaluate's EVALUATE_DEFAULTS,
@@ -75,17 +77,10 @@ Examples:
   $ rstar-fleet eval --plan plan.yaml --round 2 --report
 `;
 
-export interface EvalFlags extends EvalSourceFlags {
+export interface EvalFlags extends ModelFlags, EvalSourceFlags {
   plan: string;
   run?: string;
   round?: number;
-  policy?: string;
-  policyModel?: string;
-  policyDialect: string;
-  ppm?: string;
-  ppmModel?: string;
-  ppmDialect: string;
-  ppmTransform: string;
   benchmark: string[];
   file: string[];
   adapter: string;
@@ -156,18 +151,11 @@ export function evalCommand(io: CliIO): Command {
       '--round <R>',
       "whose models: round R's deployed ones, 0 = the plan's starting models (default: the newest deployed)",
       wholeNumber(0),
-    )
-    .option('--policy <URL>', "policy server to evaluate instead of the run's")
-    .option('--policy-model <NAME>', 'served policy model name (with --policy)')
-    .option('--policy-dialect <name>', 'vllm | sglang | llamacpp | openai', 'vllm')
-    .option('--ppm <URL>', 'PPM server (with --policy)')
-    .option('--ppm-model <NAME>', 'served PPM model name (with --ppm)')
-    .option(
-      '--ppm-dialect <name>',
-      'vllm-classify | vllm-pooling | sglang-classify',
-      'vllm-classify',
-    )
-    .option('--ppm-transform <name>', 'tanh5 | identity | sigmoid', 'tanh5')
+    );
+  const withModels = addModelOptions(command, {
+    policy: "policy server to evaluate instead of the run's",
+    ppm: 'PPM server (with --policy)',
+  })
     .option(
       '--benchmark <NAME>',
       `a benchmark by name (repeatable): ${BENCHMARK_NAMES.join(', ')}`,
@@ -259,5 +247,5 @@ export function evalCommand(io: CliIO): Command {
       const { runEval } = await import('./eval-run.js');
       await runEval(flags, io);
     });
-  return addEvalSourceOptions(command);
+  return addEvalSourceOptions(withModels);
 }

@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CliIO } from '../cli-io';
+import type { ModelFlags } from '../model-flags';
+import { addModelOptions } from '../model-options';
 
 const HELP_AFTER = `
 Answers math problems at test time with the trained policy and PPM (DESIGN §10), through the
@@ -37,18 +39,11 @@ Examples:
   $ echo 'Compute 2^10 - 1.' | rstar-fleet solve --plan plan.yaml --mode greedy
 `;
 
-export interface SolveFlags {
+export interface SolveFlags extends ModelFlags {
   file?: string;
   adapter: string;
   plan?: string;
   run?: string;
-  policy?: string;
-  policyModel?: string;
-  policyDialect: string;
-  ppm?: string;
-  ppmModel?: string;
-  ppmDialect: string;
-  ppmTransform: string;
   sandbox?: string;
   mode: string;
   runs?: number;
@@ -87,24 +82,17 @@ function temperature(value: string): number {
 
 /** `rstar-fleet solve`: test-time search of one problem (or a file of them). */
 export function solveCommand(io: CliIO): Command {
-  return new Command('solve')
+  const command = new Command('solve')
     .description('answer a problem with the policy and PPM: System-2 search, or a baseline mode')
     .argument('[PROBLEM]', "the problem text ('-' or nothing: read it from stdin)")
     .option('-f, --file <corpus>', 'solve every problem of a corpus file (JSONL/Parquet)')
     .option('--adapter <name>', 'corpus adapter for --file', 'auto')
     .option('--plan <FILE>', "the run plan: its run's newest deployed models, its sandbox")
-    .option('--run <ID>', 'run id with --plan (default: the plan name and a hash of its text)')
-    .option('--policy <URL>', 'policy server (instead of --plan)')
-    .option('--policy-model <NAME>', 'served policy model name (with --policy)')
-    .option('--policy-dialect <name>', 'vllm | sglang | llamacpp | openai', 'vllm')
-    .option('--ppm <URL>', 'PPM server (instead of --plan)')
-    .option('--ppm-model <NAME>', 'served PPM model name (with --ppm)')
-    .option(
-      '--ppm-dialect <name>',
-      'vllm-classify | vllm-pooling | sglang-classify',
-      'vllm-classify',
-    )
-    .option('--ppm-transform <name>', 'tanh5 | identity | sigmoid', 'tanh5')
+    .option('--run <ID>', 'run id with --plan (default: the plan name and a hash of its text)');
+  return addModelOptions(command, {
+    policy: 'policy server (instead of --plan)',
+    ppm: 'PPM server (instead of --plan)',
+  })
     .option('--sandbox <ADDR>', "sandbox gRPC address (default: the plan's, else 127.0.0.1:50051)")
     .addOption(
       new Option('--mode <mode>', 'test-time search')
