@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import type { RunState } from '@rstar-fleet/orchestration';
+import type { RunState, RunStatus } from '@rstar-fleet/orchestration';
 import { expectConsistentRound, processesIn, readRoundFiles } from './fleet/harness';
 
 const run = promisify(execFile);
@@ -27,7 +27,13 @@ describe('rstar-fleet demo (the fleet as child processes of the real CLI)', () =
     const rounds = 3;
     const { stdout, stderr } = await run(
       process.execPath,
-      [cli, 'demo', '--problems', String(problems), '--rounds', String(rounds), '--out', out],
+      [
+        cli,
+        'demo',
+        ...['--problems', String(problems), '--rounds', String(rounds)],
+        // Each round's models on 12 held-out problems (the default, 40, is the full demo's).
+        ...['--eval-problems', '12', '--out', out],
+      ],
       { cwd: repoRoot, env, timeout: 280_000 },
     );
     expect(stderr).toContain('SIMULATED policy and PPM, not a model');
@@ -67,6 +73,28 @@ describe('rstar-fleet demo (the fleet as child processes of the real CLI)', () =
       expect(train?.result).toMatchObject({ audit: { sft: { rows: files.stats.sftRows } } });
     }
     expect(stdout).toContain('SIMULATED: the policy and PPM are apps/model-sim');
+    // The evaluation table: a row per round's models, 0 (the starting ones) to the last, greedy
+    // and System 2 on the held-out problems, under its legend; as the run's eval-table.json says.
+    expect(stdout).toContain('Evaluation by round on synth-heldout (SIMULATED models');
+    const table = JSON.parse(
+      await readFile(join(runDir, 'eval-table.json'), 'utf8'),
+    ) as NonNullable<RunStatus['roundTable']>;
+    expect(table.rows.map((r) => r.round)).toEqual([0, 1, 2, 3]);
+    expect(table.columns.map((c) => c.mode)).toEqual(['greedy', 'system2']);
+    for (const row of table.rows) {
+      const [greedy, system2] = row.cells.map((c) =>
+        c === null ? '-' : (100 * c.accuracy).toFixed(1),
+      );
+      expect(stdout).toMatch(
+        new RegExp(
+          `^\\| ${row.round === 0 ? '0 \\(start\\)' : row.round} .*\\|\\s+${greedy} \\[.*\\|\\s+${system2} \\[`,
+          'm',
+        ),
+      );
+    }
+    // Self-evolution told by evaluation: System 2 at the last round beats the starting models.
+    const system2 = table.rows.map((r) => r.cells[1]?.accuracy ?? -1);
+    expect(system2.at(-1)).toBeGreaterThan(system2[0] ?? 1);
     expect(stdout).toContain(`outputs: ${runDir}/`);
   });
 

@@ -13,6 +13,7 @@ import type { FleetContext } from './context';
 import { EvalFailedError } from './eval-failed-error';
 import { readEvalBenchmark, writeEvalShards, type SkippedRow } from './eval-ingest';
 import {
+  EVAL_DEFAULTS,
   buildEvalManifest,
   evalManifestDiff,
   readEvalManifest,
@@ -155,7 +156,11 @@ export class EvalEngine {
         over.shards,
         `evaluation ${evaluation} of round ${round}: ${over.failed} of ${over.of} eval shard(s) ` +
           `failed for good (maxFailedShare ${manifest.shards.maxFailedShare}); no report written. ` +
-          `${over.listed}. Fix the cause, then run the same \`rstar-fleet eval\` again`,
+          `${over.listed}. Fix the cause, then ${
+            evaluation === EVAL_DEFAULTS.planName
+              ? "run the same `rstar-fleet run` again (the plan's evaluate:)"
+              : 'run the same `rstar-fleet eval` again'
+          }`,
       );
       logger.error({ run, round, evaluation, err: err.message }, 'evaluation failed');
       throw Object.assign(new UnrecoverableError(err.message), { cause: err });

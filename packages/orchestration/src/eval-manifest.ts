@@ -21,6 +21,8 @@ export const EVAL_DEFAULTS = Object.freeze({
   name: 'eval',
   /** The name of an evaluation of models given by URL (not the run's): kept apart by default. */
   customName: 'custom',
+  /** The run plan's own evaluation of each round's models (`evaluate:`; round-evaluator.ts). */
+  planName: 'plan',
   temperature: 1,
 });
 

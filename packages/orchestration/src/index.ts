@@ -58,10 +58,14 @@ export {
   runStateKey,
   rejectsKey,
   runStateSchema,
+  ROUND_EVAL_STATUSES,
+  roundEvalSchema,
   type FailedShard,
   type HookOutcome,
   type IngestSummary,
   type PhaseState,
+  type RoundEval,
+  type RoundEvalStatus,
   type RoundState,
   type RoundStatus,
   type RunState,
@@ -137,3 +141,11 @@ export { EvalConflictError } from './eval-conflict-error';
 export { EvalFailedError } from './eval-failed-error';
 export { EvalRecordsMissingError } from './eval-records-missing-error';
 export type { EvalAccuracy, EvalReportedEvent } from './types';
+// The plan's `evaluate:` of every round's models (round-engine.ts asks; run.json records).
+export {
+  PLAN_EVAL_NAME,
+  RoundEvaluator,
+  type EvalGate,
+  type RoundEvaluatorDeps,
+} from './round-evaluator';
+export { evalTableKey, readEvalTable, writeEvalTable } from './eval-table-files';

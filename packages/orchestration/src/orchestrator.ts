@@ -1,6 +1,7 @@
 import { DelayedError, QueueEvents, WaitingError, Worker, type Job, type Queue } from 'bullmq';
 import type { RunPlan } from '@rstar-fleet/config';
 import {
+  EvalJobDataSchema,
   RstarError,
   errorCodeOf,
   parseShardJobId,
@@ -21,6 +22,7 @@ import type { RunLeaseLostError } from './lease-errors';
 import { EvalEngine } from './eval-engine';
 import { flowOptions } from './fleet-options';
 import { RoundEngine } from './round-engine';
+import { PLAN_EVAL_NAME, RoundEvaluator } from './round-evaluator';
 import { RoundInterruptedError } from './round-interrupted-error';
 import { planHash, resolveRunId } from './run-id';
 import { RunLease } from './run-lease';
@@ -125,6 +127,13 @@ export class Orchestrator implements OrchestratorHandle {
       ...(options.store === undefined ? {} : { store: options.store }),
       ...(options.spoolDir === undefined ? {} : { spoolDir: options.spoolDir }),
     });
+    if (plan.evaluate !== null && options.evalSources === undefined) {
+      await ctx.close();
+      throw new RstarError(
+        'FAILED_PRECONDITION',
+        `${plan.source} has evaluate: but the host gave no benchmark location (evalSources)`,
+      );
+    }
     return new Orchestrator(plan, run, ctx, compileFleetOptions(options), observer);
   }
 
@@ -208,6 +217,12 @@ export class Orchestrator implements OrchestratorHandle {
       s.status = 'running';
       s.error = null;
     });
+    const evalEngine = new EvalEngine({
+      ctx: this.ctx,
+      flow: flowOptions(this.options),
+      logger: this.logger,
+      observer: this.observer,
+    });
     const engine = new RoundEngine({
       ctx: this.ctx,
       plan: this.plan,
@@ -216,6 +231,15 @@ export class Orchestrator implements OrchestratorHandle {
       observer: this.observer,
       logger: this.logger,
       state: holder,
+      evaluator: new RoundEvaluator({
+        ctx: this.ctx,
+        plan: this.plan,
+        run: this.run,
+        state: holder,
+        engine: evalEngine,
+        read: this.options.evalSources ?? null,
+        logger: this.logger,
+      }),
       signal: this.abort.signal,
       onRunDone: () => {
         const final = holder.get();
@@ -240,7 +264,7 @@ export class Orchestrator implements OrchestratorHandle {
     if (this.abort.signal.aborted) throw new RoundInterruptedError(`run ${this.run} start`);
     // Only now: a round job picked up while the resume above still ran could start the same
     // round twice.
-    this.startWorkers(engine);
+    this.startWorkers(engine, evalEngine);
     this.started = true;
   }
 
@@ -295,9 +319,15 @@ export class Orchestrator implements OrchestratorHandle {
     token: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<unknown> {
-    // `rounds` holds phase parents and evaluation parents (stateless: see EvalEngine).
+    // `rounds` holds phase parents and evaluation parents (stateless: see EvalEngine); the plan's
+    // own evaluation of a round, once reported, lets the run go on.
     const work =
-      job.name === EVAL_JOB ? engines.eval.process(job, token) : engines.round.process(job, token);
+      job.name === EVAL_JOB
+        ? engines.eval.process(job, token).then(async (outcome) => {
+            if (outcome.evaluation === PLAN_EVAL_NAME) await engines.round.evaluated(outcome.round);
+            return outcome;
+          })
+        : engines.round.process(job, token);
     // Once cancelled, what the engine still does ends unobserved (it writes nothing more once
     // stopped: the run's abort signal was raised first).
     work.catch(() => undefined);
@@ -383,13 +413,7 @@ export class Orchestrator implements OrchestratorHandle {
     return holder;
   }
 
-  private startWorkers(engine: RoundEngine): void {
-    const evalEngine = new EvalEngine({
-      ctx: this.ctx,
-      flow: flowOptions(this.options),
-      logger: this.logger,
-      observer: this.observer,
-    });
+  private startWorkers(engine: RoundEngine, evalEngine: EvalEngine): void {
     const connection = bullConnection({
       url: this.plan.redis.url,
       password: this.options.redisPassword,
@@ -427,7 +451,8 @@ export class Orchestrator implements OrchestratorHandle {
       if (job === undefined || (job.data as { run?: unknown }).run !== this.run) return;
       const final =
         err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-      if (job.name === EVAL_JOB) {
+      const evaluation = job.name === EVAL_JOB ? EvalJobDataSchema.safeParse(job.data) : null;
+      if (evaluation !== null && evaluation.data?.evaluation !== PLAN_EVAL_NAME) {
         // An evaluation that cannot report is its own failure (its command says why), not the run's.
         this.logger.error(
           { run: this.run, job: job.id, attempt: job.attemptsMade, final, err: err.message },
@@ -437,16 +462,17 @@ export class Orchestrator implements OrchestratorHandle {
       }
       this.logger.error(
         { run: this.run, job: job.id, attempt: job.attemptsMade, final, err: err.message },
-        'round job failed',
+        evaluation === null ? 'round job failed' : "the plan's evaluation job failed",
       );
       if (!final || this.abort.signal.aborted) return;
+      // The plan's evaluation of a round (too many failed eval shards) stops the run too.
       void this.holder
         ?.update((s) => {
           s.status = 'failed';
           s.error = err.message;
         })
         .finally(() =>
-          // A failed round carries its typed error (RoundFailedError) as the cause.
+          // A failed round carries its typed error (RoundFailedError, EvalFailedError) as the cause.
           this.rejectDone(
             err.cause instanceof RstarError
               ? err.cause

@@ -32,6 +32,7 @@ import {
   withEscalationPhase,
   writeManifest,
 } from './manifest';
+import type { RoundEvaluator } from './round-evaluator';
 import type { RunStateHolder } from './state-holder';
 import type { HookOutcome, RoundState, RoundStatus } from './run-state';
 import { snapshotShards } from './status';
@@ -46,6 +47,8 @@ export interface RoundEngineDeps {
   observer: FleetObserver;
   logger: FleetLogger;
   state: RunStateHolder;
+  /** The plan's `evaluate:` of each round's models (does nothing without it). */
+  evaluator: RoundEvaluator;
   /** Aborted by close(): a running hook is terminated. */
   signal: AbortSignal;
   /** Called once the last round is done. */
@@ -72,6 +75,12 @@ export class RoundEngine {
     const { ctx, plan, run, state } = this.d;
     let manifest = await this.readManifest(round);
     const resumed = manifest !== null;
+    // With `baseline`, the plan's starting models are evaluated before round 1 searches; the
+    // evaluation's job completing (evaluated(0)) starts round 1 then.
+    if (round === 1 && manifest === null && (await this.d.evaluator.start(0)) === 'waiting') {
+      this.d.logger.info({ run, round: 0 }, 'round 1 waits for the baseline evaluation');
+      return;
+    }
     if (manifest === null) {
       const ingest = state.get().ingest;
       if (ingest === null) throw new RstarError('INTERNAL', 'round started before ingest');
@@ -113,6 +122,10 @@ export class RoundEngine {
 
   /** Re-establishes the flow of the round's last phase (resume after a stop). */
   async resumeRound(round: number): Promise<void> {
+    if (roundOf(this.d.state.get().rounds, round).status === 'evaluating') {
+      await this.evaluateRound(round);
+      return;
+    }
     const manifest = await this.readManifest(round);
     if (manifest === null) {
       await this.startRound(round);
@@ -156,6 +169,8 @@ export class RoundEngine {
     if (manifest === null) throw new UnrecoverableError(`round ${round} has no manifest`);
     const rs = roundOf(this.d.state.get().rounds, round);
     if (rs.status === 'done') return { round, phase, next: 'already-done' };
+    // A crash after the round's evaluation was asked for: its `eval` job goes on from there.
+    if (rs.status === 'evaluating') return { round, phase, next: await this.evaluateRound(round) };
     const last = manifest.phases.at(-1);
     if (last !== undefined && phase < last.phase) {
       // A crash after the next phase was planned: make sure its flow exists.
@@ -171,12 +186,36 @@ export class RoundEngine {
       const escalated = await this.escalate(manifest, phase);
       if (escalated) return { round, phase, next: `phase-${phase + 1}` };
     }
-    await this.completeRound(manifest);
-    return {
-      round,
-      phase,
-      next: round < this.d.plan.rounds.length ? `round-${round + 1}` : 'run-done',
-    };
+    return { round, phase, next: await this.completeRound(manifest) };
+  }
+
+  /**
+   * The plan's `evaluate:` of round `round`'s models (those its deploy hook just deployed), then
+   * the round's end. Sequential on purpose: the next round's deploy hook replaces the servers,
+   * so this round's evaluation must finish while they still serve this round's models; the next
+   * round starts only once its report is written (evaluated()). Returns what comes next.
+   */
+  private async evaluateRound(round: number): Promise<string> {
+    if (this.d.evaluator.wanted(round)) {
+      if (roundOf(this.d.state.get().rounds, round).status !== 'evaluating') {
+        await this.setStatus(round, 'evaluating');
+      }
+      if ((await this.d.evaluator.start(round)) === 'waiting') return 'evaluating';
+    }
+    return this.finishRound(round);
+  }
+
+  /**
+   * The plan's evaluation of round `round`'s models reported (its `eval` job is done): round 0
+   * starts round 1; round r ≥ 1 ends (and the next round starts). Another call for the same
+   * evaluation (a re-run job, a resume that found the report) does nothing.
+   */
+  async evaluated(round: number): Promise<void> {
+    const next = roundOf(this.d.state.get().rounds, Math.max(1, round));
+    if (round === 0 ? next.status !== 'pending' : next.status !== 'evaluating') return;
+    await this.d.evaluator.record(round);
+    if (round === 0) await this.startRound(1);
+    else await this.finishRound(round);
   }
 
   /**
@@ -238,8 +277,8 @@ export class RoundEngine {
     return true;
   }
 
-  /** Datasets and stats, train hook, deploy hook, next round (or the run's end). */
-  private async completeRound(manifest: RoundManifest): Promise<void> {
+  /** Datasets and stats, train hook, deploy hook, evaluation, next round (or the run's end). */
+  private async completeRound(manifest: RoundManifest): Promise<string> {
     const { ctx, run, plan } = this.d;
     const round = manifest.round;
     const failures = await failedShardsOf(ctx, manifest);
@@ -309,14 +348,22 @@ export class RoundEngine {
         throw new UnrecoverableError(why);
       }
     }
-    // Observers hear of this round before the next one starts; the state still says `done`
-    // only after the next round is started, so a retried round job (a Redis blip in
-    // startRound) starts it again instead of finding this round done and stopping there.
+    // Observers hear of this round's data and hooks before its evaluation and the next round.
     this.d.observer.roundDone?.({
       round,
       stats,
       hooks: { ...roundOf(this.d.state.get().rounds, round).hooks },
     });
+    return this.evaluateRound(round);
+  }
+
+  /**
+   * The round's end: the next round started, then this one `done`. The state says `done` only
+   * after the next round is started, so a retried job (a Redis blip in startRound) starts it
+   * again instead of finding this round done and stopping there.
+   */
+  private async finishRound(round: number): Promise<string> {
+    const { plan } = this.d;
     if (round < plan.rounds.length) await this.startRound(round + 1);
     const final = round >= plan.rounds.length;
     await this.d.state.update((s) => {
@@ -331,6 +378,7 @@ export class RoundEngine {
     });
     this.d.observer.roundStatus?.(round, 'done');
     if (final) this.d.onRunDone();
+    return final ? 'run-done' : `round-${round + 1}`;
   }
 
   /**

@@ -36,4 +36,44 @@ describe('run ids and run state', () => {
     await store.write(runStateKey('r'), JSON.stringify({ ...state(), v: RUN_STATE_VERSION + 1 }));
     await expect(readRunState(store, 'r')).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
   });
+
+  it("reads files without the plan's evaluations, and keeps them once written", async () => {
+    const store = new FileSystemStore(dir);
+    // A run.json from before evaluations existed: no field, read as it is (no version bump).
+    await writeRunState(store, state());
+    expect((await readRunState(store, 'r'))?.evaluations).toBeUndefined();
+    const evaluations: RunState['evaluations'] = [
+      {
+        round: 0,
+        evaluation: 'plan',
+        status: 'reported',
+        report: 'runs/r/round-0/eval/plan/report.json',
+        note: null,
+        accuracy: [{ benchmark: 'b', mode: 'system2', value: 0.5, low: 0.25, high: 0.75 }],
+      },
+      {
+        round: 1,
+        evaluation: 'plan',
+        status: 'skipped',
+        report: null,
+        note: 'no hook',
+        accuracy: [],
+      },
+    ];
+    await writeRunState(store, { ...state(), evaluations });
+    expect((await readRunState(store, 'r'))?.evaluations).toEqual(evaluations);
+    // A share outside [0, 1] is refused, naming the field.
+    await store.write(
+      runStateKey('r'),
+      JSON.stringify({
+        ...state(),
+        evaluations: [
+          { ...evaluations[0], accuracy: [{ ...evaluations[0]?.accuracy[0], value: 2 }] },
+        ],
+      }),
+    );
+    await expect(readRunState(store, 'r')).rejects.toMatchObject({
+      where: { field: 'evaluations.0.accuracy.0.value' },
+    });
+  });
 });

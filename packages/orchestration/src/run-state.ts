@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NotFoundError, parseVersionedJson } from '@rstar-fleet/protocol';
+import { NotFoundError, TEST_TIME_MODES, parseVersionedJson } from '@rstar-fleet/protocol';
 import { readIfExists, runDir, type ArtifactStore } from '@rstar-fleet/store';
 
 /**
@@ -20,6 +20,8 @@ export const ROUND_STATUSES = [
   'extracting',
   'training',
   'deploying',
+  // The plan's `evaluate:` scores the models the deploy hook just served (round-evaluator.ts).
+  'evaluating',
   'done',
 ] as const;
 export type RoundStatus = (typeof ROUND_STATUSES)[number];
@@ -83,6 +85,38 @@ export const roundStateSchema = z.strictObject({
 });
 export type RoundState = z.infer<typeof roundStateSchema>;
 
+const share = z.number().min(0).max(1);
+
+/** What became of the plan's evaluation of one round's models (round 0: the starting models). */
+export const ROUND_EVAL_STATUSES = ['evaluating', 'reported', 'skipped'] as const;
+export type RoundEvalStatus = (typeof ROUND_EVAL_STATUSES)[number];
+
+/**
+ * The plan's evaluation of one round's models in run.json: progress and the report's headline
+ * accuracies (with their bootstrap interval), for `status` without reading the report; the
+ * report (`report`) stays the source of every number.
+ */
+export const roundEvalSchema = z.strictObject({
+  round: count,
+  evaluation: z.string().min(1),
+  status: z.enum(ROUND_EVAL_STATUSES),
+  /** Store key of the report (report.json) once written. */
+  report: z.string().min(1).nullable(),
+  /** Why the round was not evaluated (`skipped`). */
+  note: z.string().nullable(),
+  accuracy: z.array(
+    z.strictObject({
+      benchmark: z.string().min(1),
+      mode: z.enum(TEST_TIME_MODES),
+      /** null: the mode recorded nothing. */
+      value: share.nullable(),
+      low: share.nullable(),
+      high: share.nullable(),
+    }),
+  ),
+});
+export type RoundEval = z.infer<typeof roundEvalSchema>;
+
 export const ingestSummarySchema = z.strictObject({
   problems: count,
   shards: count,
@@ -114,6 +148,11 @@ export const runStateSchema = z.strictObject({
   error: z.string().nullable(),
   ingest: ingestSummarySchema.nullable(),
   rounds: z.array(roundStateSchema),
+  /**
+   * The plan's `evaluate:` round by round (round 0 first with `baseline`), in round order.
+   * Absent in files written before evaluations existed, and in runs without `evaluate:`.
+   */
+  evaluations: z.array(roundEvalSchema).optional(),
 });
 export type RunState = z.infer<typeof runStateSchema>;
 

@@ -12,6 +12,7 @@ import { STATUS_REDIS_DEADLINE_MS } from './command-defaults';
 import type { FleetContext } from './context';
 import { withDeadline } from './deadline';
 import { evalStatuses, type EvalStatus } from './eval-status';
+import { readEvalTable } from './eval-table-files';
 import { readManifest } from './manifest';
 import { requireRunState, type RoundState, type RunState } from './run-state';
 import { SHARD_STATES, type RunStatus, type ShardFailure, type ShardState } from './types';
@@ -188,6 +189,7 @@ export async function getRunStatus(
     redis,
     workers,
     evaluations ?? (await evalStatuses(ctx.store, run, state.rounds.length, null)),
+    await readEvalTable(ctx.store, run),
   );
 }
 
@@ -208,6 +210,7 @@ export async function getStoreRunStatus(
     { ...redis, reachable: false },
     [],
     await evalStatuses(store, run, state.rounds.length, null),
+    await readEvalTable(store, run),
   );
 }
 
@@ -257,6 +260,7 @@ function composeStatus(
   redis: RunStatus['redis'],
   workers: WorkerHealthRecord[],
   evaluations: EvalStatus[],
+  roundTable: RunStatus['roundTable'],
 ): RunStatus {
   const current = currentRound(state);
   const shards = Object.fromEntries(SHARD_STATES.map((s) => [s, 0])) as RunStatus['shards'];
@@ -340,6 +344,8 @@ function composeStatus(
     history: history(state),
     workers,
     evaluations,
+    roundEvaluations: state.evaluations ?? [],
+    roundTable,
     redis,
   };
 }

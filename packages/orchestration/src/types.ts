@@ -1,6 +1,15 @@
 import type { TestTimeMode, WorkerHealthRecord } from '@rstar-fleet/protocol';
 import type { ArtifactStore } from '@rstar-fleet/store';
-import type { HookOutcome, IngestSummary, RoundStatus, RunState, RunStatusName } from './run-state';
+import type { RoundTable } from '@rstar-fleet/evaluation';
+import type {
+  HookOutcome,
+  IngestSummary,
+  RoundEval,
+  RoundStatus,
+  RunState,
+  RunStatusName,
+} from './run-state';
+import type { EvalSourceOptions } from './eval-sources';
 import type { EvalStatus } from './eval-status';
 import type { RoundStats } from './stats';
 
@@ -34,6 +43,11 @@ export interface FleetOptions {
   hookEnv?: Record<string, string | undefined>;
   /** Kubernetes access for `kubernetesJob` hooks (default: the kubeconfig's current context). */
   kube?: KubeAccess;
+  /**
+   * Where the plan's `evaluate:` reads its named benchmarks (the folder, synth-heldout's seed and
+   * size); required when the plan has `evaluate:` (the host resolves it at its edge).
+   */
+  evalSources?: EvalSourceOptions;
   /** Retry settings of shard jobs (attempts, backoff); defaults from @rstar-fleet/queue. */
   shardRetry?: { attempts?: number; backoffMs?: number };
   /** Shards per FlowProducer call when a phase has many shards. Default 500 (FLEET_OPTION_DEFAULTS). */
@@ -197,6 +211,13 @@ export interface RunStatus {
    * from Redis, and each report's accuracy per benchmark and mode once written.
    */
   evaluations: EvalStatus[];
+  /** The plan's `evaluate:` round by round, as run.json has it (status, note, accuracies). */
+  roundEvaluations: RoundEval[];
+  /**
+   * The round-by-round table of the plan's evaluations (rows: rounds 0..N, columns: benchmark ×
+   * mode), as `runs/<run>/eval-table.json` has it; null before the first is reported.
+   */
+  roundTable: RoundTable | null;
   /**
    * Whether Redis answered this status (shard states, failures and progress come from it); when
    * not, the rest is what the store knows (run.json, the manifest, stats.json).

@@ -40,7 +40,7 @@ export function writeCorpus(dir: string): string {
  * simulator serves. It fails while a file `fail-hook` exists in `dir`; while a file `hang-hook`
  * exists it writes `hook-hung`, then ignores SIGTERM and never ends.
  */
-export function writeHookScript(dir: string): string {
+export function writeHookScript(dir: string, options: { ppm?: boolean } = {}): string {
   const base = join(dir, 'base-checkpoint.json');
   writeFileSync(base, JSON.stringify(DEFAULT_CHECKPOINT));
   const path = join(dir, 'hook.js');
@@ -56,7 +56,9 @@ export function writeHookScript(dir: string): string {
       "fs.appendFileSync(out + '/../hook-calls.log', kind + ' ' + round + '\\n');",
       "console.log('training on ' + rows + ' rows');",
       "const name = kind + '-r' + round;",
-      "const done = () => console.log(JSON.stringify({ policy: { model: 'sim-policy-' + name }, audit: { rows } }));",
+      options.ppm === true
+        ? "const done = () => console.log(JSON.stringify({ policy: { model: 'sim-policy-' + name }, ppm: { model: 'sim-ppm-' + name }, audit: { rows } }));"
+        : "const done = () => console.log(JSON.stringify({ policy: { model: 'sim-policy-' + name }, audit: { rows } }));",
       "if (kind !== 'deploy') { done(); } else {",
       `  const checkpoint = { ...JSON.parse(fs.readFileSync(${JSON.stringify(base)}, 'utf8')), name };`,
       "  fetch(simUrl + '/admin/load', { method: 'POST', headers: { 'content-type': 'application/json' },",
@@ -91,15 +93,23 @@ export interface PlanServices {
 /**
  * Two rounds: round 2 escalates unsolved problems (maxDepth 8 solves some, leaves most). `services`
  * is where the fleet runs; a bare Redis URL is for suites that run no worker (no sandbox, and a
- * policy endpoint nothing listens on).
+ * policy endpoint nothing listens on). With `ppm`, the simulator's PPM too (the deploy hook then
+ * names the PPM it loaded as well), and `extra` is appended (a plan section).
  */
-export function planText(dir: string, services: PlanServices | string, prefix: string): string {
+export function planText(
+  dir: string,
+  services: PlanServices | string,
+  prefix: string,
+  options: { ppm?: boolean; extra?: string } = {},
+): string {
   const { redisUrl, sandbox, simUrl } =
     typeof services === 'string'
       ? { redisUrl: services, sandbox: undefined, simUrl: 'http://127.0.0.1:9' }
       : services;
   const corpus = writeCorpus(dir);
-  const hook = writeHookScript(dir);
+  const hook = writeHookScript(dir, { ppm: options.ppm === true });
+  const ppm =
+    options.ppm === true ? `  ppm: { endpoints: ['${simUrl}'], model: sim-ppm-r0 }\n` : '';
   return `
 name: orch-test
 corpus: { path: ${corpus} }
@@ -107,7 +117,7 @@ store: { dir: ${join(dir, 'store')} }
 redis: { url: ${redisUrl}, prefix: '${prefix}' }
 ${sandbox === undefined ? '' : `sandbox: { addresses: ['${sandbox}'] }\n`}defaults:
   policy: { endpoints: ['${simUrl}'], model: sim-policy-r0 }
-  qRule: terminal
+${ppm}  qRule: terminal
   candidates: 2
   maxDepth: 8
   shardSize: 4
@@ -118,7 +128,7 @@ rounds:
   # Round 1 tolerates one failed shard of its three (the poison-shard test).
   - { rollouts: 2, maxFailedShardShare: 0.5 }
   - { rollouts: 1, escalation: [3] }
-`;
+${options.extra ?? ''}`;
 }
 
 /**

@@ -3,7 +3,12 @@ import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { killAllChildren } from '@rstar-fleet/local-fleet';
 import type { CliIO } from '../cli-io';
-import { DEFAULT_DEMO_PROBLEMS, parseDemoOptions } from '../demo/demo-options';
+import {
+  DEFAULT_DEMO_EVAL_PROBLEMS,
+  DEFAULT_DEMO_PROBLEMS,
+  parseDemoOptions,
+} from '../demo/demo-options';
+import { formatDemoEvalTable } from '../demo/eval-table';
 import { demoProgress } from '../demo/demo-progress';
 import { ensureHostPackages } from '../demo/host-preflight';
 import { formatDemoTable } from '../demo/demo-table';
@@ -19,7 +24,8 @@ What runs, all on this machine (child processes of this command, stopped when it
   worker x N       rollout workers (rstar-fleet worker)
   orchestrator     in this process: examples/local-sim.yaml with those addresses, rounds of
                    search -> datasets -> train hook (model-sim train) -> deploy hook
-                   (model-sim load) -> next round
+                   (model-sim load) -> evaluation of the deployed models on held-out
+                   problems (greedy and System 2) -> next round
 Outputs: <out>/runs/<run id>/ in the store layout (plan.yaml, run.json, round-<r>/{shards,
 results,sft.jsonl,ppm_pairs.jsonl,unsolved.jsonl,stats.json,hooks}), plus demo/ with the
 corpus, the plan and every service's log. Ctrl-C stops the fleet (bounded) and keeps outputs.
@@ -43,6 +49,14 @@ export function demoCommand(io: CliIO): Command {
     )
     .addOption(new Option('--rounds <n>', 'rounds to run (1-4)').argParser(int).default(4))
     .addOption(new Option('--workers <n>', 'rollout worker processes').argParser(int).default(2))
+    .addOption(
+      new Option(
+        '--eval-problems <n>',
+        "held-out problems each round's models are evaluated on (0 = none)",
+      )
+        .argParser(int)
+        .default(DEFAULT_DEMO_EVAL_PROBLEMS),
+    )
     .addOption(new Option('--seed <n>', 'problem family and search seed').argParser(int).default(1))
     .addOption(
       new Option(
@@ -97,6 +111,8 @@ export function demoCommand(io: CliIO): Command {
           progress,
         });
         io.stdout.write(`${formatDemoTable(result.rounds)}\n`);
+        if (result.evalTable !== null)
+          io.stdout.write(`${formatDemoEvalTable(result.evalTable)}\n`);
         io.stdout.write(`wall time: ${result.wallSeconds.toFixed(0)} s\n`);
         io.stdout.write(`outputs: ${result.runDir}/\n`);
       } finally {

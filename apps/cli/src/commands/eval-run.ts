@@ -25,6 +25,7 @@ import { readPlanInput } from '@rstar-fleet/orchestrator/fleet/plan-input';
 import { InvalidInputError, type EvalManifest } from '@rstar-fleet/protocol';
 import { TestTimeSolver } from '@rstar-fleet/rollout';
 import type { CliIO } from '../cli-io';
+import { evalSourcesFromFlags } from '../eval-source-flags';
 import { defined, modelsFromFlags } from '../model-flags';
 import type { EvalFlags } from './eval';
 
@@ -66,10 +67,7 @@ export async function runEval(flags: EvalFlags, io: CliIO): Promise<void> {
       run,
       state: await readRunState(ctx.store, run),
       request,
-      read: {
-        dir: flags.benchmarksDir,
-        synth: { seed: flags.synthSeed, count: flags.synthCount },
-      },
+      read: evalSourcesFromFlags(flags),
       // Probed before the manifest is claimed or a shard enqueued: an unreachable server fails
       // the command in seconds, naming it.
       ...(flags.probe ? { probe: (m: EvalManifest) => probe(m, flags.probeTimeoutMs) } : {}),

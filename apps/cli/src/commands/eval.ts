@@ -1,7 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BENCHMARK_NAMES } from '@rstar-fleet/corpus/benchmark-names';
-import { BENCHMARKS_DIR_ENV, DEFAULT_BENCHMARKS_DIR } from '../benchmarks-dir';
 import type { CliIO } from '../cli-io';
+import {
+  EVAL_SOURCE_DEFAULTS,
+  addEvalSourceOptions,
+  wholeNumber,
+  type EvalSourceFlags,
+} from '../eval-source-flags';
 import type { ModelFlags } from '../model-flags';
 import { addModelOptions } from '../model-options';
 
@@ -23,8 +28,7 @@ export const EVAL_HELP_DEFAULTS = {
   rollouts: 12,
   maxDepth: 16,
   topK: 4,
-  synthSeed: 1,
-  synthCount: 200,
+  ...EVAL_SOURCE_DEFAULTS,
   probeTimeoutMs: 5000,
   pollMs: 1000,
 } as const;
@@ -73,16 +77,13 @@ Examples:
   $ rstar-fleet eval --plan plan.yaml --round 2 --report
 `;
 
-export interface EvalFlags extends ModelFlags {
+export interface EvalFlags extends ModelFlags, EvalSourceFlags {
   plan: string;
   run?: string;
   round?: number;
   benchmark: string[];
   file: string[];
   adapter: string;
-  benchmarksDir: string;
-  synthSeed: number;
-  synthCount: number;
   modes?: string[];
   runs?: number;
   sample?: number;
@@ -103,16 +104,6 @@ export interface EvalFlags extends ModelFlags {
   pollMs: number;
   report: boolean;
   json: boolean;
-}
-
-function wholeNumber(min: number): (value: string) => number {
-  return (value) => {
-    const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
-    if (!Number.isSafeInteger(n) || n < min) {
-      throw new InvalidArgumentError(`expected an integer ≥ ${min}`);
-    }
-    return n;
-  };
 }
 
 function share(value: string): number {
@@ -161,7 +152,7 @@ export function evalCommand(io: CliIO): Command {
       "whose models: round R's deployed ones, 0 = the plan's starting models (default: the newest deployed)",
       wholeNumber(0),
     );
-  return addModelOptions(command, {
+  const withModels = addModelOptions(command, {
     policy: "policy server to evaluate instead of the run's",
     ppm: 'PPM server (with --policy)',
   })
@@ -173,18 +164,7 @@ export function evalCommand(io: CliIO): Command {
     )
     .option('-f, --file <PATH>', 'a benchmark file, JSONL or Parquet (repeatable)', collect, [])
     .option('--adapter <name>', 'corpus adapter of --file', 'auto')
-    .addOption(
-      new Option('--benchmarks-dir <dir>', 'folder of the named benchmark files')
-        .env(BENCHMARKS_DIR_ENV)
-        .default(DEFAULT_BENCHMARKS_DIR),
-    )
-    .option(
-      '--synth-seed <S>',
-      'synth-heldout: the family seed (the training corpus seed)',
-      wholeNumber(0),
-      D.synthSeed,
-    )
-    .option('--synth-count <N>', 'synth-heldout: its problems', wholeNumber(1), D.synthCount)
+    // --benchmarks-dir, --synth-seed, --synth-count: addEvalSourceOptions below.
     .option('--modes <LIST>', `test-time modes, comma-separated (default ${D.modes})`, modes)
     .option(
       '--runs <N>',
@@ -267,4 +247,5 @@ export function evalCommand(io: CliIO): Command {
       const { runEval } = await import('./eval-run.js');
       await runEval(flags, io);
     });
+  return addEvalSourceOptions(withModels);
 }

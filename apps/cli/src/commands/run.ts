@@ -6,6 +6,11 @@ import { RstarError } from '@rstar-fleet/protocol';
 import type { CliIO } from '../cli-io';
 import type { HttpApi } from '@rstar-fleet/orchestrator/fleet/http-api';
 import { CLI_SCRIPT } from '../cli-script';
+import {
+  addEvalSourceOptions,
+  evalSourcesFromFlags,
+  type EvalSourceFlags,
+} from '../eval-source-flags';
 
 /** Where the queue page's basic-auth password comes from (never a flag: argv is visible in ps). */
 const QUEUE_UI_PASSWORD_ENV = 'RSTAR_QUEUE_UI_PASSWORD';
@@ -16,6 +21,13 @@ shard files, enqueues one BullMQ flow per round phase, and when a phase's shards
 escalates unsolved problems (rounds with an escalation budget) or completes the round: datasets
 and stats, the train hook, the deploy hook, the next round. Rollout workers
 (\`rstar-fleet worker --plan FILE\`) do the search.
+
+With an \`evaluate:\` section the plan's starting models (round 0, unless \`baseline: false\`) are
+evaluated before round 1, and each round's models after its deploy hook, through the same
+workers (round status \`evaluating\`); the next round starts once the report is written. The
+round-by-round table is in \`status\`, \`runs/<run>/eval-table.{json,md,svg}\` and the metric
+rstar_eval_accuracy. Named benchmarks are read from --benchmarks-dir (synth-heldout from
+--synth-seed/--synth-count).
 
 A round whose failed shards (attempts spent) exceed the plan's maxFailedShardShare (default 0),
 or whose dataset is empty, stops the run before its train hook: run.json says failed, the error
@@ -63,7 +75,7 @@ function millis(value: string): number {
   return n;
 }
 
-interface RunFlags {
+interface RunFlags extends EvalSourceFlags {
   plan: string;
   shardAttempts?: number;
   shardBackoffMs?: number;
@@ -89,7 +101,7 @@ function leaseMs(value: string): number {
 
 /** `rstar-fleet run`: the orchestrator in the foreground. */
 export function runCommand(io: CliIO): Command {
-  return new Command('run')
+  const command = new Command('run')
     .description(
       'run a plan: ingest, rounds of search (by the workers), datasets, hooks; resumable',
     )
@@ -161,6 +173,8 @@ export function runCommand(io: CliIO): Command {
           closeGraceMs: flags.graceMs,
           leaseMs: flags.leaseMs,
           logger: log,
+          // Read only by a plan with `evaluate:` (its named benchmarks).
+          evalSources: evalSourcesFromFlags(flags),
           ...(flags.run === undefined ? {} : { run: flags.run }),
           ...(password === undefined ? {} : { redisPassword: password }),
           ...(flags.shardAttempts === undefined && flags.shardBackoffMs === undefined
@@ -240,4 +254,6 @@ export function runCommand(io: CliIO): Command {
         await http?.close();
       }
     });
+  // Where a plan's `evaluate:` reads its named benchmarks.
+  return addEvalSourceOptions(command);
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { renderRoundTableMarkdown } from '@rstar-fleet/evaluation';
 import type { RunStatus } from '@rstar-fleet/orchestration';
 import { STATUS_REDIS_DEADLINE_MS } from '@rstar-fleet/orchestration/command-defaults';
 import type { CliIO } from '../cli-io';
@@ -76,6 +77,7 @@ export function formatStatus(s: RunStatus): string {
     );
   }
   lines.push(...formatEvaluations(s.evaluations));
+  lines.push(...formatRoundTable(s));
   // Workers report through Redis: without it their health is unknown, not "none reporting".
   lines.push(
     ...(s.redis.reachable
@@ -100,6 +102,19 @@ export function formatEvaluations(evaluations: RunStatus['evaluations']): string
     );
     return [head, ...accuracy];
   });
+}
+
+/**
+ * The plan's `evaluate:` round by round: a note per round not evaluated (or still evaluating),
+ * then the table (rows: rounds 0..N; columns: benchmark × mode) as the run's eval-table.md has it.
+ */
+export function formatRoundTable(s: Pick<RunStatus, 'roundEvaluations' | 'roundTable'>): string[] {
+  const notes = s.roundEvaluations
+    .filter((e) => e.status !== 'reported')
+    .map((e) => `  evaluate round ${e.round}: ${e.status}${e.note === null ? '' : ` (${e.note})`}`);
+  if (s.roundTable === null) return notes;
+  const table = renderRoundTableMarkdown(s.roundTable).trimEnd().split('\n');
+  return [...notes, '  evaluation by round:', ...table.map((l) => `    ${l}`)];
 }
 
 /** One line for the workers, one per dependency a worker cannot reach (what, where, since, why). */

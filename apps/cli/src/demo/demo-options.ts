@@ -10,6 +10,12 @@ import { InvalidInputError } from '@rstar-fleet/protocol';
  */
 export const DEFAULT_DEMO_PROBLEMS = 40;
 
+/**
+ * Held-out problems of the demo's evaluation by default: with the demo's small test-time budgets
+ * (demo-evaluate.ts) its five evaluations add about half to the default run's time.
+ */
+export const DEFAULT_DEMO_EVAL_PROBLEMS = 40;
+
 /** `rstar-fleet demo` settings, validated once from the command-line flags. */
 export const demoOptionsSchema = z.object({
   /** Synthetic problems in the corpus (every round searches all of them). */
@@ -20,6 +26,11 @@ export const demoOptionsSchema = z.object({
   workers: z.number().int().min(1).max(32).default(2),
   /** Synthetic family and search seed (1 is the seed the simulator was calibrated on). */
   seed: z.number().int().min(0).default(1),
+  /**
+   * Held-out synthetic problems each round's models are evaluated on (the plan's `evaluate:`,
+   * rounds 0..N, greedy and System 2); 0 = no evaluation.
+   */
+  evalProblems: z.number().int().min(0).max(100_000).default(DEFAULT_DEMO_EVAL_PROBLEMS),
   /** Artifact store directory: the run lands in `<out>/runs/<run id>/`. */
   out: z.string().min(1).default('.'),
 });

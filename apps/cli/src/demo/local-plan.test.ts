@@ -8,6 +8,7 @@ import {
   renderLocalPlan,
   type LocalPlanSettings,
 } from './local-plan';
+import { demoEvaluateSection } from './demo-evaluate';
 
 const template = readFileSync(LOCAL_SIM_PLAN, 'utf8');
 const local: LocalPlanSettings = {
@@ -95,6 +96,19 @@ describe('renderLocalPlan', () => {
     );
     expect(plan.rounds[0]?.policy.endpoints.map((e) => e.url)).toEqual(['http://127.0.0.1:18002']);
     expect(plan.rounds[0]?.ppm?.endpoints.map((e) => e.url)).toEqual(['http://127.0.0.1:18001']);
+  });
+
+  it("adds the demo's evaluate: (held-out, greedy and System 2, small budgets) and none without it", () => {
+    expect(parsePlan(renderLocalPlan(template, local), 'plain.yaml').evaluate).toBeNull();
+    const text = renderLocalPlan(template, { ...local, evaluate: demoEvaluateSection() });
+    expect(text).toContain("# each round's deployed models, evaluated on held-out problems");
+    const evaluate = parsePlan(text, 'eval.yaml').evaluate;
+    expect(evaluate?.benchmarks).toEqual([{ kind: 'named', name: 'synth-heldout' }]);
+    expect(evaluate?.baseline).toBe(true);
+    expect(evaluate?.modes.map((m) => [m.mode, m.options.runs])).toEqual([
+      ['greedy', 1],
+      ['system2', 2],
+    ]);
   });
 
   it('fails loudly when the example lost an anchor', () => {

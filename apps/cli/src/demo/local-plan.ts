@@ -40,6 +40,8 @@ export interface LocalPlanSettings {
   rounds?: number;
   /** Budgets per round (index 0 = round 1); missing entries keep the plan's. */
   budgets?: readonly (RoundBudget | undefined)[];
+  /** A plan `evaluate:` section to add (the example has none). */
+  evaluate?: Record<string, unknown>;
 }
 
 type Path = readonly (string | number)[];
@@ -91,6 +93,11 @@ export function renderLocalPlan(template: string, settings: LocalPlanSettings): 
   }
   if (settings.seed !== undefined) doc.setIn(['defaults', 'seed'], settings.seed);
   editRounds(doc, settings, fail);
+  if (settings.evaluate !== undefined) {
+    const section = doc.createNode(settings.evaluate);
+    section.commentBefore = " each round's deployed models, evaluated on held-out problems";
+    doc.set('evaluate', section);
+  }
   // The example's own style: single quotes, `[a, b]`, long lines kept long.
   return doc.toString({ singleQuote: true, flowCollectionPadding: false, lineWidth: 100 });
 }

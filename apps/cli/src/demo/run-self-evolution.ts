@@ -16,11 +16,16 @@ import {
   DEFAULT_LEASE_MS,
   Orchestrator,
   openStore,
+  readEvalTable,
   readManifest,
   type FleetLogger,
   type RunState,
 } from '@rstar-fleet/orchestration';
+import type { RoundTable } from '@rstar-fleet/evaluation';
 import { RstarError } from '@rstar-fleet/protocol';
+import { DEFAULT_BENCHMARKS_DIR } from '../benchmarks-dir';
+import { demoEvaluateSection } from './demo-evaluate';
+import { withEvalNotes } from './eval-table';
 import type { DemoOptions } from './demo-options';
 import type { DemoProgress } from './demo-progress';
 import { demoRows } from './demo-rows';
@@ -43,6 +48,8 @@ export interface DemoEnvironment {
 
 export interface DemoResult {
   rounds: DemoRound[];
+  /** The round-by-round evaluation (runs/<run>/eval-table.json); null without one. */
+  evalTable: RoundTable | null;
   runDir: string;
   state: RunState;
   wallSeconds: number;
@@ -174,6 +181,7 @@ export async function runFleetDemo(
       seed: options.seed,
       shardSize: demoShardSize(options.problems, options.workers),
       rounds: options.rounds,
+      ...(options.evalProblems === 0 ? {} : { evaluate: demoEvaluateSection() }),
     });
     const planPath = join(demoDir, 'plan.yaml');
     await writeFile(planPath, planText);
@@ -207,8 +215,13 @@ export async function runFleetDemo(
         closeGraceMs: STOP_GRACE_MS.orchestrator,
         leaseMs: DEFAULT_LEASE_MS,
         logger: fileLogger((line) => logTo('orchestrator', line)),
+        // The held-out split of the corpus's own family (its seed): problems never searched.
+        evalSources: {
+          dir: DEFAULT_BENCHMARKS_DIR,
+          synth: { seed: options.seed, count: options.evalProblems },
+        },
       },
-      progress,
+      withEvalNotes(progress),
     );
     const orch = orchestrator;
     // A dependency a worker cannot reach shows on the progress line within seconds.
@@ -241,6 +254,7 @@ export async function runFleetDemo(
     }
     return {
       rounds: demoRows(progress.rounds, plan.rounds, policies),
+      evalTable: await readEvalTable(store, state.run),
       runDir,
       state,
       wallSeconds: (Date.now() - started) / 1000,
