@@ -90,7 +90,28 @@ describe('simulated completions', () => {
   it('are greedy at temperature 0', () => {
     const choices = generate(request({ temperature: 0 }), DEFAULT_CHECKPOINT, protocol);
     expect(new Set(choices.map((c) => c.text)).size).toBe(1);
-    expect(choices[0]?.mistake).toBeNull();
+    expect(generate(request({ temperature: 0, seed: 9 }), DEFAULT_CHECKPOINT, protocol)).toEqual(
+      choices,
+    );
+  });
+
+  it('decode greedily to the correct step at a rate that rises with competence, step by step', () => {
+    // The first step of 300 problems under a weak and a strong checkpoint: the argmax is right
+    // about as often as the competence says, and every step the weak one gets right the strong
+    // one gets right too (the draw is the prompt's, not the checkpoint's).
+    const firstSteps = Array.from({ length: 300 }, (_, i) =>
+      request({ prompt: renderPrompt(protocol, synthRecord(5, i).problem), n: 1, temperature: 0 }),
+    );
+    const right = (p: number): boolean[] =>
+      firstSteps.map((r) => generate(r, withCompetence(p), protocol)[0]?.mistake === null);
+    const weak = right(0.5);
+    const strong = right(0.8);
+    const share = (xs: boolean[]): number => xs.filter(Boolean).length / xs.length;
+    expect(share(weak)).toBeGreaterThan(0.4);
+    expect(share(weak)).toBeLessThan(0.6);
+    expect(share(strong)).toBeGreaterThan(0.7);
+    expect(share(strong)).toBeLessThan(0.9);
+    expect(weak.every((ok, i) => !ok || strong[i] === true)).toBe(true);
   });
 
   it('answer prompts outside the family with a parseable, labelled answer', () => {

@@ -27,6 +27,9 @@ export interface GeneratedChoice {
 
 let unseeded = 0;
 
+/** Key of the greedy draws (any constant: it only has to differ from checkpoint seeds' use). */
+const GREEDY_KEY = 0x67726479;
+
 /**
  * vLLM's completion semantics over the simulated policy, one prompt: the model writes a step
  * followed by its tag and then EOS; the earliest request stop string in that text ends the
@@ -44,12 +47,14 @@ export function generate(
   const seed = request.seed ?? 0x9e3779b9 + unseeded++;
   const promptKey = hashKey(request.prompt);
   const maxChars = request.maxTokens * CHARS_PER_TOKEN;
+  // Keyed by the prompt only: the same step is hard or easy for every checkpoint (policy.ts).
+  const greedyDraw = request.temperature === 0 ? keyedRng(GREEDY_KEY, promptKey).float() : null;
   return Array.from({ length: request.n }, (_, i) => {
     const rng = keyedRng(checkpoint.seed, seed, promptKey, i);
     const proposed =
       found === null
         ? { body: UNKNOWN_PROBLEM, tag: protocol.answerEnd, mistake: null }
-        : proposeStep(found, checkpoint, protocol, rng, request.temperature === 0, maxChars);
+        : proposeStep(found, checkpoint, protocol, rng, greedyDraw, maxChars);
     return finish(proposed.body + proposed.tag, proposed.mistake, request);
   });
 }

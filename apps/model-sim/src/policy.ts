@@ -34,16 +34,22 @@ export interface ProposedStep {
  * - raises: code that raises NameError (a variable used before it exists);
  * - prematureAnswer: an answer step boxing the intermediate value before the block is done;
  * - overlong: a rambling step that runs past any max_tokens (cut, `finish_reason: length`).
- * Temperature 0 is greedy: the correct step when competence ≥ 0.5, with the first paraphrase.
+ * Temperature 0 is greedy (`greedyDraw` given): the model's most likely step, with the first
+ * paraphrase. Whether that step is the correct one depends on the step: `greedyDraw` is a uniform
+ * draw fixed by the prompt alone (the same for every checkpoint), and the argmax is correct when
+ * it falls below the competence. So greedy decoding is deterministic, a step a weak checkpoint
+ * gets wrong a stronger one may get right, and pass@1 rises with training as real models' does
+ * (it was correct whenever competence ≥ 0.5, which made every checkpoint's greedy ~100 %).
  */
 export function proposeStep(
   found: Recovered,
   checkpoint: Checkpoint,
   protocol: StepProtocol,
   rng: SynthRng,
-  greedy: boolean,
+  greedyDraw: number | null,
   maxChars: number,
 ): ProposedStep {
+  const greedy = greedyDraw !== null;
   const { problem, state } = found;
   const k = problem.ops.length;
   const next = state.closed ? k + 2 : state.codeSteps + 1;
@@ -56,7 +62,7 @@ export function proposeStep(
     0,
     checkpoint.policy.competence[key] - checkpoint.policy.depthPenalty * depth,
   );
-  const correct = greedy ? competence >= 0.5 : rng.float() < competence;
+  const correct = (greedyDraw ?? rng.float()) < competence;
   const mistake = correct ? null : pickMistake(checkpoint, rng, greedy);
   const phrasing = greedy ? 0 : rng.int(0, 2);
   const truth = String(problem.values[k - 1]);
