@@ -24,6 +24,20 @@ const count = (max = 1_000_000) =>
     .min(1, { error: 'expected a positive integer' })
     .max(max, { error: `expected a positive integer ≤ ${max}` });
 
+/** A seed: a non-negative integer. */
+const seedInt = () =>
+  z
+    .number({ error: 'expected an integer' })
+    .int({ error: 'expected an integer' })
+    .min(0, { error: 'expected a non-negative integer' });
+
+/** A share in [0, 1]. */
+const share = () =>
+  z
+    .number({ error: 'expected a number in [0, 1]' })
+    .min(0, { error: 'expected a number in [0, 1]' })
+    .max(1, { error: 'expected a number in [0, 1]' });
+
 const nonEmpty = (what: string) =>
   z.string({ error: `expected ${what}` }).min(1, { error: `expected ${what}` });
 
@@ -215,11 +229,7 @@ export const roundSchema = z.strictObject({
   /** Independent trees per problem, each with its own seed. Default 1 (round 4: 2). */
   trees: count(64).optional(),
   /** Base seed; tree i uses seed + i. Default 0. */
-  seed: z
-    .number({ error: 'expected an integer' })
-    .int({ error: 'expected an integer' })
-    .min(0, { error: 'expected a non-negative integer' })
-    .optional(),
+  seed: seedInt().optional(),
   /** Beam width (mode beam only). Default 8. */
   beamWidth: count(4096).optional(),
   /**
@@ -237,11 +247,7 @@ export const roundSchema = z.strictObject({
    * hook, naming the failed shards; `rstar-fleet requeue --failed` and `run` again finish it.
    * Default 0: no failed shard.
    */
-  maxFailedShardShare: z
-    .number({ error: 'expected a number in [0, 1]' })
-    .min(0, { error: 'expected a number in [0, 1]' })
-    .max(1, { error: 'expected a number in [0, 1]' })
-    .optional(),
+  maxFailedShardShare: share().optional(),
   /** Train and deploy hooks. */
   hooks: hooksSchema.optional(),
 });
@@ -406,21 +412,13 @@ export const evaluateSchema = z.strictObject({
   /** Problems per benchmark, a seeded sample. Default: all of them. */
   sample: count().optional(),
   /** Seed of the sample and of the runs (run k uses seed + k). Default 0. */
-  seed: z
-    .number({ error: 'expected an integer' })
-    .int({ error: 'expected an integer' })
-    .min(0, { error: 'expected a non-negative integer' })
-    .optional(),
+  seed: seedInt().optional(),
   /** Also evaluate the plan's round-1 models before round 1 (row 0 of the table). Default true. */
   baseline: z.boolean({ error: 'expected true or false' }).optional(),
   /** Problems per eval shard job. Default 16. */
   shardSize: count(1_000_000).optional(),
   /** Share of eval shards (0–1) that may fail for good while the report is still written. Default 0. */
-  maxFailedShardShare: z
-    .number({ error: 'expected a number in [0, 1]' })
-    .min(0, { error: 'expected a number in [0, 1]' })
-    .max(1, { error: 'expected a number in [0, 1]' })
-    .optional(),
+  maxFailedShardShare: share().optional(),
   testTime: evalTestTimeSchema.optional(),
 });
 export type EvaluateInput = z.output<typeof evaluateSchema>;
