@@ -25,7 +25,7 @@ export function renderRoundTableMarkdown(table: RoundTable): string {
     ...r.cells.map(cellText),
   ]);
   const simulated = table.rows.some((r) => r.simulated)
-    ? ' Models named model-sim are the simulator, not a model.'
+    ? ' Models named sim-policy-*, sim-ppm-* are the simulator (apps/model-sim), not a model.'
     : '';
   return [
     markdownTable(header, rows, [
