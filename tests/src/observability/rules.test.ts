@@ -98,6 +98,7 @@ describe('infra/grafana/rstar-fleet.json', () => {
       'Queues and failures',
       'Workers',
       'Training',
+      'Evaluation',
     ]);
     const exprs = allExpressions()
       .map((e) => e.expr)
@@ -113,6 +114,8 @@ describe('infra/grafana/rstar-fleet.json', () => {
       'process_cpu_seconds_total',
       'process_resident_memory_bytes',
       'rstar_worker_dependency_up',
+      'rstar_eval_accuracy',
+      'rstar_eval_progress_ratio',
     ]) {
       expect(exprs).toContain(needed);
     }

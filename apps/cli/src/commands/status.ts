@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { renderRoundTableMarkdown } from '@rstar-fleet/evaluation';
+// The renderer alone: the package's index loads the report code (and the search engine with it).
+import { renderRoundTableMarkdown } from '@rstar-fleet/evaluation/render-round-table';
 import type { RunStatus } from '@rstar-fleet/orchestration';
 import { STATUS_REDIS_DEADLINE_MS } from '@rstar-fleet/orchestration/command-defaults';
 import type { CliIO } from '../cli-io';

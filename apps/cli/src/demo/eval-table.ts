@@ -1,4 +1,6 @@
-import { renderRoundTableMarkdown, type RoundTable } from '@rstar-fleet/evaluation';
+import type { RoundTable } from '@rstar-fleet/evaluation';
+// The renderer alone: the package's index loads the report code (and the search engine with it).
+import { renderRoundTableMarkdown } from '@rstar-fleet/evaluation/render-round-table';
 import type { FleetObserver } from '@rstar-fleet/orchestration';
 import type { DemoProgress } from './demo-progress';
 
