@@ -41,8 +41,10 @@ export function parseDemoOptions(raw: Record<string, unknown>): DemoOptions {
   const parsed = demoOptionsSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') ?? '';
-    throw new InvalidInputError(issue?.message ?? 'invalid option', { field: `--${field}` });
+    const key = issue?.path.join('.') ?? '';
+    // The flag as typed: commander camel-cases `--eval-problems` into `evalProblems`.
+    const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    throw new InvalidInputError(issue?.message ?? 'invalid option', { field: `--${flag}` });
   }
   return parsed.data;
 }
