@@ -48,6 +48,8 @@ describe('evaluate:', () => {
     expect(e?.sample).toBeNull();
     expect(e?.baseline).toBe(true);
     expect(e?.shardSize).toBe(16);
+    // rStar's eval samples at temperature 1 (sft_eval_mcts.yaml), not the rounds' 0.7.
+    expect(e?.sampling).toEqual({ temperature: 1 });
   });
 
   it('compiles the settings a user gives into every mode', () => {
@@ -60,6 +62,7 @@ describe('evaluate:', () => {
         sample: 50,
         seed: 7,
         baseline: false,
+        sampling: { temperature: 0.5 },
         testTime: { mcts: { rollouts: 4 }, selection: { vote: 'weighted' } },
       },
     });
@@ -79,6 +82,7 @@ describe('evaluate:', () => {
     expect(e?.modes[2]?.options.selection.vote).toBe('weighted');
     expect(e?.sample).toBe(50);
     expect(e?.baseline).toBe(false);
+    expect(e?.sampling).toEqual({ temperature: 0.5 });
   });
 
   it('names the line and field of an unknown benchmark, a repeated mode and a bad setting', () => {
@@ -102,6 +106,14 @@ describe('evaluate:', () => {
     );
     expect(repeated).toEqual([
       expect.stringMatching(/^7:evaluate\.modes\.1: mode greedy is listed twice/),
+    ]);
+  });
+
+  it('names the line of a sampling temperature out of range', () => {
+    expect(
+      issuesOf(header + 'evaluate:\n  benchmarks: [gsm8k]\n  sampling: { temperature: 11 }\n'),
+    ).toEqual([
+      expect.stringMatching(/^7:evaluate\.sampling\.temperature: expected a number in \[0, 10\]/),
     ]);
   });
 

@@ -13,7 +13,7 @@ import type { FleetContext } from './context';
 import { EvalFailedError } from './eval-failed-error';
 import { readEvalBenchmark, writeEvalShards, type SkippedRow } from './eval-ingest';
 import {
-  EVAL_DEFAULTS,
+  EVAL_NAMES,
   buildEvalManifest,
   evalManifestDiff,
   readEvalManifest,
@@ -157,7 +157,7 @@ export class EvalEngine {
         `evaluation ${evaluation} of round ${round}: ${over.failed} of ${over.of} eval shard(s) ` +
           `failed for good (maxFailedShare ${manifest.shards.maxFailedShare}); no report written. ` +
           `${over.listed}. Fix the cause, then ${
-            evaluation === EVAL_DEFAULTS.planName
+            evaluation === EVAL_NAMES.plan
               ? "run the same `rstar-fleet run` again (the plan's evaluate:)"
               : 'run the same `rstar-fleet eval` again'
           }`,
