@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'bullmq';
-import { parsePlan } from '@rstar-fleet/config';
+import { compileEvaluate, parsePlan } from '@rstar-fleet/config';
 import { shardJobId } from '@rstar-fleet/protocol';
 import {
   SHARD_JOB,
@@ -15,6 +15,7 @@ import { startPrivateRedis, type PrivateRedis } from '@rstar-fleet/local-fleet';
 import { uniquePrefix } from '@rstar-fleet/queue/testing';
 import { FileSystemStore, roundFile } from '@rstar-fleet/store';
 import { openFleetContext, type FleetContext } from './context';
+import { buildEvalManifest, writeEvalManifest } from './eval-manifest';
 import { shardJobData } from './flows';
 import { buildRoundManifest, manifestKey, writeManifest } from './manifest';
 import { requeue } from './requeue';
@@ -265,5 +266,70 @@ describe('status counts what is written, and answers without Redis', () => {
     } finally {
       await down.close();
     }
+  });
+});
+
+describe('a run not begun, evaluated all the same (`eval --round 0` before `run`)', () => {
+  const evalOnly = 'st-eval-only';
+
+  beforeAll(async () => {
+    const settings = compileEvaluate({ benchmarks: ['synth-heldout'], modes: ['greedy'] }, () => {
+      throw new Error('a valid evaluate:');
+    });
+    if (settings === null) throw new Error('a valid evaluate:');
+    // What `rstar-fleet eval --round 0` leaves without a run.json: its manifest (and shards).
+    await writeEvalManifest(
+      ctx.store,
+      buildEvalManifest({
+        plan: ctx.plan,
+        run: evalOnly,
+        state: null,
+        request: { round: 0, settings },
+        benchmarks: [{ name: 'synth-heldout', source: 'synth', problems: 6, skipped: 0 }],
+      }),
+    );
+  });
+
+  it('is not-started, with its evaluation, from Redis and from the store alone', async () => {
+    const expected = {
+      run: evalOnly,
+      status: 'not-started',
+      round: null,
+      rounds: 0,
+      history: [],
+      shards: { total: 0 },
+      evaluations: [
+        {
+          round: 0,
+          evaluation: 'eval',
+          status: 'queued',
+          shards: { total: 1, missing: 1 },
+          units: { total: 6, done: 0 },
+          accuracy: null,
+        },
+      ],
+    };
+    expect(await getRunStatus(ctx, evalOnly)).toMatchObject({
+      ...expected,
+      redis: { reachable: true },
+    });
+    const stored = await getStoreRunStatus(ctx.store, evalOnly, {
+      address: redis.url,
+      error: 'connect ECONNREFUSED',
+    });
+    // Without Redis the eval shards' states are unknown (none counted), the rest the same.
+    const [evaluation] = expected.evaluations;
+    expect(stored).toMatchObject({
+      ...expected,
+      evaluations: [{ ...evaluation, shards: { total: 1, missing: 0 } }],
+      redis: { reachable: false },
+    });
+  });
+
+  it('a run with neither run.json nor an evaluation is still not found', async () => {
+    await expect(getRunStatus(ctx, 'st-nothing')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('run st-nothing not found') as string,
+    });
   });
 });

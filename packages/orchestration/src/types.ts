@@ -175,7 +175,11 @@ export interface ShardFailure {
 /** `rstar-fleet status --json` and `GET /status`. */
 export interface RunStatus {
   run: string;
-  status: RunStatusName;
+  /**
+   * run.json's status; `not-started` for a run `rstar-fleet run` has not begun (no run.json)
+   * whose models were evaluated all the same (`rstar-fleet eval --round 0`): its evaluations.
+   */
+  status: RunStatusName | 'not-started';
   error: string | null;
   /** The round in progress (or the last one when the run is done); null before ingest ends. */
   round: number | null;
