@@ -3,7 +3,6 @@ import type { RunPlan } from '@rstar-fleet/config';
 import {
   EvalJobDataSchema,
   evalJobId,
-  evalShardJobId,
   type EvalJobData,
   type EvalManifest,
 } from '@rstar-fleet/protocol';
@@ -26,6 +25,7 @@ import { snapshotEvalShards } from './eval-progress';
 import { reportAccuracy, writeEvalReport } from './eval-report-files';
 import { readEvalResults } from './eval-results';
 import { ensureEvalFlow, type FlowOptions, type FlowOutcome } from './flows';
+import { requeue } from './requeue';
 import { failedShareOver } from './round-gate';
 import type { RunState } from './run-state';
 import type { FleetLogger, FleetObserver } from './types';
@@ -172,12 +172,12 @@ export class EvalEngine {
     return { ...outcome, report: 'written', records: records.length };
   }
 
-  /** A failed evaluation started again: its failed shards search again (what is missing only). */
+  /**
+   * A failed evaluation started again: its failed shards search again (what is missing only), as
+   * `rstar-fleet requeue --failed --eval NAME` would retry them.
+   */
   private async retryFailedShards(manifest: EvalManifest): Promise<void> {
-    const snaps = await snapshotEvalShards(this.d.ctx, manifest);
-    for (const snap of snaps.filter((s) => s.state === 'failed')) {
-      const id = evalShardJobId(manifest.run, manifest.round, manifest.name, snap.shard);
-      await (await this.d.ctx.shards.getJob(id))?.retry('failed');
-    }
+    const { run, round, name } = manifest;
+    await requeue(this.d.ctx, run, { kind: 'failed' }, { round, evaluation: name });
   }
 }

@@ -84,6 +84,7 @@ export {
   type QueueJobCounts,
   type RequeueOptions,
   type RequeueOutcome,
+  type RequeuedShard,
   type RequeueTarget,
   type RoundDoneEvent,
   type RunStatus,
