@@ -37,10 +37,20 @@ function evalCli(
   args: readonly string[],
   onStderr: (text: string) => void = () => {},
 ): Promise<Exit> {
+  return fleetCli(fleet, 'eval', args, onStderr);
+}
+
+/** `rstar-fleet <command> --plan <the fleet's> --run <its run> ...` as a child process. */
+function fleetCli(
+  fleet: TestFleet,
+  command: string,
+  args: readonly string[],
+  onStderr: (text: string) => void = () => {},
+): Promise<Exit> {
   const started = Date.now();
   const child = spawn(
     process.execPath,
-    [cliScript, 'eval', '--plan', fleet.planPath, '--run', fleet.run, ...args],
+    [cliScript, command, '--plan', fleet.planPath, '--run', fleet.run, ...args],
     {
       cwd: fleet.dir,
       env: { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, HOME: fleet.dir },
@@ -148,6 +158,15 @@ describe('rstar-fleet eval (real Redis, sandbox, simulator, worker processes)', 
     const recount = await evalCli(fleet, ['--report', '--round', '0', '--json']);
     expect({ code: recount.code, stderr: recount.stderr }).toEqual({ code: 0, stderr: '' });
     expect(JSON.parse(recount.stdout)).toEqual(stored);
+
+    // `rstar-fleet run` never began this run (no run.json): status shows it by its evaluation.
+    const status = await fleetCli(fleet, 'status', []);
+    expect({ code: status.code, stderr: status.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(status.stdout).toContain(`run ${fleet.run}: not started (no run.json`);
+    expect(status.stdout).toMatch(
+      new RegExp(`eval +round 0 "eval": reported, \\d+/${expected} runs`),
+    );
+    expect(status.stdout).toMatch(/synth-heldout system2: \d+\.\d %/);
 
     // The same command again: nothing to do, nothing recounted, the same report.
     const again = await evalCli(fleet, [

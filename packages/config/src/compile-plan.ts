@@ -10,6 +10,7 @@ import {
 } from '@rstar-fleet/protocol';
 import type { StoreLocation } from '@rstar-fleet/store';
 import { compileEvaluate, type EvaluatePlan } from './evaluate-plan';
+import { checkEvaluatePpm } from './evaluate-ppm-check';
 import { PlanError, dottedPath, type PlanIssue } from './plan-error';
 import {
   HOOK_VARIABLE_PATTERN,
@@ -157,7 +158,8 @@ export interface CompileContext {
  * Applies defaults and inheritance (paper round < `defaults:` < the round's own keys; objects
  * merge key by key, lists replace) and checks what only the merged round can tell: a policy in
  * every round, a PPM where qRule is ppm or mode is beam, escalation above rollouts, no
- * `{prev_out}` in round 1. All problems are thrown together as one PlanError.
+ * `{prev_out}` in round 1, a PPM for every set of models `evaluate:` scores with one
+ * (evaluate-ppm-check.ts). All problems are thrown together as one PlanError.
  */
 export function compilePlan(file: PlanFile, ctx: CompileContext = {}): RunPlan {
   const source = ctx.source ?? 'plan.yaml';
@@ -175,11 +177,15 @@ export function compilePlan(file: PlanFile, ctx: CompileContext = {}): RunPlan {
   const entries: RoundInput[] = Array.isArray(file.rounds)
     ? file.rounds
     : Array.from({ length: file.rounds ?? PLAN_DEFAULTS.rounds }, () => ({}));
-  const [first, ...rest] = entries.map((entry, i) =>
-    compileRound(file.defaults ?? {}, entry, i, issue),
-  );
+  const compiled = entries.map((entry, i) => compileRound(file.defaults ?? {}, entry, i, issue));
+  const [first, ...rest] = compiled;
   if (first === undefined && issues.length === 0) issue(['rounds'], 'expected at least one round');
   const evaluate = file.evaluate === undefined ? null : compileEvaluate(file.evaluate, issue);
+  // Which rounds' models are evaluated, with which PPM, needs every round compiled.
+  const rounds = compiled.filter((r): r is RoundPlan => r !== undefined);
+  if (file.evaluate !== undefined && evaluate !== null && rounds.length === compiled.length) {
+    checkEvaluatePpm(file.evaluate, evaluate, rounds, issue);
+  }
   if (issues.length > 0 || first === undefined) throw new PlanError(issues);
 
   const store: StorePlan =

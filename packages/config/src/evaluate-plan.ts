@@ -30,6 +30,8 @@ export interface EvaluatePlan {
   readonly baseline: boolean;
   readonly shardSize: number;
   readonly maxFailedShardShare: number;
+  /** The evaluated policy's sampling temperature (greedy decodes at 0 whatever it is). */
+  readonly sampling: { readonly temperature: number };
 }
 
 /** Every default of `evaluate:`, applied by compileEvaluate only. */
@@ -39,6 +41,8 @@ export const EVALUATE_DEFAULTS = {
   baseline: true,
   shardSize: 16,
   maxFailedShardShare: 0,
+  /** rStar's eval samples at temperature 1 (sft_eval_mcts.yaml). */
+  sampling: { temperature: 1 },
 } as const satisfies Omit<EvaluatePlan, 'benchmarks' | 'modes' | 'sample'> & {
   modes: readonly TestTimeMode[];
 };
@@ -113,6 +117,7 @@ export function compileEvaluate(input: EvaluateInput, issue: Report): EvaluatePl
     baseline: input.baseline ?? d.baseline,
     shardSize: input.shardSize ?? d.shardSize,
     maxFailedShardShare: input.maxFailedShardShare ?? d.maxFailedShardShare,
+    sampling: { temperature: input.sampling?.temperature ?? d.sampling.temperature },
   };
 }
 

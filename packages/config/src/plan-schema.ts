@@ -101,14 +101,16 @@ export const ppmSchema = z.strictObject({
     .optional(),
 });
 
+/** A policy's sampling temperature (the rounds' and the evaluation's). */
+const temperature = z
+  .number({ error: 'expected a number in [0, 10]' })
+  .min(0, { error: 'expected a number in [0, 10]' })
+  .max(10, { error: 'expected a number in [0, 10]' });
+
 /** Sampling settings sent on every policy request. */
 export const samplingSchema = z.strictObject({
   /** Default 0.7 (rStar-Math). */
-  temperature: z
-    .number({ error: 'expected a number in [0, 10]' })
-    .min(0, { error: 'expected a number in [0, 10]' })
-    .max(10, { error: 'expected a number in [0, 10]' })
-    .optional(),
+  temperature: temperature.optional(),
   /** Nucleus cut, in (0, 1]. Default 1. */
   topP: z
     .number({ error: 'expected a number in (0, 1]' })
@@ -419,6 +421,11 @@ export const evaluateSchema = z.strictObject({
   shardSize: count(1_000_000).optional(),
   /** Share of eval shards (0–1) that may fail for good while the report is still written. Default 0. */
   maxFailedShardShare: share().optional(),
+  /**
+   * The evaluated policy's sampling; the rest (topP, maxTokens) is its round's. `temperature`:
+   * default 1, rStar's eval (sft_eval_mcts.yaml); greedy decodes at 0 whatever it is.
+   */
+  sampling: z.strictObject({ temperature: temperature.optional() }).optional(),
   testTime: evalTestTimeSchema.optional(),
 });
 export type EvaluateInput = z.output<typeof evaluateSchema>;

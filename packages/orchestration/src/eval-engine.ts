@@ -3,7 +3,6 @@ import type { RunPlan } from '@rstar-fleet/config';
 import {
   EvalJobDataSchema,
   evalJobId,
-  evalShardJobId,
   type EvalJobData,
   type EvalManifest,
 } from '@rstar-fleet/protocol';
@@ -13,7 +12,7 @@ import type { FleetContext } from './context';
 import { EvalFailedError } from './eval-failed-error';
 import { readEvalBenchmark, writeEvalShards, type SkippedRow } from './eval-ingest';
 import {
-  EVAL_DEFAULTS,
+  EVAL_NAMES,
   buildEvalManifest,
   evalManifestDiff,
   readEvalManifest,
@@ -26,6 +25,7 @@ import { snapshotEvalShards } from './eval-progress';
 import { reportAccuracy, writeEvalReport } from './eval-report-files';
 import { readEvalResults } from './eval-results';
 import { ensureEvalFlow, type FlowOptions, type FlowOutcome } from './flows';
+import { requeue } from './requeue';
 import { failedShareOver } from './round-gate';
 import type { RunState } from './run-state';
 import type { FleetLogger, FleetObserver } from './types';
@@ -157,7 +157,7 @@ export class EvalEngine {
         `evaluation ${evaluation} of round ${round}: ${over.failed} of ${over.of} eval shard(s) ` +
           `failed for good (maxFailedShare ${manifest.shards.maxFailedShare}); no report written. ` +
           `${over.listed}. Fix the cause, then ${
-            evaluation === EVAL_DEFAULTS.planName
+            evaluation === EVAL_NAMES.plan
               ? "run the same `rstar-fleet run` again (the plan's evaluate:)"
               : 'run the same `rstar-fleet eval` again'
           }`,
@@ -172,12 +172,12 @@ export class EvalEngine {
     return { ...outcome, report: 'written', records: records.length };
   }
 
-  /** A failed evaluation started again: its failed shards search again (what is missing only). */
+  /**
+   * A failed evaluation started again: its failed shards search again (what is missing only), as
+   * `rstar-fleet requeue --failed --eval NAME` would retry them.
+   */
   private async retryFailedShards(manifest: EvalManifest): Promise<void> {
-    const snaps = await snapshotEvalShards(this.d.ctx, manifest);
-    for (const snap of snaps.filter((s) => s.state === 'failed')) {
-      const id = evalShardJobId(manifest.run, manifest.round, manifest.name, snap.shard);
-      await (await this.d.ctx.shards.getJob(id))?.retry('failed');
-    }
+    const { run, round, name } = manifest;
+    await requeue(this.d.ctx, run, { kind: 'failed' }, { round, evaluation: name });
   }
 }

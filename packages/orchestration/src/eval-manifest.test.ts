@@ -138,6 +138,13 @@ describe('buildEvalManifest', () => {
     }
   });
 
+  it("samples at evaluate:'s temperature, the rest of sampling being the round's", () => {
+    const m = build({
+      request: { settings: settings('{ benchmarks: [gsm8k], sampling: { temperature: 0.6 } }') },
+    });
+    expect(m.sampling).toEqual({ ...build().sampling, temperature: 0.6 });
+  });
+
   it("round 0 is the plan's starting models; a named round must have deployed", () => {
     const greedy = settings('{ benchmarks: [gsm8k], modes: [greedy], maxFailedShardShare: 0.5 }');
     const m0 = build({ request: { round: 0, settings: greedy } });

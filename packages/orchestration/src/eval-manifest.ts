@@ -13,17 +13,17 @@ import type { RunState } from './run-state';
 import { testTimeModels } from './test-time-models';
 
 /**
- * Defaults of an evaluation that the plan's `evaluate:` does not hold, applied here only (the
- * rest, modes to shard size, are compileEvaluate's in @rstar-fleet/config). Temperature 1 is
- * rStar's eval sampling (sft_eval_mcts.yaml); greedy decodes at 0 whatever it is.
+ * The names evaluations are stored under (`runs/<run>/round-<r>/eval/<name>/`). Not settings:
+ * every setting of an evaluation, its sampling temperature included, is the plan's `evaluate:`
+ * (or the eval command's flags) compiled by compileEvaluate in @rstar-fleet/config.
  */
-export const EVAL_DEFAULTS = Object.freeze({
-  name: 'eval',
-  /** The name of an evaluation of models given by URL (not the run's): kept apart by default. */
-  customName: 'custom',
+export const EVAL_NAMES = Object.freeze({
+  /** An `rstar-fleet eval` of the run's models without `--name`. */
+  eval: 'eval',
+  /** An evaluation of models given by URL (not the run's): kept apart by default. */
+  custom: 'custom',
   /** The run plan's own evaluation of each round's models (`evaluate:`; round-evaluator.ts). */
-  planName: 'plan',
-  temperature: 1,
+  plan: 'plan',
 });
 
 /** What a caller (the `eval` command, or a round after its deploy hook) asks for. */
@@ -40,7 +40,6 @@ export interface EvalRequest {
   /** Benchmarks, modes with compiled options, runs, sample, seed, shards: the plan's `evaluate:`
    * (or the eval command's flags compiled the same way, by compileEvaluate). */
   settings: EvaluatePlan;
-  temperature?: number;
 }
 
 /** A benchmark as read (after sampling): the manifest lays its shards out. */
@@ -95,16 +94,11 @@ export function buildEvalManifest(input: EvalManifestInput): EvalManifest {
     v: EVAL_MANIFEST_VERSION,
     run,
     round,
-    name:
-      request.name ??
-      (request.models === undefined ? EVAL_DEFAULTS.name : EVAL_DEFAULTS.customName),
+    name: request.name ?? (request.models === undefined ? EVAL_NAMES.eval : EVAL_NAMES.custom),
     policy: models.policy,
     ppm: ppmModes.length > 0 ? models.ppm : null,
     sandbox: resolved.models.sandbox,
-    sampling: {
-      ...resolved.models.sampling,
-      temperature: request.temperature ?? EVAL_DEFAULTS.temperature,
-    },
+    sampling: { ...resolved.models.sampling, temperature: settings.sampling.temperature },
     seed: settings.seed,
     modes: settings.modes.map(({ mode, options }) => {
       if (options.seed !== settings.seed) {

@@ -84,6 +84,7 @@ export {
   type QueueJobCounts,
   type RequeueOptions,
   type RequeueOutcome,
+  type RequeuedShard,
   type RequeueTarget,
   type RoundDoneEvent,
   type RunStatus,
@@ -98,7 +99,7 @@ export { FLEET_OPTION_DEFAULTS } from './fleet-options';
 // Evaluations (`rstar-fleet eval`; DESIGN §10): resolved once (eval.json), run as a flow of
 // eval-shard jobs, reported by the `eval` parent job. See eval-engine.ts.
 export {
-  EVAL_DEFAULTS,
+  EVAL_NAMES,
   buildEvalManifest,
   evalManifestDiff,
   evalManifestKey,

@@ -1,11 +1,28 @@
-import { InvalidInputError, NotFoundError, shardJobId } from '@rstar-fleet/protocol';
-import { SHARD_JOB, SHARD_QUEUE, queueKey, shardJobOptions } from '@rstar-fleet/queue';
+import {
+  InvalidInputError,
+  NotFoundError,
+  evalJobId,
+  evalShardJobId,
+  shardJobId,
+  type EvalManifest,
+} from '@rstar-fleet/protocol';
+import {
+  EVAL_SHARD_JOB,
+  SHARD_JOB,
+  SHARD_QUEUE,
+  queueKey,
+  shardJobOptions,
+} from '@rstar-fleet/queue';
+import { evalFile } from '@rstar-fleet/store';
 import type { FleetContext } from './context';
-import { shardJobData } from './flows';
+import { EVAL_NAMES } from './eval-manifest';
+import { snapshotEvalShards } from './eval-progress';
+import { listEvalManifests, readRunStateOrEvaluated } from './eval-status';
+import { evalShardJobData, shardJobData } from './flows';
 import { readManifest } from './manifest';
-import { requireRunState } from './run-state';
-import { snapshotShards } from './status';
-import type { RequeueOptions, RequeueOutcome, RequeueTarget } from './types';
+import type { RunState } from './run-state';
+import { snapshotShards, type ShardSnapshot } from './status';
+import type { RequeueOptions, RequeueOutcome, RequeueTarget, RequeuedShard } from './types';
 
 /**
  * An active job whose lock is gone (its worker died) goes back to the waiting list, as BullMQ's
@@ -20,10 +37,28 @@ return 1
 `;
 
 /**
- * Operator requeue. `failed`: retry the run's failed shard jobs; `stalled`: move active jobs
- * with no lock back to waiting; `shard N`: retry (failed), re-add (completed or gone) or leave
- * alone (waiting, active, delayed) one shard. Shards of a round that already completed need their
- * datasets extracted again once they finish: `reextract` lists those rounds.
+ * The shard jobs of one flow: a round's (its phases' shards) or an evaluation's (its eval
+ * shards). Both live on the `shards` queue and are requeued alike; only ids and payloads differ.
+ */
+interface ShardGroup {
+  round: number;
+  /** The evaluation's name; undefined for a round's own shards. */
+  evaluation?: string;
+  snaps: ShardSnapshot[];
+  id(shard: number): string;
+  /** Adds a completed or gone shard's job again; its results log keeps what is written. */
+  readd(snap: ShardSnapshot, id: string): Promise<unknown>;
+  /** After its shards are requeued: what else must happen for them to count (see outcome). */
+  after(out: RequeueOutcome): Promise<void>;
+}
+
+/**
+ * Operator requeue. `failed`: retry the run's failed shard jobs (rounds' and evaluations');
+ * `stalled`: move active jobs with no lock back to waiting; `shard N`: retry (failed), re-add
+ * (completed or gone) or leave alone (waiting, active, delayed) one shard of a round, or of an
+ * evaluation with `evaluation`. Shards of a round that already completed need their datasets
+ * extracted again once they finish (`reextract`); those of an evaluation already reported, or
+ * whose report failed, need it written again (`reevaluate`).
  */
 export async function requeue(
   ctx: FleetContext,
@@ -31,37 +66,29 @@ export async function requeue(
   target: RequeueTarget,
   options: RequeueOptions = {},
 ): Promise<RequeueOutcome> {
-  const state = await requireRunState(ctx.store, run);
-  const started = state.rounds.filter((r) => r.status !== 'pending');
-  if (options.round !== undefined && !state.rounds.some((r) => r.round === options.round)) {
-    throw new NotFoundError(`run ${run} has no round ${options.round}`);
-  }
-  const current = started.find((r) => r.status !== 'done') ?? started.at(-1);
-  const rounds =
-    options.round !== undefined
-      ? [options.round]
-      : target.kind === 'shard'
-        ? current === undefined
-          ? []
-          : [current.round]
-        : started.map((r) => r.round);
-  const out: RequeueOutcome = { requeued: [], skipped: [], reextract: [] };
-  for (const round of rounds) {
-    const manifest = await readManifest(ctx.store, run, round);
-    if (manifest === null) continue;
-    const snaps = await snapshotShards(ctx, manifest);
+  const state = await readRunStateOrEvaluated(ctx.store, run);
+  const groups = await shardGroups(ctx, run, state, target, options);
+  const out: RequeueOutcome = { requeued: [], skipped: [], reextract: [], reevaluate: [] };
+  const key = (s: string): string => queueKey(ctx.prefix, SHARD_QUEUE, s);
+  for (const group of groups) {
     const picked =
       target.kind === 'shard'
-        ? snaps.filter((s) => s.shard === target.shard)
-        : snaps.filter((s) => s.state === (target.kind === 'failed' ? 'failed' : 'active'));
+        ? group.snaps.filter((s) => s.shard === target.shard)
+        : group.snaps.filter((s) => s.state === (target.kind === 'failed' ? 'failed' : 'active'));
     if (target.kind === 'shard' && picked.length === 0) {
-      throw new InvalidInputError(`round ${round} has no shard ${target.shard}`, {
+      const of = group.evaluation === undefined ? '' : `evaluation ${group.evaluation} of `;
+      throw new InvalidInputError(`${of}round ${group.round} has no shard ${target.shard}`, {
         field: 'shard',
       });
     }
+    let requeued = 0;
     for (const snap of picked) {
-      const id = shardJobId(run, round, snap.shard);
-      const key = (s: string): string => queueKey(ctx.prefix, SHARD_QUEUE, s);
+      const at: RequeuedShard = {
+        round: group.round,
+        ...(group.evaluation === undefined ? {} : { evaluation: group.evaluation }),
+        shard: snap.shard,
+      };
+      const id = group.id(snap.shard);
       if (snap.state === 'failed') {
         const job = await ctx.shards.getJob(id);
         if (job === undefined) continue;
@@ -77,57 +104,162 @@ export async function requeue(
           id,
         )) as number;
         if (moved !== 1) {
-          out.skipped.push({
-            round,
-            shard: snap.shard,
-            state: snap.state,
-            why: 'its worker holds the lock',
-          });
+          out.skipped.push({ ...at, state: snap.state, why: 'its worker holds the lock' });
           continue;
         }
       } else if (
         target.kind === 'shard' &&
         (snap.state === 'completed' || snap.state === 'missing')
       ) {
-        // Results logs are keyed by search unit: a re-run only searches what is missing.
+        // Results logs are keyed (search units, eval runs): a re-run only does what is missing.
         const job = await ctx.shards.getJob(id);
         await job?.remove();
-        await ctx.shards.add(SHARD_JOB, shardJobData(manifest, snap.phase, snap.shard), {
-          ...shardJobOptions(),
-          jobId: id,
-        });
+        await group.readd(snap, id);
       } else {
-        out.skipped.push({
-          round,
-          shard: snap.shard,
-          state: snap.state,
-          why: `already ${snap.state}`,
-        });
+        out.skipped.push({ ...at, state: snap.state, why: `already ${snap.state}` });
         continue;
       }
-      out.requeued.push({ round, shard: snap.shard, from: snap.state });
+      out.requeued.push({ ...at, from: snap.state });
+      requeued++;
     }
-    const roundState = state.rounds.find((r) => r.round === round);
-    const completedAlready =
-      roundState !== undefined &&
-      !['pending', 'searching', 'escalating'].includes(roundState.status);
-    if (completedAlready && out.requeued.some((r) => r.round === round)) out.reextract.push(round);
+    if (requeued > 0) await group.after(out);
   }
   return out;
 }
 
-/** What to tell the operator after a requeue of shards of completed rounds. */
+/** Which rounds' and evaluations' shards the target and options pick, in that order. */
+async function shardGroups(
+  ctx: FleetContext,
+  run: string,
+  state: RunState | null,
+  target: RequeueTarget,
+  options: RequeueOptions,
+): Promise<ShardGroup[]> {
+  const rounds = state?.rounds ?? [];
+  const started = rounds.filter((r) => r.status !== 'pending');
+  const evaluations = await listEvalManifests(ctx.store, run, state?.rounds.length ?? null);
+  if (options.evaluation !== undefined) {
+    const named = evaluations.filter((m) => m.name === options.evaluation);
+    const round = options.round ?? named.at(-1)?.round;
+    const manifest = named.find((m) => m.round === round);
+    if (manifest === undefined) {
+      throw new NotFoundError(
+        `run ${run} has no evaluation ${options.evaluation}` +
+          (options.round === undefined ? '' : ` of round ${options.round}`),
+      );
+    }
+    return [await evalGroup(ctx, manifest)];
+  }
+  const ofRound = options.round;
+  if (
+    ofRound !== undefined &&
+    !rounds.some((r) => r.round === ofRound) &&
+    (target.kind === 'shard' || !evaluations.some((m) => m.round === ofRound))
+  ) {
+    throw new NotFoundError(`run ${run} has no round ${ofRound}`);
+  }
+  const current = started.find((r) => r.status !== 'done') ?? started.at(-1);
+  const roundNumbers =
+    ofRound !== undefined
+      ? rounds.some((r) => r.round === ofRound)
+        ? [ofRound]
+        : []
+      : target.kind === 'shard'
+        ? current === undefined
+          ? []
+          : [current.round]
+        : started.map((r) => r.round);
+  const groups: ShardGroup[] = [];
+  for (const round of roundNumbers) {
+    const group = await roundGroup(ctx, state, run, round);
+    if (group !== null) groups.push(group);
+  }
+  // `shard N` without an evaluation is a round's shard; failed/stalled are every flow's.
+  if (target.kind !== 'shard') {
+    for (const manifest of evaluations) {
+      if (ofRound === undefined || manifest.round === ofRound) {
+        groups.push(await evalGroup(ctx, manifest));
+      }
+    }
+  }
+  return groups;
+}
+
+async function roundGroup(
+  ctx: FleetContext,
+  state: RunState | null,
+  run: string,
+  round: number,
+): Promise<ShardGroup | null> {
+  const manifest = await readManifest(ctx.store, run, round);
+  if (manifest === null) return null;
+  return {
+    round,
+    snaps: await snapshotShards(ctx, manifest),
+    id: (shard) => shardJobId(run, round, shard),
+    readd: (snap, id) =>
+      ctx.shards.add(SHARD_JOB, shardJobData(manifest, snap.phase, snap.shard), {
+        ...shardJobOptions(),
+        jobId: id,
+      }),
+    after: (out) => {
+      const status = state?.rounds.find((r) => r.round === round)?.status;
+      const completedAlready =
+        status !== undefined && !['pending', 'searching', 'escalating'].includes(status);
+      if (completedAlready) out.reextract.push(round);
+      return Promise.resolve();
+    },
+  };
+}
+
+async function evalGroup(ctx: FleetContext, manifest: EvalManifest): Promise<ShardGroup> {
+  const { run, round, name } = manifest;
+  return {
+    round,
+    evaluation: name,
+    snaps: await snapshotEvalShards(ctx, manifest),
+    id: (shard) => evalShardJobId(run, round, name, shard),
+    readd: (snap, id) =>
+      ctx.shards.add(EVAL_SHARD_JOB, evalShardJobData(manifest, snap.shard), {
+        ...shardJobOptions(),
+        jobId: id,
+      }),
+    after: async (out) => {
+      // A report already written does not count them; a failed parent waits for nothing.
+      if (await ctx.store.exists(evalFile(run, round, name, 'report.json'))) {
+        out.reevaluate.push({ round, evaluation: name, was: 'reported' });
+        return;
+      }
+      const parent = await ctx.rounds.getJob(evalJobId(run, round, name));
+      if (parent !== undefined && (await parent.getState()) === 'failed') {
+        out.reevaluate.push({ round, evaluation: name, was: 'failed' });
+      }
+    },
+  };
+}
+
+/** What to tell the operator after a requeue of shards of completed rounds or evaluations. */
 export function requeueHint(
   outcome: RequeueOutcome,
   run: string,
   planPath = 'PLAN',
 ): string | null {
-  if (outcome.reextract.length === 0) return null;
-  return outcome.reextract
-    .map(
+  const lines = [
+    ...outcome.reextract.map(
       (round) =>
         `round ${round} already completed: once its requeued shards finish, run\n` +
         `  rstar-fleet extract --plan ${planPath} --run ${run} --round ${round}`,
-    )
-    .join('\n');
+    ),
+    ...outcome.reevaluate.map(({ round, evaluation, was }) =>
+      was === 'reported'
+        ? `evaluation ${evaluation} of round ${round} already reported: once its requeued ` +
+          `shards finish, recount it with\n  rstar-fleet eval --plan ${planPath} --run ${run} ` +
+          `--round ${round} --name ${evaluation} --report`
+        : `evaluation ${evaluation} of round ${round} failed: once its requeued shards finish, ` +
+          `run the same ${
+            evaluation === EVAL_NAMES.plan ? '`rstar-fleet run`' : '`rstar-fleet eval`'
+          } again to write its report`,
+    ),
+  ];
+  return lines.length === 0 ? null : lines.join('\n');
 }

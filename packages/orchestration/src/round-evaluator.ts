@@ -3,7 +3,7 @@ import { RstarError } from '@rstar-fleet/protocol';
 import { evalFile } from '@rstar-fleet/store';
 import type { FleetContext } from './context';
 import type { EvalEngine } from './eval-engine';
-import { EVAL_DEFAULTS } from './eval-manifest';
+import { EVAL_NAMES } from './eval-manifest';
 import type { EvalSourceOptions } from './eval-sources';
 import { readEvalReportIfAny, writeEvalTable } from './eval-table-files';
 import type { RoundEval } from './run-state';
@@ -11,7 +11,7 @@ import type { RunStateHolder } from './state-holder';
 import type { FleetLogger } from './types';
 
 /** The name of the plan's evaluations: `runs/<run>/round-<r>/eval/plan/`. */
-export const PLAN_EVAL_NAME = EVAL_DEFAULTS.planName;
+export const PLAN_EVAL_NAME = EVAL_NAMES.plan;
 
 /** `done`: nothing to wait for (not asked, skipped, or reported); `waiting`: its flow runs. */
 export type EvalGate = 'done' | 'waiting';

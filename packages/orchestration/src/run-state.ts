@@ -179,8 +179,13 @@ export async function readRunState(store: ArtifactStore, run: string): Promise<R
 
 export async function requireRunState(store: ArtifactStore, run: string): Promise<RunState> {
   const state = await readRunState(store, run);
-  if (state === null) throw new NotFoundError(`run ${run} not found (no ${runStateKey(run)})`);
+  if (state === null) throw runNotFoundError(run);
   return state;
+}
+
+/** A run the store knows nothing of (no run.json, and for status nothing else either). */
+export function runNotFoundError(run: string): NotFoundError {
+  return new NotFoundError(`run ${run} not found (no ${runStateKey(run)})`);
 }
 
 /** Writes run.json whole and atomically, stamping updatedAt. */

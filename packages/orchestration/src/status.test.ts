@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'bullmq';
-import { parsePlan } from '@rstar-fleet/config';
-import { shardJobId } from '@rstar-fleet/protocol';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { compileEvaluate, parsePlan } from '@rstar-fleet/config';
+import { evalJobId, evalShardJobId, shardJobId, type EvalManifest } from '@rstar-fleet/protocol';
 import {
+  ROUND_QUEUE,
   SHARD_JOB,
   SHARD_QUEUE,
   bullConnection,
@@ -13,11 +14,12 @@ import {
 } from '@rstar-fleet/queue';
 import { startPrivateRedis, type PrivateRedis } from '@rstar-fleet/local-fleet';
 import { uniquePrefix } from '@rstar-fleet/queue/testing';
-import { FileSystemStore, roundFile } from '@rstar-fleet/store';
+import { FileSystemStore, evalFile, roundFile } from '@rstar-fleet/store';
 import { openFleetContext, type FleetContext } from './context';
-import { shardJobData } from './flows';
+import { buildEvalManifest, writeEvalManifest } from './eval-manifest';
+import { ensureEvalFlow, shardJobData } from './flows';
 import { buildRoundManifest, manifestKey, writeManifest } from './manifest';
-import { requeue } from './requeue';
+import { requeue, requeueHint } from './requeue';
 import { RUN_STATE_VERSION, writeRunState, type RunState } from './run-state';
 import { getRunStatus, getStoreRunStatus } from './status';
 
@@ -154,6 +156,7 @@ describe('status and requeue (real Redis)', () => {
       requeued: [{ round: 1, shard: 0, from: 'completed' }],
       skipped: [],
       reextract: [],
+      reevaluate: [],
     });
     const missing = await requeue(ctx, run, { kind: 'shard', shard: 5 }, { round: 1 });
     expect(missing.requeued).toEqual([{ round: 1, shard: 5, from: 'missing' }]);
@@ -265,5 +268,200 @@ describe('status counts what is written, and answers without Redis', () => {
     } finally {
       await down.close();
     }
+  });
+});
+
+/**
+ * What `rstar-fleet eval --round 0` leaves in the store of a run `rstar-fleet run` has not begun
+ * (no run.json): the manifest of a greedy evaluation of `problems` held-out problems.
+ */
+async function writeRound0Eval(
+  on: FleetContext,
+  evalRun: string,
+  problems: number,
+  shardSize?: number,
+): Promise<EvalManifest> {
+  const settings = compileEvaluate(
+    {
+      benchmarks: ['synth-heldout'],
+      modes: ['greedy'],
+      ...(shardSize === undefined ? {} : { shardSize }),
+    },
+    () => {
+      throw new Error('a valid evaluate:');
+    },
+  );
+  if (settings === null) throw new Error('a valid evaluate:');
+  const manifest = buildEvalManifest({
+    plan: on.plan,
+    run: evalRun,
+    state: null,
+    request: { round: 0, settings },
+    benchmarks: [{ name: 'synth-heldout', source: 'synth', problems, skipped: 0 }],
+  });
+  await writeEvalManifest(on.store, manifest);
+  return manifest;
+}
+
+describe('a run not begun, evaluated all the same (`eval --round 0` before `run`)', () => {
+  const evalOnly = 'st-eval-only';
+
+  beforeAll(async () => {
+    await writeRound0Eval(ctx, evalOnly, 6);
+  });
+
+  it('is not-started, with its evaluation, from Redis and from the store alone', async () => {
+    const expected = {
+      run: evalOnly,
+      status: 'not-started',
+      round: null,
+      rounds: 0,
+      history: [],
+      shards: { total: 0 },
+      evaluations: [
+        {
+          round: 0,
+          evaluation: 'eval',
+          status: 'queued',
+          shards: { total: 1, missing: 1 },
+          units: { total: 6, done: 0 },
+          accuracy: null,
+        },
+      ],
+    };
+    expect(await getRunStatus(ctx, evalOnly)).toMatchObject({
+      ...expected,
+      redis: { reachable: true },
+    });
+    const stored = await getStoreRunStatus(ctx.store, evalOnly, {
+      address: redis.url,
+      error: 'connect ECONNREFUSED',
+    });
+    // Without Redis the eval shards' states are unknown (none counted), the rest the same.
+    const [evaluation] = expected.evaluations;
+    expect(stored).toMatchObject({
+      ...expected,
+      evaluations: [{ ...evaluation, shards: { total: 1, missing: 0 } }],
+      redis: { reachable: false },
+    });
+  });
+
+  it('a run with neither run.json nor an evaluation is still not found', async () => {
+    await expect(getRunStatus(ctx, 'st-nothing')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('run st-nothing not found') as string,
+    });
+  });
+});
+
+describe("requeue of an evaluation's eval shards (real Redis)", () => {
+  const evalRun = 'st-eval-rq';
+  let on: FleetContext;
+  let shardsWorker: Worker;
+  let roundsWorker: Worker;
+  let manifest: EvalManifest;
+  const token = 'manual-eval';
+  const id = (shard: number): string => evalShardJobId(evalRun, 0, 'eval', shard);
+  const next = async (w: Worker = shardsWorker): Promise<Job> => {
+    const job = (await w.getNextJob(token)) as Job | undefined;
+    if (job === undefined) throw new Error('expected a waiting job');
+    return job;
+  };
+  const result = { written: 2, skipped: 0, correct: 1, problems: 2 };
+
+  beforeAll(async () => {
+    // A queue prefix of its own: the manual workers see this evaluation's jobs only.
+    const prefix = uniquePrefix('status-eval');
+    const plan = parsePlan(
+      `corpus: { path: c.jsonl }\nredis: { url: ${redis.url}, prefix: '${prefix}' }\n` +
+        `defaults: { policy: { endpoints: ['http://127.0.0.1:9'], model: m } }\nrounds: 1\n`,
+    );
+    on = await openFleetContext(plan, { store: ctx.store });
+    const worker = (name: string, queue: string): Worker =>
+      new Worker(queue, null, {
+        connection: bullConnection({ url: redis.url, role: 'worker', connectionName: name }),
+        prefix,
+        autorun: false,
+      });
+    shardsWorker = worker('manual-shards', SHARD_QUEUE);
+    roundsWorker = worker('manual-rounds', ROUND_QUEUE);
+    // Three eval shards of two problems, failed for good on their first failure.
+    manifest = await writeRound0Eval(on, evalRun, 6, 2);
+    await ensureEvalFlow(on, manifest, { chunk: 10, shardRetry: { attempts: 1 } });
+  });
+
+  afterAll(async () => {
+    await shardsWorker.close(true);
+    await roundsWorker.close(true);
+    await on.close();
+  });
+
+  it('retries failed, unstalls and re-adds eval shards, and says when the report must be written again', async () => {
+    await (await next()).moveToCompleted(result, token, false);
+    await (await next()).moveToFailed(new UnrecoverableError('policy down'), token, false);
+    await next();
+    // Eval shard 2's worker "died": its lock is gone.
+    await on.redis.del(queueKey(on.prefix, SHARD_QUEUE, `${id(2)}:lock`));
+
+    const stalled = await requeue(on, evalRun, { kind: 'stalled' });
+    expect(stalled.requeued).toEqual([{ round: 0, evaluation: 'eval', shard: 2, from: 'active' }]);
+    expect(await on.shards.getJobState(id(2))).toBe('waiting');
+    await (await next()).moveToCompleted(result, token, false);
+
+    // The evaluation is still waiting for its shards: nothing more to do once they finish.
+    const failed = await requeue(on, evalRun, { kind: 'failed' });
+    expect(failed).toEqual({
+      requeued: [{ round: 0, evaluation: 'eval', shard: 1, from: 'failed' }],
+      skipped: [],
+      reextract: [],
+      reevaluate: [],
+    });
+    expect(await on.shards.getJobState(id(1))).toBe('waiting');
+
+    // It fails again; every shard finished, the evaluation's parent runs and fails (too many
+    // failed): requeued again, the report is to be written by the same command run again.
+    await (await next()).moveToFailed(new UnrecoverableError('policy down'), token, false);
+    await (
+      await next(roundsWorker)
+    ).moveToFailed(new UnrecoverableError('1 of 3 eval shards failed'), token, false);
+    expect(await on.rounds.getJobState(evalJobId(evalRun, 0, 'eval'))).toBe('failed');
+    const again = await requeue(on, evalRun, { kind: 'failed' }, { evaluation: 'eval' });
+    expect(again.requeued).toEqual([{ round: 0, evaluation: 'eval', shard: 1, from: 'failed' }]);
+    expect(again.reevaluate).toEqual([{ round: 0, evaluation: 'eval', was: 'failed' }]);
+    expect(requeueHint(again, evalRun, 'p.yaml')).toBe(
+      'evaluation eval of round 0 failed: once its requeued shards finish, run the same ' +
+        '`rstar-fleet eval` again to write its report',
+    );
+
+    // A reported evaluation's completed shard re-added (by --eval): its report is recounted.
+    await on.store.write(evalFile(evalRun, 0, 'eval', 'report.json'), '{}');
+    const one = await requeue(on, evalRun, { kind: 'shard', shard: 0 }, { evaluation: 'eval' });
+    expect(one).toEqual({
+      requeued: [{ round: 0, evaluation: 'eval', shard: 0, from: 'completed' }],
+      skipped: [],
+      reextract: [],
+      reevaluate: [{ round: 0, evaluation: 'eval', was: 'reported' }],
+    });
+    expect(await on.shards.getJobState(id(0))).toBe('waiting');
+    expect(requeueHint(one, evalRun, 'p.yaml')).toBe(
+      'evaluation eval of round 0 already reported: once its requeued shards finish, recount ' +
+        `it with\n  rstar-fleet eval --plan p.yaml --run ${evalRun} --round 0 --name eval --report`,
+    );
+
+    // Without --eval, --shard N is a round's shard: this run has begun no round.
+    await expect(
+      requeue(on, evalRun, { kind: 'shard', shard: 0 }, { round: 0 }),
+    ).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(
+      requeue(on, evalRun, { kind: 'shard', shard: 9 }, { evaluation: 'eval' }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('evaluation eval of round 0 has no shard 9') as string,
+    });
+    await expect(
+      requeue(on, evalRun, { kind: 'failed' }, { evaluation: 'nope' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

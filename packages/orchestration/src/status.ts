@@ -11,10 +11,10 @@ import { readIfExists, roundFile, type ArtifactStore } from '@rstar-fleet/store'
 import { STATUS_REDIS_DEADLINE_MS } from './command-defaults';
 import type { FleetContext } from './context';
 import { withDeadline } from './deadline';
-import { evalStatuses, type EvalStatus } from './eval-status';
+import { evalStatuses, readRunStateOrEvaluated, type EvalStatus } from './eval-status';
 import { readEvalTable } from './eval-table-files';
 import { readManifest } from './manifest';
-import { requireRunState, type RoundState, type RunState } from './run-state';
+import type { RoundState, RunState } from './run-state';
 import { SHARD_STATES, type RunStatus, type ShardFailure, type ShardState } from './types';
 
 /** One shard job as Redis has it, read in one pipelined batch for the whole round. */
@@ -148,14 +148,16 @@ export interface RunStatusOptions {
  * `rstar-fleet status --json`: where the run is, from run.json (and the round's manifest and
  * stats.json) in the store and the shard jobs in Redis. Redis down or slow past the deadline
  * does not fail it: the answer is what the store knows, with `redis.reachable: false` and why.
+ * A run not begun whose models were evaluated (no run.json) is `not-started`, with those.
  */
 export async function getRunStatus(
   ctx: FleetContext,
   run: string,
   options: RunStatusOptions = {},
 ): Promise<RunStatus> {
-  const state = await requireRunState(ctx.store, run);
-  const current = currentRound(state);
+  const state = await readRunStateOrEvaluated(ctx.store, run);
+  const current = state === null ? null : currentRound(state);
+  const evalRounds = state === null ? null : state.rounds.length;
   const manifest = current === null ? null : await readManifest(ctx.store, run, current.round);
   const address = ctx.plan.redis.url;
   const deadline = options.redisDeadlineMs ?? STATUS_REDIS_DEADLINE_MS;
@@ -172,7 +174,7 @@ export async function getRunStatus(
         Promise.all([
           manifest === null ? Promise.resolve([]) : snapshotShards(ctx, manifest),
           readWorkerHealth(ctx.redis, ctx.prefix),
-          evalStatuses(ctx.store, run, state.rounds.length, ctx),
+          evalStatuses(ctx.store, run, evalRounds, ctx),
         ]),
         deadline,
         `Redis at ${address}`,
@@ -182,13 +184,14 @@ export async function getRunStatus(
     }
   }
   return composeStatus(
+    run,
     state,
     manifest,
     snaps,
     await readStatsIfAny(ctx.store, run, current),
     redis,
     workers,
-    evaluations ?? (await evalStatuses(ctx.store, run, state.rounds.length, null)),
+    evaluations ?? (await evalStatuses(ctx.store, run, evalRounds, null)),
     await readEvalTable(ctx.store, run),
   );
 }
@@ -199,17 +202,18 @@ export async function getStoreRunStatus(
   run: string,
   redis: { address: string; error: string },
 ): Promise<RunStatus> {
-  const state = await requireRunState(store, run);
-  const current = currentRound(state);
+  const state = await readRunStateOrEvaluated(store, run);
+  const current = state === null ? null : currentRound(state);
   const manifest = current === null ? null : await readManifest(store, run, current.round);
   return composeStatus(
+    run,
     state,
     manifest,
     [],
     await readStatsIfAny(store, run, current),
     { ...redis, reachable: false },
     [],
-    await evalStatuses(store, run, state.rounds.length, null),
+    await evalStatuses(store, run, state === null ? null : state.rounds.length, null),
     await readEvalTable(store, run),
   );
 }
@@ -253,7 +257,9 @@ const writtenStatsSchema = z.object({
  * (problems with a record); a finished round is never assumed to have done them all.
  */
 function composeStatus(
-  state: RunState,
+  run: string,
+  /** Null: a run not begun, known by its evaluations (readRunStateOrEvaluated). */
+  state: RunState | null,
   manifest: RoundManifest | null,
   snaps: ShardSnapshot[],
   written: WrittenStats | null,
@@ -262,7 +268,7 @@ function composeStatus(
   evaluations: EvalStatus[],
   roundTable: RunStatus['roundTable'],
 ): RunStatus {
-  const current = currentRound(state);
+  const current = state === null ? null : currentRound(state);
   const shards = Object.fromEntries(SHARD_STATES.map((s) => [s, 0])) as RunStatus['shards'];
   shards.total = manifest === null ? 0 : sum(manifest.phases.map((p) => p.shards));
   for (const s of snaps) shards[s.state]++;
@@ -311,14 +317,15 @@ function composeStatus(
       }));
   const solvedSoFar =
     current?.summary?.solved ?? sum(snaps.filter((s) => s.phase === 0).map((s) => s.solved));
+  const status = state?.status ?? 'not-started';
   return {
-    run: state.run,
-    status: state.status,
-    error: state.error,
+    run,
+    status,
+    error: state?.error ?? null,
     round: current?.round ?? null,
     roundStatus: current?.status ?? null,
     phase: phase?.phase ?? null,
-    rounds: state.rounds.length,
+    rounds: state?.rounds.length ?? 0,
     shards,
     problems: { total: problemsTotal, done: problemsDone, solved: solvedSoFar },
     units: { total: unitsTotal, done: unitsDone },
@@ -328,23 +335,23 @@ function composeStatus(
       elapsedSeconds: Math.round(elapsed),
     },
     etaSeconds:
-      finishedRound || state.status === 'done'
+      finishedRound || status === 'done'
         ? 0
-        : state.status === 'failed' || !redis.reachable
+        : status === 'failed' || !redis.reachable
           ? null
           : unitRate > 0
             ? Math.round((unitsTotal - unitsDone) / unitRate)
             : null,
     failures,
     rejects: {
-      total: state.ingest?.rejects ?? 0,
-      byReason: state.ingest?.rejectsByReason ?? {},
+      total: state?.ingest?.rejects ?? 0,
+      byReason: state?.ingest?.rejectsByReason ?? {},
     },
-    duplicates: state.ingest?.duplicates ?? 0,
-    history: history(state),
+    duplicates: state?.ingest?.duplicates ?? 0,
+    history: state === null ? [] : history(state),
     workers,
     evaluations,
-    roundEvaluations: state.evaluations ?? [],
+    roundEvaluations: state?.evaluations ?? [],
     roundTable,
     redis,
   };

@@ -175,7 +175,11 @@ export interface ShardFailure {
 /** `rstar-fleet status --json` and `GET /status`. */
 export interface RunStatus {
   run: string;
-  status: RunStatusName;
+  /**
+   * run.json's status; `not-started` for a run `rstar-fleet run` has not begun (no run.json)
+   * whose models were evaluated all the same (`rstar-fleet eval --round 0`): its evaluations.
+   */
+  status: RunStatusName | 'not-started';
   error: string | null;
   /** The round in progress (or the last one when the run is done); null before ingest ends. */
   round: number | null;
@@ -229,13 +233,35 @@ export type RequeueTarget =
   { kind: 'failed' } | { kind: 'stalled' } | { kind: 'shard'; shard: number };
 
 export interface RequeueOptions {
-  /** Round of the shards; default the current round (failed/stalled: every round). */
+  /**
+   * Round of the shards (and of the evaluations of that round's models); default the current
+   * round for `shard N`, every round and every evaluation for failed/stalled.
+   */
   round?: number;
+  /**
+   * The shards of this evaluation only (`eval`, `plan`, …); its round defaults to the newest
+   * with an evaluation of that name.
+   */
+  evaluation?: string;
+}
+
+/** A shard requeue looked at: a round's own, or an evaluation's (`evaluation` set). */
+export interface RequeuedShard {
+  round: number;
+  /** The evaluation the eval shard belongs to; absent for a round's shard. */
+  evaluation?: string;
+  shard: number;
 }
 
 export interface RequeueOutcome {
-  requeued: { round: number; shard: number; from: ShardState }[];
-  skipped: { round: number; shard: number; state: ShardState; why: string }[];
+  requeued: (RequeuedShard & { from: ShardState })[];
+  skipped: (RequeuedShard & { state: ShardState; why: string })[];
   /** Rounds already completed whose datasets need `rstar-fleet extract` once these finish. */
   reextract: number[];
+  /**
+   * Evaluations whose report must be written again once their requeued shards finish:
+   * `reported` (recounted by `rstar-fleet eval --report`) or `failed` (its parent job failed:
+   * the same `rstar-fleet eval`, or `run` for the plan's, writes it).
+   */
+  reevaluate: { round: number; evaluation: string; was: 'reported' | 'failed' }[];
 }

@@ -1,15 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type SearchPorts, type StepCandidate, type TestTimeMode } from '@rstar-fleet/mcts';
 import {
-  compileTestTimeOptions,
-  type SearchPorts,
-  type StepCandidate,
-  type TestTimeMode,
-} from '@rstar-fleet/mcts';
-import { createToyWorld, scriptedStep, type ToyWorld } from '@rstar-fleet/mcts/testing';
+  createToyWorld,
+  scriptedStep,
+  testEvalManifest,
+  type ToyWorld,
+} from '@rstar-fleet/mcts/testing';
 import {
-  EVAL_MANIFEST_VERSION,
   EvalRunRecordSchema,
   InvalidInputError,
   RstarError,
@@ -40,42 +39,36 @@ const NAME = 'held-out';
 const MANIFEST = evalFile(RUN, ROUND, NAME, 'eval.json');
 const SEED = 100;
 const TEMPERATURE = 0.7;
+/** Test-time budgets small enough for the toy world. */
+const SMALL_BUDGET = { mcts: { candidates: 3, rollouts: 3, maxDepth: 8 }, solutionMaxDepth: 8 };
 
 /** Modes with small budgets; options compiled as the orchestrator does, through JSON. */
 function manifestFor(
   modes: { mode: TestTimeMode; runs: number }[],
   problems: number,
 ): EvalManifest {
-  return {
-    v: EVAL_MANIFEST_VERSION,
-    run: RUN,
-    round: ROUND,
-    name: NAME,
-    policy: { model: 'toy', dialect: 'vllm', endpoints: [{ url: 'http://toy:1', name: 'toy' }] },
-    ppm: {
-      model: 'toy-ppm',
-      dialect: 'vllm-classify',
-      transform: 'tanh5',
-      endpoints: [{ url: 'http://toy:2', name: 'toy-ppm' }],
+  return testEvalManifest(
+    {
+      run: RUN,
+      round: ROUND,
+      name: NAME,
+      policy: { model: 'toy', dialect: 'vllm', endpoints: [{ url: 'http://toy:1', name: 'toy' }] },
+      ppm: {
+        model: 'toy-ppm',
+        dialect: 'vllm-classify',
+        transform: 'tanh5',
+        endpoints: [{ url: 'http://toy:2', name: 'toy-ppm' }],
+      },
+      sandbox: { addresses: ['toy:3'] },
+      sampling: { temperature: TEMPERATURE, topP: 1, maxTokens: 256 },
+      seed: SEED,
+      benchmarks: [
+        { name: 'synth-heldout', source: 'toy', problems, skipped: 0, firstShard: 0, shards: 1 },
+      ],
+      shards: { size: 64, maxFailedShare: 0 },
     },
-    sandbox: { addresses: ['toy:3'] },
-    sampling: { temperature: TEMPERATURE, topP: 1, maxTokens: 256 },
-    seed: SEED,
-    modes: modes.map(({ mode, runs }) => {
-      const options = compileTestTimeOptions({
-        mode,
-        runs,
-        seed: SEED,
-        mcts: { candidates: 3, rollouts: 3, maxDepth: 8 },
-        solutionMaxDepth: 8,
-      });
-      return { mode, runs: options.runs, options: JSON.parse(JSON.stringify(options)) as never };
-    }),
-    benchmarks: [
-      { name: 'synth-heldout', source: 'toy', problems, skipped: 0, firstShard: 0, shards: 1 },
-    ],
-    shards: { size: 64, maxFailedShare: 0 },
-  };
+    modes.map((m) => ({ ...m, ...SMALL_BUDGET })),
+  );
 }
 
 /** The ports a test hands out, and what runEvalShard asked for. */

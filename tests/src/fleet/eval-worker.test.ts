@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, type Job } from 'bullmq';
 import { readBenchmark, type ProblemRecord } from '@rstar-fleet/corpus';
-import { compileTestTimeOptions, type TestTimeMode } from '@rstar-fleet/mcts';
+import type { TestTimeMode } from '@rstar-fleet/mcts';
+import { testEvalManifest } from '@rstar-fleet/mcts/testing';
 import {
-  EVAL_MANIFEST_VERSION,
   EvalRunRecordSchema,
   EvalShardJobResultSchema,
   evalRunKey,
   evalShardJobId,
-  type EvalManifest,
   type EvalRunRecord,
   type EvalShardJobData,
 } from '@rstar-fleet/protocol';
@@ -97,51 +96,43 @@ async function writeEvaluation(
   ppmUrl = services.simUrl,
 ): Promise<EvalShardJobData> {
   const round = 1;
-  const manifest: EvalManifest = {
-    v: EVAL_MANIFEST_VERSION,
-    run,
-    round,
-    name: evaluation,
-    policy: {
-      model: 'sim-policy-r0',
-      dialect: 'vllm',
-      endpoints: [{ url: services.simUrl, name: 'sim' }],
-    },
-    ppm: {
-      model: 'sim-ppm-r0',
-      dialect: 'vllm-classify',
-      transform: 'tanh5',
-      endpoints: [{ url: ppmUrl, name: 'sim-ppm' }],
-    },
-    sandbox: { addresses: [services.sandbox.address] },
-    sampling: { temperature: 0.7, topP: 1, maxTokens: 512 },
-    seed: SEED,
-    modes: MODES.map(({ mode, runs }) => {
-      const options = compileTestTimeOptions({
-        mode,
-        runs,
-        seed: SEED,
-        mcts: { candidates: 3, rollouts: 3, maxDepth: 8 },
-        solutionMaxDepth: 8,
-      });
-      return {
-        mode,
-        runs,
-        options: JSON.parse(JSON.stringify(options)) as Record<string, unknown>,
-      };
-    }),
-    benchmarks: [
-      {
-        name: 'synth-heldout',
-        source: 'synth-heldout(seed 7)',
-        problems: PROBLEMS,
-        skipped: 0,
-        firstShard: 0,
-        shards: 1,
+  const manifest = testEvalManifest(
+    {
+      run,
+      round,
+      name: evaluation,
+      policy: {
+        model: 'sim-policy-r0',
+        dialect: 'vllm',
+        endpoints: [{ url: services.simUrl, name: 'sim' }],
       },
-    ],
-    shards: { size: PROBLEMS, maxFailedShare: 0 },
-  };
+      ppm: {
+        model: 'sim-ppm-r0',
+        dialect: 'vllm-classify',
+        transform: 'tanh5',
+        endpoints: [{ url: ppmUrl, name: 'sim-ppm' }],
+      },
+      sandbox: { addresses: [services.sandbox.address] },
+      sampling: { temperature: 0.7, topP: 1, maxTokens: 512 },
+      seed: SEED,
+      benchmarks: [
+        {
+          name: 'synth-heldout',
+          source: 'synth-heldout(seed 7)',
+          problems: PROBLEMS,
+          skipped: 0,
+          firstShard: 0,
+          shards: 1,
+        },
+      ],
+      shards: { size: PROBLEMS, maxFailedShare: 0 },
+    },
+    MODES.map((m) => ({
+      ...m,
+      mcts: { candidates: 3, rollouts: 3, maxDepth: 8 },
+      solutionMaxDepth: 8,
+    })),
+  );
   const manifestKey = evalFile(run, round, evaluation, 'eval.json');
   await store.write(manifestKey, JSON.stringify(manifest));
   const input = evalShardInput(run, round, evaluation, 0);

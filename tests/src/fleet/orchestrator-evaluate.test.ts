@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parsePlan } from '@rstar-fleet/config';
@@ -20,8 +19,9 @@ import {
 } from '@rstar-fleet/orchestration';
 import { uniquePrefix } from '@rstar-fleet/queue/testing';
 import { FileSystemStore, evalFile } from '@rstar-fleet/store';
-import { cliScript, startFleetServices, type FleetServices } from './harness';
-import { planText, resetSimulator, waitFor } from './orchestrator-fixtures';
+import { cliScript } from './harness';
+import { waitFor } from './orchestrator-fixtures';
+import { useFleetServices, type WrittenPlan } from './use-fleet-services';
 
 /**
  * The plan's `evaluate:` through the real fleet (private Redis, gRPC sandbox, the SIMULATED model
@@ -36,64 +36,41 @@ jest.setTimeout(240_000);
 const EVAL_PROBLEMS = 4;
 const SYSTEM2_RUNS = 2;
 
-let services: FleetServices;
-let dir: string;
-
-beforeAll(async () => {
-  services = await startFleetServices();
-});
-
-afterAll(async () => {
-  await services?.teardown();
-});
-
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'rstar-orch-eval-'));
-  await resetSimulator(services.simUrl);
-});
-
-afterEach(async () => {
-  await services.stopWorkers();
-  rmSync(dir, { recursive: true, force: true });
-});
+const suite = useFleetServices('rstar-orch-eval-');
 
 /** `rstar-fleet status` (the real CLI) of a run; its stdout. */
 async function statusCli(path: string, run: string, json: boolean): Promise<string> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [cliScript, 'status', '--plan', path, '--run', run, ...(json ? ['--json'] : [])],
-    { cwd: dir, env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin` }, timeout: 60_000 },
+    {
+      cwd: suite.dir,
+      env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin` },
+      timeout: 60_000,
+    },
   );
   return stdout;
 }
 
 const evalSources = (): EvalSourceOptions => ({
-  dir,
+  dir: suite.dir,
   synth: { seed: 7, count: EVAL_PROBLEMS },
 });
 
 /** The orchestrator suites' two-round plan with a tiny `evaluate:` (greedy and System 2). */
-function writePlan(prefix: string): { text: string; path: string } {
+function writePlan(prefix: string): WrittenPlan {
   // System 2 scores with the PPM: the simulator's, beside its policy.
-  const text = planText(
-    dir,
-    { redisUrl: services.redisUrl, sandbox: services.sandbox.address, simUrl: services.simUrl },
-    prefix,
-    {
-      ppm: true,
-      extra: [
-        'evaluate:',
-        '  benchmarks: [synth-heldout]',
-        `  runs: ${SYSTEM2_RUNS}`,
-        '  shardSize: 2',
-        '  testTime: { mcts: { candidates: 2, rollouts: 2, maxDepth: 8 }, solutionMaxDepth: 8 }',
-        '',
-      ].join('\n'),
-    },
-  );
-  const path = join(dir, 'plan.yaml');
-  writeFileSync(path, text);
-  return { text, path };
+  return suite.writePlan(prefix, {
+    ppm: true,
+    extra: [
+      'evaluate:',
+      '  benchmarks: [synth-heldout]',
+      `  runs: ${SYSTEM2_RUNS}`,
+      '  shardSize: 2',
+      '  testTime: { mcts: { candidates: 2, rollouts: 2, maxDepth: 8 }, solutionMaxDepth: 8 }',
+      '',
+    ].join('\n'),
+  });
 }
 
 /** What the orchestrator's logger wrote, as (message, fields). */
@@ -110,7 +87,7 @@ async function open(
   logger: FleetLogger,
 ): Promise<Orchestrator> {
   return Orchestrator.open(
-    parsePlan(text, join(dir, 'plan.yaml')),
+    parsePlan(text, join(suite.dir, 'plan.yaml')),
     { planText: text, run, leaseMs: DEFAULT_LEASE_MS, evalSources: evalSources(), logger },
     observer,
   );
@@ -135,7 +112,7 @@ describe("the plan's evaluate: (real Redis, sandbox, simulator and rollout worke
   it('evaluates the starting models first, then each round before the next starts; run.json and status carry the table', async () => {
     const prefix = uniquePrefix('orcheval');
     const { text, path } = writePlan(prefix);
-    await services.startWorkers(path, 2);
+    await suite.services.startWorkers(path, 2);
     const events: string[] = [];
     const observer: FleetObserver = {
       phaseStarted: (e) => events.push(`phase ${e.round}.${e.phase}`),
@@ -165,7 +142,7 @@ describe("the plan's evaluate: (real Redis, sandbox, simulator and rollout worke
     expect(at('round 2 evaluating')).toBeLessThan(at('reported 2'));
     expect(at('reported 2')).toBeLessThan(at('round 2 done'));
 
-    const store = new FileSystemStore(join(dir, 'store'));
+    const store = new FileSystemStore(join(suite.dir, 'store'));
     // Each round's evaluation scored the models its deploy hook served (round 0: the plan's).
     const policies = [];
     for (const round of [0, 1, 2]) {
@@ -181,15 +158,15 @@ describe("the plan's evaluate: (real Redis, sandbox, simulator and rollout worke
       [0, 1, 2].map((r) => [r, 'reported', evalFile('ev1', r, PLAN_EVAL_NAME, 'report.json')]),
     );
     for (const e of saved?.evaluations ?? []) {
-      const report = JSON.parse(readFileSync(join(dir, 'store', e.report ?? ''), 'utf8')) as {
+      const report = JSON.parse(readFileSync(join(suite.dir, 'store', e.report ?? ''), 'utf8')) as {
         benchmarks: { modes: { mode: string; accuracy: { value: number } | null }[] }[];
       };
       expect(e.accuracy.map((a) => [a.mode, a.value])).toEqual(
         report.benchmarks[0]?.modes.map((m) => [m.mode, m.accuracy?.value ?? null]),
       );
     }
-    expect(existsSync(join(dir, 'store', 'runs', 'ev1', 'eval-table.md'))).toBe(true);
-    expect(existsSync(join(dir, 'store', 'runs', 'ev1', 'eval-table.svg'))).toBe(true);
+    expect(existsSync(join(suite.dir, 'store', 'runs', 'ev1', 'eval-table.md'))).toBe(true);
+    expect(existsSync(join(suite.dir, 'store', 'runs', 'ev1', 'eval-table.svg'))).toBe(true);
 
     // status (JSON and text) carries the round table: rows 0..2, columns benchmark × mode.
     const ctx = await openFleetContext(parsePlan(text, path), { store });
@@ -219,7 +196,7 @@ describe("the plan's evaluate: (real Redis, sandbox, simulator and rollout worke
   it('an orchestrator stopped mid-evaluation resumes it: no second evaluation, each run once', async () => {
     const prefix = uniquePrefix('orcheval');
     const { text, path } = writePlan(prefix);
-    await services.startWorkers(path, 2);
+    await suite.services.startWorkers(path, 2);
     // The workers stop as round 1 starts evaluating: its evaluation cannot finish before the stop.
     const stop: { workers: Promise<void> | null } = { workers: null };
     const first = recordingLogger();
@@ -228,7 +205,7 @@ describe("the plan's evaluate: (real Redis, sandbox, simulator and rollout worke
       'ev2',
       {
         roundStatus: (round, status) => {
-          if (round === 1 && status === 'evaluating') stop.workers ??= services.stopWorkers();
+          if (round === 1 && status === 'evaluating') stop.workers ??= suite.services.stopWorkers();
         },
       },
       first.logger,
@@ -236,7 +213,7 @@ describe("the plan's evaluate: (real Redis, sandbox, simulator and rollout worke
     await orch1.start();
     await waitFor(() => Promise.resolve(stop.workers !== null), 180_000);
     await stop.workers;
-    const store = new FileSystemStore(join(dir, 'store'));
+    const store = new FileSystemStore(join(suite.dir, 'store'));
     // Its flow is in Redis (the round job asked for it) before this orchestrator goes.
     await waitFor(() =>
       Promise.resolve(
@@ -249,15 +226,15 @@ describe("the plan's evaluate: (real Redis, sandbox, simulator and rollout worke
     const stopped = await readRunState(store, 'ev2');
     expect(stopped?.rounds[0]?.status).toBe('evaluating');
     expect(stopped?.evaluations?.find((e) => e.round === 1)?.status).toBe('evaluating');
-    expect(existsSync(join(dir, 'store', evalFile('ev2', 1, PLAN_EVAL_NAME, 'report.json')))).toBe(
-      false,
-    );
+    expect(
+      existsSync(join(suite.dir, 'store', evalFile('ev2', 1, PLAN_EVAL_NAME, 'report.json'))),
+    ).toBe(false);
     const manifestText = readFileSync(
-      join(dir, 'store', evalFile('ev2', 1, PLAN_EVAL_NAME, 'eval.json')),
+      join(suite.dir, 'store', evalFile('ev2', 1, PLAN_EVAL_NAME, 'eval.json')),
       'utf8',
     );
 
-    await services.startWorkers(path, 2);
+    await suite.services.startWorkers(path, 2);
     const second = recordingLogger();
     const orch2 = await open(text, 'ev2', {}, second.logger);
     let state: RunState;
@@ -274,7 +251,10 @@ describe("the plan's evaluate: (real Redis, sandbox, simulator and rollout worke
     );
     expect(flows.map((l) => (l.fields as { flow?: string }).flow)).toEqual(['present']);
     expect(
-      readFileSync(join(dir, 'store', evalFile('ev2', 1, PLAN_EVAL_NAME, 'eval.json')), 'utf8'),
+      readFileSync(
+        join(suite.dir, 'store', evalFile('ev2', 1, PLAN_EVAL_NAME, 'eval.json')),
+        'utf8',
+      ),
     ).toBe(manifestText);
     for (const round of [0, 1, 2]) await expectEachRunOnce(store, 'ev2', round);
     expect(state.evaluations?.map((e) => e.status)).toEqual(['reported', 'reported', 'reported']);

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { parsePlan } from '@rstar-fleet/config';
@@ -18,16 +17,16 @@ import { parseRoundManifest, roundJobId, searchUnitKey, shardJobId } from '@rsta
 import { ROUND_QUEUE, SHARD_QUEUE, bullConnection } from '@rstar-fleet/queue';
 import { uniquePrefix } from '@rstar-fleet/queue/testing';
 import { FileSystemStore, roundFile } from '@rstar-fleet/store';
-import { startFleetServices, waitFor as waitUntil, type FleetServices } from './harness';
+import { waitFor as waitUntil } from './harness';
 import {
   PROBLEMS,
   breakShardInput,
   jsonl,
-  planText,
   readAll,
   resetSimulator,
   waitFor,
 } from './orchestrator-fixtures';
+import { useFleetServices } from './use-fleet-services';
 
 /**
  * The orchestrator (driven in process) against the real fleet: a private Redis, the gRPC sandbox,
@@ -39,48 +38,14 @@ import {
 
 jest.setTimeout(120_000);
 
-let services: FleetServices;
-let dir: string;
-
-beforeAll(async () => {
-  services = await startFleetServices();
-});
-
-afterAll(async () => {
-  await services?.teardown();
-});
-
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'rstar-orch-'));
-  await resetSimulator(services.simUrl);
-});
-
-afterEach(async () => {
-  await services.stopWorkers();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** The services as the plan names them. */
-const where = (): { redisUrl: string; sandbox: string; simUrl: string } => ({
-  redisUrl: services.redisUrl,
-  sandbox: services.sandbox.address,
-  simUrl: services.simUrl,
-});
-
-/** Writes the plan where the workers read it; returns its text and path. */
-function writePlan(prefix: string): { text: string; path: string } {
-  const text = planText(dir, where(), prefix);
-  const path = join(dir, 'plan.yaml');
-  writeFileSync(path, text);
-  return { text, path };
-}
+const suite = useFleetServices('rstar-orch-');
 
 describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)', () => {
   it('runs two rounds with hooks and escalation; a poison shard is listed, then requeued and extracted', async () => {
     const prefix = uniquePrefix('orch');
-    const { text, path } = writePlan(prefix);
+    const { text, path } = suite.writePlan(prefix);
     const plan = parsePlan(text, path);
-    const store = new FileSystemStore(join(dir, 'store'));
+    const store = new FileSystemStore(join(suite.dir, 'store'));
     const events: string[] = [];
     const orch = await Orchestrator.open(
       plan,
@@ -98,12 +63,12 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
       // repaired as soon as the shard failed; the simulator is down meanwhile, so the other
       // shards (outage: retried after a pause) cannot complete the round before that.
       await orch.start();
-      const repair = breakShardInput(join(dir, 'store'), orch.run, 1, 1);
-      await services.stopSimulator();
-      await services.startWorkers(path, 2);
+      const repair = breakShardInput(join(suite.dir, 'store'), orch.run, 1, 1);
+      await suite.services.stopSimulator();
+      await suite.services.startWorkers(path, 2);
       const queue = new Queue(SHARD_QUEUE, {
         connection: bullConnection({
-          url: services.redisUrl,
+          url: suite.services.redisUrl,
           role: 'producer',
           connectionName: 't',
         }),
@@ -119,11 +84,11 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
         await queue.close();
       }
       repair();
-      await services.startSimulator();
+      await suite.services.startSimulator();
       state = await orch.done;
     } finally {
       await orch.close();
-      await services.startSimulator(); // no-op unless the test failed while it was down
+      await suite.services.startSimulator(); // no-op unless the test failed while it was down
     }
     const run = orch.run;
     expect(run).toMatch(/^orch-test-[0-9a-f]{8}$/);
@@ -131,7 +96,7 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
 
     // Ingest: 10 problems in shards of 4, the two malformed lines rejected with their place.
     expect(state.ingest).toMatchObject({ problems: PROBLEMS, shards: 3, rejects: 2 });
-    const rejects = jsonl(join(dir, 'store', 'runs', run, 'rejects.jsonl')) as {
+    const rejects = jsonl(join(suite.dir, 'store', 'runs', run, 'rejects.jsonl')) as {
       where: string;
       reason: string;
     }[];
@@ -150,7 +115,7 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
     };
     expect(r1.failedShards).toEqual([poison]);
     const stats1 = JSON.parse(
-      readFileSync(join(dir, 'store', roundFile(run, 1, 'stats.json')), 'utf8'),
+      readFileSync(join(suite.dir, 'store', roundFile(run, 1, 'stats.json')), 'utf8'),
     ) as RoundStats;
     expect(stats1).toMatchObject({ problems: PROBLEMS, missing: 4 });
     expect(stats1.failedShards).toEqual([poison]);
@@ -163,11 +128,11 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
     });
     expect(r1.hooks.deploy?.result).toMatchObject({ audit: { rows: stats1.sftRows } });
     const manifest2 = parseRoundManifest(
-      readFileSync(join(dir, 'store', 'runs', run, 'round-2', 'round.json'), 'utf8'),
+      readFileSync(join(suite.dir, 'store', 'runs', run, 'round-2', 'round.json'), 'utf8'),
       {},
     );
     expect(manifest2.policy.model).toBe('sim-policy-deploy-r1');
-    expect(readFileSync(join(dir, 'store', 'runs', run, 'hook-calls.log'), 'utf8')).toBe(
+    expect(readFileSync(join(suite.dir, 'store', 'runs', run, 'hook-calls.log'), 'utf8')).toBe(
       'train 1\ndeploy 1\ntrain 2\ndeploy 2\n',
     );
 
@@ -192,7 +157,7 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
 
     // Datasets are consistent with the results files: one record per unit, rows as extracted.
     const stats2 = JSON.parse(
-      readFileSync(join(dir, 'store', roundFile(run, 2, 'stats.json')), 'utf8'),
+      readFileSync(join(suite.dir, 'store', roundFile(run, 2, 'stats.json')), 'utf8'),
     ) as RoundStats;
     const keys = records2.map((r) => searchUnitKey(r.problemId, r.search.seed));
     expect(new Set(keys).size).toBe(keys.length);
@@ -200,10 +165,10 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
     const extractor = createExtractor();
     const sftRows = records2.reduce((n, r) => n + extractor.extract(r).sft.length, 0);
     expect(stats2.sftRows).toBe(sftRows);
-    expect(jsonl(join(dir, 'store', roundFile(run, 2, 'sft.jsonl')))).toHaveLength(sftRows);
+    expect(jsonl(join(suite.dir, 'store', roundFile(run, 2, 'sft.jsonl')))).toHaveLength(sftRows);
     const solvedAll = new Set(records2.filter((r) => r.stats.solved).map((r) => r.problemId));
     expect(stats2.solved).toBe(solvedAll.size);
-    expect(jsonl(join(dir, 'store', roundFile(run, 2, 'unsolved.jsonl')))).toHaveLength(
+    expect(jsonl(join(suite.dir, 'store', roundFile(run, 2, 'unsolved.jsonl')))).toHaveLength(
       PROBLEMS - solvedAll.size,
     );
     expect(stats2.phases.map((p) => p.records)).toEqual([PROBLEMS, phase1.problems]);
@@ -219,13 +184,13 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
       // The cause was fixed (the file repaired above): the operator requeues the failed shard,
       // then re-extracts round 1.
       // Round 2's deploy moved the simulator on; round 1's shard needs round 1's model back.
-      await resetSimulator(services.simUrl);
+      await resetSimulator(suite.services.simUrl);
       const outcome = await requeue(ctx, run, { kind: 'failed' }, { round: 1 });
       expect(outcome.requeued).toEqual([{ round: 1, shard: 1, from: 'failed' }]);
       expect(outcome.reextract).toEqual([1]);
       const queue = new Queue(SHARD_QUEUE, {
         connection: bullConnection({
-          url: services.redisUrl,
+          url: suite.services.redisUrl,
           role: 'producer',
           connectionName: 't',
         }),
@@ -244,9 +209,9 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
 
   it('resumes a run stopped mid-round, and refuses another plan under its id', async () => {
     const prefix = uniquePrefix('orch');
-    const { text, path } = writePlan(prefix);
+    const { text, path } = suite.writePlan(prefix);
     const plan = parsePlan(text, 'plan.yaml');
-    const store = new FileSystemStore(join(dir, 'store'));
+    const store = new FileSystemStore(join(suite.dir, 'store'));
 
     // First orchestrator: ingests and enqueues round 1, then stops before any worker runs.
     const first = await Orchestrator.open(plan, {
@@ -264,7 +229,7 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
     await first.close();
 
     // Workers run while no orchestrator does; a second orchestrator resumes and finishes.
-    await services.startWorkers(path, 2);
+    await suite.services.startWorkers(path, 2);
     const phases: string[] = [];
     const second = await Orchestrator.open(
       plan,
@@ -312,11 +277,11 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
 
   it('fails the run when a hook fails, keeps the outcome, and retries the hook on the next run', async () => {
     const prefix = uniquePrefix('orch');
-    const { text, path } = writePlan(prefix);
+    const { text, path } = suite.writePlan(prefix);
     const plan = parsePlan(text, 'plan.yaml');
-    const store = new FileSystemStore(join(dir, 'store'));
-    await services.startWorkers(path, 2);
-    writeFileSync(join(dir, 'fail-hook'), '');
+    const store = new FileSystemStore(join(suite.dir, 'store'));
+    await suite.services.startWorkers(path, 2);
+    writeFileSync(join(suite.dir, 'fail-hook'), '');
     const first = await Orchestrator.open(plan, {
       planText: text,
       store,
@@ -329,7 +294,7 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
     });
     await first.close();
     const failed = JSON.parse(
-      readFileSync(join(dir, 'store', 'runs', first.run, 'run.json'), 'utf8'),
+      readFileSync(join(suite.dir, 'store', 'runs', first.run, 'run.json'), 'utf8'),
     ) as RunState;
     expect(failed.status).toBe('failed');
     expect(failed.rounds[0]?.status).toBe('training');
@@ -339,7 +304,7 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
       stderrTail: 'trainer crashed\n',
     });
 
-    rmSync(join(dir, 'fail-hook'));
+    rmSync(join(suite.dir, 'fail-hook'));
     const second = await Orchestrator.open(plan, {
       planText: text,
       store,
@@ -348,20 +313,20 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
     await second.start();
     await expect(second.done).resolves.toMatchObject({ status: 'done', error: null });
     await second.close();
-    expect(readFileSync(join(dir, 'store', 'runs', first.run, 'hook-calls.log'), 'utf8')).toBe(
-      'train 1\ndeploy 1\ntrain 2\ndeploy 2\n',
-    );
+    expect(
+      readFileSync(join(suite.dir, 'store', 'runs', first.run, 'hook-calls.log'), 'utf8'),
+    ).toBe('train 1\ndeploy 1\ntrain 2\ndeploy 2\n');
   });
 
   it('a forced shutdown returns within its bound while a round job is in flight, and hands the job back', async () => {
     const prefix = uniquePrefix('orch');
-    const { text, path } = writePlan(prefix);
+    const { text, path } = suite.writePlan(prefix);
     const plan = parsePlan(text, 'plan.yaml');
-    const store = new FileSystemStore(join(dir, 'store'));
-    await services.startWorkers(path, 2);
+    const store = new FileSystemStore(join(suite.dir, 'store'));
+    await suite.services.startWorkers(path, 2);
     // Round 1's train hook ignores SIGTERM and never ends: the round job stays in flight past
     // the grace, and only a real force can stop waiting for it.
-    writeFileSync(join(dir, 'hang-hook'), '');
+    writeFileSync(join(suite.dir, 'hang-hook'), '');
     const graceMs = 300;
     const first = await Orchestrator.open(plan, {
       planText: text,
@@ -370,13 +335,17 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
       closeGraceMs: graceMs,
     });
     const rounds = new Queue(ROUND_QUEUE, {
-      connection: bullConnection({ url: services.redisUrl, role: 'producer', connectionName: 't' }),
+      connection: bullConnection({
+        url: suite.services.redisUrl,
+        role: 'producer',
+        connectionName: 't',
+      }),
       prefix,
     });
     try {
       await first.start();
       await waitUntil(
-        () => existsSync(join(dir, 'hook-hung')),
+        () => existsSync(join(suite.dir, 'hook-hung')),
         100_000,
         "round 1's train hook running",
       );
@@ -404,7 +373,7 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
     }
 
     // The next orchestrator takes the job up and completes the round's hooks.
-    rmSync(join(dir, 'hang-hook'));
+    rmSync(join(suite.dir, 'hang-hook'));
     const second = await Orchestrator.open(plan, {
       planText: text,
       store,
@@ -416,8 +385,8 @@ describe('the orchestrator (real Redis, sandbox, simulator and rollout workers)'
     } finally {
       await second.close();
     }
-    expect(readFileSync(join(dir, 'store', 'runs', first.run, 'hook-calls.log'), 'utf8')).toBe(
-      'train 1\ndeploy 1\ntrain 2\ndeploy 2\n',
-    );
+    expect(
+      readFileSync(join(suite.dir, 'store', 'runs', first.run, 'hook-calls.log'), 'utf8'),
+    ).toBe('train 1\ndeploy 1\ntrain 2\ndeploy 2\n');
   });
 });

@@ -15,7 +15,7 @@ import {
   resolveRunId,
   runEvaluation,
   testTimeModels,
-  EVAL_DEFAULTS,
+  EVAL_NAMES,
   FLEET_OPTION_DEFAULTS,
   silentLogger,
   type EvalProgress,
@@ -37,8 +37,7 @@ export async function runEval(flags: EvalFlags, io: CliIO): Promise<void> {
   if (flags.report) {
     const store = await openStore(plan.store);
     const round = flags.round ?? newestEvaluatedRound(plan, run, await readRunState(store, run));
-    const name =
-      flags.name ?? (flags.policy === undefined ? EVAL_DEFAULTS.name : EVAL_DEFAULTS.customName);
+    const name = flags.name ?? (flags.policy === undefined ? EVAL_NAMES.eval : EVAL_NAMES.custom);
     printReport(await recountEvalReport(store, run, round, name), flags, io);
     return;
   }
@@ -46,7 +45,6 @@ export async function runEval(flags: EvalFlags, io: CliIO): Promise<void> {
     settings: evalSettings(flags, plan),
     ...(flags.name === undefined ? {} : { name: flags.name }),
     ...(flags.round === undefined ? {} : { round: flags.round }),
-    ...(flags.temperature === undefined ? {} : { temperature: flags.temperature }),
     ...(flags.policy === undefined ? {} : { models: modelsFromFlags(flags) }),
   };
   // eslint-disable-next-line no-restricted-properties -- the app's edge: the plan names the variable
@@ -98,7 +96,8 @@ export async function runEval(flags: EvalFlags, io: CliIO): Promise<void> {
 
 /**
  * The evaluation's settings: the flags compiled by compileEvaluate (the plan's own compiler, so
- * the defaults are its), or the plan's `evaluate:` when no benchmark is given.
+ * the defaults are its), or the plan's `evaluate:` when no benchmark is given (--temperature
+ * still applies there, as it always has).
  */
 function evalSettings(flags: EvalFlags, plan: RunPlan): EvaluatePlan {
   const benchmarks = [
@@ -112,7 +111,9 @@ function evalSettings(flags: EvalFlags, plan: RunPlan): EvaluatePlan {
         { field: '--benchmark' },
       );
     }
-    return plan.evaluate;
+    return flags.temperature === undefined
+      ? plan.evaluate
+      : { ...plan.evaluate, sampling: { temperature: flags.temperature } };
   }
   const mcts = defined({
     candidates: flags.candidates,
@@ -142,6 +143,7 @@ function evalSettings(flags: EvalFlags, plan: RunPlan): EvaluatePlan {
         shardSize: flags.shardSize,
         maxFailedShardShare: flags.maxFailedShare,
       }),
+      ...(flags.temperature === undefined ? {} : { sampling: { temperature: flags.temperature } }),
       ...(Object.keys(testTime).length === 0 ? {} : { testTime }),
       baseline: false,
     },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVALUATE_DEFAULTS } from '@rstar-fleet/config';
 import { TEST_TIME_DEFAULTS } from '@rstar-fleet/mcts';
-import { EVAL_DEFAULTS } from '@rstar-fleet/orchestration';
+import { EVAL_NAMES } from '@rstar-fleet/orchestration';
 import { runCli } from '../testing/run-cli';
 import { EVAL_HELP_DEFAULTS } from './eval';
 
@@ -11,11 +11,6 @@ describe('rstar-fleet eval (flags)', () => {
   it('shows in --help the defaults the evaluation is compiled with', async () => {
     const d = EVAL_HELP_DEFAULTS;
     expect(d.modes).toBe(EVALUATE_DEFAULTS.modes.join(','));
-    expect([d.seed, d.shardSize, d.maxFailedShare]).toEqual([
-      EVALUATE_DEFAULTS.seed,
-      EVALUATE_DEFAULTS.shardSize,
-      EVALUATE_DEFAULTS.maxFailedShardShare,
-    ]);
     expect([d.runs, d.candidates, d.rollouts, d.maxDepth, d.topK]).toEqual([
       TEST_TIME_DEFAULTS.runs,
       TEST_TIME_DEFAULTS.mcts.candidates,
@@ -23,11 +18,13 @@ describe('rstar-fleet eval (flags)', () => {
       TEST_TIME_DEFAULTS.mcts.maxDepth,
       TEST_TIME_DEFAULTS.selection.topK,
     ]);
-    expect([d.name, d.customName, d.temperature]).toEqual([
-      EVAL_DEFAULTS.name,
-      EVAL_DEFAULTS.customName,
-      EVAL_DEFAULTS.temperature,
+    expect([d.seed, d.shardSize, d.maxFailedShare, d.temperature]).toEqual([
+      EVALUATE_DEFAULTS.seed,
+      EVALUATE_DEFAULTS.shardSize,
+      EVALUATE_DEFAULTS.maxFailedShardShare,
+      EVALUATE_DEFAULTS.sampling.temperature,
     ]);
+    expect([d.name, d.customName]).toEqual([EVAL_NAMES.eval, EVAL_NAMES.custom]);
     const help = await runCli('eval', '--help');
     expect(help.code).toBe(0);
     // Commander wraps the descriptions: compare with the line breaks as spaces.

@@ -12,8 +12,8 @@ import { addModelOptions } from '../model-options';
 
 /**
  * Defaults shown in --help. They are applied elsewhere, once (compileEvaluate's EVALUATE_DEFAULTS,
- * TEST_TIME_DEFAULTS, EVAL_DEFAULTS); written here so that defining the command loads none of
- * those packages, and eval.test.ts checks they agree.
+ * TEST_TIME_DEFAULTS; the evaluation names are EVAL_NAMES); written here so that defining the
+ * command loads none of those packages, and eval.test.ts checks they agree.
  */
 export const EVAL_HELP_DEFAULTS = {
   modes: 'greedy,system2',

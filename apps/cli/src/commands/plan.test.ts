@@ -94,6 +94,27 @@ describe('rstar-fleet plan check', () => {
     );
   });
 
+  it("exits 65 naming evaluate:'s PPM mode when no PPM serves the evaluated models", async () => {
+    const file = join(dir, 'eval-no-ppm.yaml');
+    await writeFile(
+      file,
+      [
+        'corpus: { path: c.jsonl }',
+        "defaults: { policy: { endpoints: ['http://p:8000'], model: p } }",
+        'rounds: 2',
+        'evaluate:',
+        '  benchmarks: [gsm8k]',
+        '  modes: [greedy, system2]',
+      ].join('\n'),
+    );
+    const { code, stdout, stderr } = await run('check', '--no-check-files', file);
+    expect({ code, stdout }).toEqual({ code: 65, stdout: '' });
+    expect(stderr).toContain(
+      `${file}:6, field evaluate.modes.1: system2 scores with a PPM, and the models evaluated ` +
+        'at round(s) 0 have none (plan round(s) 1 configure no ppm)',
+    );
+  });
+
   it('exits 66 naming the plan line and the resolved path when the corpus is missing', async () => {
     const file = join(dir, 'no-corpus.yaml');
     await writeFile(

@@ -1,16 +1,21 @@
 import { Command, InvalidArgumentError } from 'commander';
-import type { RequeueTarget } from '@rstar-fleet/orchestration';
+import type { RequeueTarget, RequeuedShard } from '@rstar-fleet/orchestration';
 import { InvalidInputError } from '@rstar-fleet/protocol';
 import type { CliIO } from '../cli-io';
 
 const HELP_AFTER = `
 Exactly one of --failed, --stalled, --shard N. Without --round, --failed and --stalled look at
-every started round and --shard at the current one. Shards of a round that already completed
-need its datasets extracted again once they finish (the command prints the extract line).
+every started round and every evaluation (\`rstar-fleet eval\`, the plan's evaluate:), and
+--shard at the current round. --round R: round R's shards and the evaluations of its models.
+--eval NAME: that evaluation's eval shards only (its newest round unless --round). Shards of a
+round that already completed need its datasets extracted again once they finish, and those of
+an evaluation already reported or failed need its report written again: the command prints the
+command that does it.
 
 Examples:
   $ rstar-fleet requeue --plan plan.yaml --run RUN --failed
   $ rstar-fleet requeue --plan plan.yaml --run RUN --shard 17 --round 2
+  $ rstar-fleet requeue --plan plan.yaml --run RUN --failed --eval plan --round 1
 `;
 
 /** Digits only: Number('') and Number(' ') are 0, which would requeue shard 0. */
@@ -35,7 +40,8 @@ export function requeueCommand(io: CliIO): Command {
       false,
     )
     .option('--shard <N>', 'requeue shard N (retry, or re-add when completed or gone)', index)
-    .option('--round <R>', 'round of the shards', index)
+    .option('--round <R>', 'round of the shards (and of the evaluated models)', index)
+    .option('--eval <NAME>', "an evaluation's eval shards (eval, plan, custom, …)")
     .addHelpText('after', HELP_AFTER)
     .action(
       async (flags: {
@@ -45,6 +51,7 @@ export function requeueCommand(io: CliIO): Command {
         stalled?: boolean;
         shard?: number;
         round?: number;
+        eval?: string;
       }) => {
         const targets: RequeueTarget[] = [
           ...(flags.failed === true ? [{ kind: 'failed' } as const] : []),
@@ -61,22 +68,27 @@ export function requeueCommand(io: CliIO): Command {
         const { withFleet } = await import('@rstar-fleet/orchestrator/fleet/context');
         const { outcome, run } = await withFleet(flags.plan, flags.run, async (ctx, run) => ({
           run,
-          outcome: await requeue(
-            ctx,
-            run,
-            target,
-            flags.round === undefined ? {} : { round: flags.round },
-          ),
+          outcome: await requeue(ctx, run, target, {
+            ...(flags.round === undefined ? {} : { round: flags.round }),
+            ...(flags.eval === undefined ? {} : { evaluation: flags.eval }),
+          }),
         }));
         for (const r of outcome.requeued) {
-          io.stdout.write(`requeued round ${r.round} shard ${r.shard} (was ${r.from})\n`);
+          io.stdout.write(`requeued ${shardName(r)} (was ${r.from})\n`);
         }
         for (const s of outcome.skipped) {
-          io.stdout.write(`left round ${s.round} shard ${s.shard} alone: ${s.why}\n`);
+          io.stdout.write(`left ${shardName(s)} alone: ${s.why}\n`);
         }
         if (outcome.requeued.length === 0) io.stdout.write('nothing to requeue\n');
         const hint = requeueHint(outcome, run, flags.plan);
         if (hint !== null) io.stdout.write(`${hint}\n`);
       },
     );
+}
+
+/** `round 2 shard 17`, or `round 1 evaluation "plan" shard 3` for an eval shard. */
+function shardName(s: RequeuedShard): string {
+  return s.evaluation === undefined
+    ? `round ${s.round} shard ${s.shard}`
+    : `round ${s.round} evaluation "${s.evaluation}" shard ${s.shard}`;
 }

@@ -14,6 +14,8 @@ is listed as DOWN with its address, since when, and the error code. When Redis c
 within ${STATUS_REDIS_DEADLINE_MS / 1000} s, it prints what the store knows (run.json, the
 round's manifest and stats) and says Redis is unreachable (address and error), still exit 0: the
 JSON's redis.reachable is false, its shard counts are unknown (0) and no worker is listed.
+A run \`rstar-fleet run\` has not begun (no run.json) whose models were evaluated all the same
+(\`rstar-fleet eval --round 0\`) is "not started", with its evaluations.
 
 Examples:
   $ rstar-fleet status --plan examples/local-sim.yaml --run local-sim-1a2b3c4d
@@ -43,15 +45,25 @@ export function statusCommand(io: CliIO): Command {
 }
 
 export function formatStatus(s: RunStatus): string {
+  const redis = s.redis.reachable
+    ? []
+    : [
+        `  REDIS    unreachable at ${s.redis.address}: ${s.redis.error ?? 'unknown'} ` +
+          '(shard states unknown; the rest is what the store knows)',
+      ];
+  // Workers report through Redis: without it their health is unknown, not "none reporting".
+  const workers = s.redis.reachable
+    ? formatWorkerHealth(s.workers)
+    : ['  workers  unknown (their health records are in Redis)'];
+  if (s.status === 'not-started') {
+    // No round, shard or ingest to show: only the evaluations the run is known by.
+    const head = `run ${s.run}: not started (no run.json: \`rstar-fleet run\` has not begun it)`;
+    return `${[head, ...redis, ...formatEvaluations(s.evaluations), ...workers].join('\n')}\n`;
+  }
   const lines = [
     `run ${s.run}: ${s.status}${s.error === null ? '' : ` (${s.error})`}`,
     `  round ${s.round ?? '-'}/${s.rounds} ${s.roundStatus ?? ''}, phase ${s.phase ?? '-'}`,
-    ...(s.redis.reachable
-      ? []
-      : [
-          `  REDIS    unreachable at ${s.redis.address}: ${s.redis.error ?? 'unknown'} ` +
-            '(shard states unknown; the rest is what the store knows)',
-        ]),
+    ...redis,
     `  shards   ${s.shards.total} total: ${(
       ['completed', 'active', 'waiting', 'delayed', 'failed', 'missing'] as const
     )
@@ -79,12 +91,7 @@ export function formatStatus(s: RunStatus): string {
   }
   lines.push(...formatEvaluations(s.evaluations));
   lines.push(...formatRoundTable(s));
-  // Workers report through Redis: without it their health is unknown, not "none reporting".
-  lines.push(
-    ...(s.redis.reachable
-      ? formatWorkerHealth(s.workers)
-      : ['  workers  unknown (their health records are in Redis)']),
-  );
+  lines.push(...workers);
   return `${lines.join('\n')}\n`;
 }
 

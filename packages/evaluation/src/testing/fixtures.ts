@@ -1,9 +1,9 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { isEquivalent } from '@rstar-fleet/grader';
-import { compileTestTimeOptions, type GraderPort, type TestTimeOptions } from '@rstar-fleet/mcts';
+import type { GraderPort } from '@rstar-fleet/mcts';
+import { testEvalManifest, type TestEvalMode } from '@rstar-fleet/mcts/testing';
 import {
-  EVAL_MANIFEST_VERSION,
   EVAL_RECORD_VERSION,
   type EvalManifest,
   type EvalRunRecord,
@@ -18,41 +18,36 @@ export const SEED = 100;
 /** A manifest of one benchmark `toy` with `problems` problems and the given modes. */
 export function toyManifest(
   problems: number,
-  modes: readonly (TestTimeOptions & { mode: TestTimeMode; runs: number })[],
+  modes: readonly TestEvalMode[],
   overrides: Partial<EvalManifest> = {},
 ): EvalManifest {
   return {
-    v: EVAL_MANIFEST_VERSION,
-    run: 'run-1',
-    round: 2,
-    name: 'toy-eval',
-    policy: {
-      model: 'policy-r2',
-      dialect: 'vllm',
-      endpoints: [{ url: 'http://policy:8000', name: 'policy' }],
-    },
-    ppm: {
-      model: 'ppm-r2',
-      dialect: 'vllm-classify',
-      transform: 'tanh5',
-      endpoints: [{ url: 'http://ppm:8000', name: 'ppm' }],
-    },
-    sandbox: { addresses: ['127.0.0.1:50051'] },
-    sampling: { temperature: 1, topP: 1, maxTokens: 2048 },
-    seed: SEED,
-    // The orchestrator stores each mode's compiled options as JSON.
-    modes: modes.map((m) => ({
-      mode: m.mode,
-      runs: m.runs,
-      options: JSON.parse(JSON.stringify(compileTestTimeOptions({ ...m, seed: SEED }))) as Record<
-        string,
-        unknown
-      >,
-    })),
-    benchmarks: [
-      { name: 'toy', source: 'toy.jsonl', problems, skipped: 1, firstShard: 0, shards: 1 },
-    ],
-    shards: { size: 10, maxFailedShare: 0 },
+    ...testEvalManifest(
+      {
+        run: 'run-1',
+        round: 2,
+        name: 'toy-eval',
+        policy: {
+          model: 'policy-r2',
+          dialect: 'vllm',
+          endpoints: [{ url: 'http://policy:8000', name: 'policy' }],
+        },
+        ppm: {
+          model: 'ppm-r2',
+          dialect: 'vllm-classify',
+          transform: 'tanh5',
+          endpoints: [{ url: 'http://ppm:8000', name: 'ppm' }],
+        },
+        sandbox: { addresses: ['127.0.0.1:50051'] },
+        sampling: { temperature: 1, topP: 1, maxTokens: 2048 },
+        seed: SEED,
+        benchmarks: [
+          { name: 'toy', source: 'toy.jsonl', problems, skipped: 1, firstShard: 0, shards: 1 },
+        ],
+        shards: { size: 10, maxFailedShare: 0 },
+      },
+      modes,
+    ),
     ...overrides,
   };
 }

@@ -12,3 +12,4 @@ export { runToyProgram, interpretToyProgram } from './toy-interpreter';
 export { scriptedPolicy, scriptedReward, scriptedStep } from './scripted';
 export type { ScriptedPolicy, ScriptedReward } from './scripted';
 export { checkRecordInvariants } from './invariants';
+export { testEvalManifest, type TestEvalMode } from './eval-manifest';
