@@ -11,10 +11,15 @@ function metricsOf(prefix: string, outcomes: RoundOutcome[]): Record<string, num
     for (const [band, b] of Object.entries(o.solvedByBand)) {
       metrics[`${prefix}round${o.round}_${band}_solved_pct`] = pct(b.solved, b.problems);
     }
-    metrics[`${prefix}round${o.round}_sft_steps_truly_correct_pct`] = pct(
-      o.audit.sft.correctSteps,
-      o.audit.sft.steps,
-    );
+    const audits = { '': o.audit, control_: o.audit.control };
+    for (const [name, a] of Object.entries(audits)) {
+      if (a === null) continue;
+      const at = `${prefix}round${o.round}_${name}`;
+      metrics[`${at}sft_steps_sound_pct`] = pct(a.sft.soundSteps, a.sft.steps);
+      metrics[`${at}chosen_sound_pct`] = pct(a.pairs.chosenSound, a.pairs.rows);
+      metrics[`${at}rejected_unsound_pct`] = pct(a.pairs.rejectedUnsound, a.pairs.rows);
+    }
+    metrics[`${prefix}round${o.round}_ppm_flaw_sight`] = o.ppmFlawSight;
   }
   return metrics;
 }

@@ -11,7 +11,13 @@ export type CompetenceKey = (typeof COMPETENCE_KEYS)[number];
 const probability = z.number().min(0).max(1);
 const weight = z.number().min(0);
 
-export const MISTAKES = ['wrongConstant', 'raises', 'prematureAnswer', 'overlong'] as const;
+export const MISTAKES = [
+  'wrongConstant',
+  'raises',
+  'prematureAnswer',
+  'overlong',
+  'flawed',
+] as const;
 export type Mistake = (typeof MISTAKES)[number];
 
 /**
@@ -34,14 +40,34 @@ export const checkpointSchema = z.strictObject({
     ),
     /** Competence lost per step of depth beyond the first (long chains are harder). */
     depthPenalty: z.number().min(0).max(0.2),
-    /** Relative weights of the mistakes made instead of a correct step. */
-    mistakes: z.strictObject(
-      Object.fromEntries(MISTAKES.map((k) => [k, weight])) as Record<Mistake, typeof weight>,
-    ),
+    /**
+     * Relative weights of the mistakes made instead of a correct step. `flawed` (default 0, as
+     * checkpoints written before it existed) is a code step written the wrong way: a guessed
+     * value, two errors that cancel, a stray wrong line (flaws.ts); with `flawLuck` its value is
+     * still the right one, so the trajectory can end right with an unsound step inside.
+     */
+    mistakes: z.strictObject({
+      ...(Object.fromEntries(MISTAKES.map((k) => [k, weight])) as Record<Mistake, typeof weight>),
+      flawed: weight.default(0),
+    }),
+    /** Probability that a flawed step's value comes out right anyway (a lucky flaw). */
+    flawLuck: probability.default(0),
+    /**
+     * Competence lost by every later step per flawed step already in the solution: a model that
+     * guessed once is less reliable downstream, so lucky flaws lead to wrong answers more often
+     * than sound steps do — what step-level Q-values can see.
+     */
+    flawPenalty: z.number().min(0).max(1).default(0),
   }),
   ppm: z.strictObject({
     /** Standard deviation of the Gaussian noise added to the PPM's true value (tanh scale). */
     noise: z.number().min(0).max(5),
+    /**
+     * How well the PPM sees a lucky flaw (0–1): a prefix whose values are all right but that
+     * holds a flawed step scores `confidence × (1 − 2·flawSight)` — as sound at 0, as off the
+     * path at 1. Learnt from pairs that rank a sound step over a lucky flaw (train.ts).
+     */
+    flawSight: probability.default(0),
   }),
   training: z.strictObject({
     /** The best competence training can reach. */
@@ -62,6 +88,11 @@ export const checkpointSchema = z.strictObject({
     minNoise: z.number().min(0).max(5),
     /** PPM noise reached with pairs no better than chance. */
     maxNoise: z.number().min(0).max(5),
+    /**
+     * Pairs ranking a sound step against a step written the wrong way, per problem searched, at
+     * which the coverage of the PPM's flaw sight is 1 − 1/e.
+     */
+    sightScale: z.number().positive().default(1),
   }),
   latency: z.strictObject({
     /** Time to first token (prefill), milliseconds. */
@@ -106,20 +137,29 @@ export const DEFAULT_CHECKPOINT: Checkpoint = Object.freeze({
     // An answer written in the middle of a code block is rare for a model prompted to compute
     // first; under answer collapse (rStar's default) one such sample discards every sibling of
     // its expansion, so its weight decides how often a whole node is lost.
-    mistakes: { wrongConstant: 0.55, raises: 0.15, prematureAnswer: 0.02, overlong: 0.15 },
+    mistakes: {
+      wrongConstant: 0.5,
+      raises: 0.15,
+      prematureAnswer: 0.02,
+      overlong: 0.15,
+      flawed: 0.2,
+    },
+    flawLuck: 0.7,
+    flawPenalty: 0.15,
   },
   // The bootstrap has no trained PPM: its scores are close to coin flips.
-  ppm: { noise: 3 },
+  ppm: { noise: 3, flawSight: 0 },
   training: {
     ceiling: 0.95,
-    floor: 0.5,
+    floor: 0.45,
     sftRate: 0.8,
     sftScale: 0.7,
     purityExponent: 2,
     ppmRate: 0.7,
-    ppmScale: 5,
+    ppmScale: 2.5,
     minNoise: 0.5,
     maxNoise: 3.2,
+    sightScale: 1,
   },
   latency: { ttftMs: 0, perTokenMs: 0, maxNumSeqs: 256, kvCacheTokens: 500_000 },
   maxModelLen: 4096,

@@ -38,10 +38,10 @@ describe('model-sim train and audit commands', () => {
       { from: 'user' },
     );
     const report = JSON.parse(audit.out()) as {
-      sft: { correctRows: number };
+      sft: { soundRows: number };
       pairs: { chosenBetter: number };
     };
-    expect(report.sft.correctRows).toBe(20);
+    expect(report.sft.soundRows).toBe(20);
     expect(report.pairs.chosenBetter).toBe(20);
 
     const train = io();

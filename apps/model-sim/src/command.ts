@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { InvalidInputError } from '@rstar-fleet/protocol';
+import type { ControlDatasets } from './audit';
 import type { Checkpoint } from './checkpoint';
 import { loadCommand } from './load-command';
 
@@ -112,6 +113,7 @@ const trainFlags = z.object({
   name: z.string().min(1).optional(),
   problems: z.coerce.number().int().min(1).optional(),
   stats: z.string().min(1).optional(),
+  trees: z.string().min(1).optional(),
 });
 
 function trainCommand(io: SimIO): Command {
@@ -130,6 +132,7 @@ function trainCommand(io: SimIO): Command {
       '--stats <stats.json>',
       "the round's stats.json (the orchestrator writes it before the train hook): its `problems`",
     )
+    .option(TREES_FLAG, TREES_HELP)
     .action(async (raw: Record<string, unknown>) => {
       const flags = flagsOf(trainFlags, raw);
       const { compileStepProtocol } = await import('@rstar-fleet/mcts');
@@ -141,6 +144,7 @@ function trainCommand(io: SimIO): Command {
       const result = trainCheckpoint(before, sft, pairs, protocol, {
         name: flags.name,
         problems: flags.problems ?? (await problemsOfStats(flags.stats)),
+        control: await controlOf(flags.trees),
       });
       await writeFile(flags.out, `${JSON.stringify(result.checkpoint, null, 2)}\n`);
       io.stdout.write(
@@ -174,19 +178,41 @@ async function problemsOfStats(path: string | undefined): Promise<number | undef
   return problems;
 }
 
-const auditFlags = z.object({ sft: z.string().min(1), pairs: z.string().min(1) });
+const TREES_FLAG = '--trees <dir>';
+const TREES_HELP =
+  "the round's search records (round-<r>/results): audit a control extraction (random choice among the same candidates) beside the data";
+
+/** The control datasets of `--trees`, seeded 0 (one fixed control per round). */
+async function controlOf(dir: string | undefined): Promise<ControlDatasets | undefined> {
+  if (dir === undefined) return undefined;
+  const { readSearchRecords } = await import('./datasets.js');
+  const { controlDatasets } = await import('./control.js');
+  return controlDatasets(await readSearchRecords(dir), 0);
+}
+
+const auditFlags = z.object({
+  sft: z.string().min(1),
+  pairs: z.string().min(1),
+  trees: z.string().min(1).optional(),
+});
 
 function auditCommand(io: SimIO): Command {
   return new Command('audit')
-    .description('truth for measurement: truly correct SFT steps, truly better chosen pair sides')
+    .description(
+      'truth for measurement: truly sound SFT steps, sound chosen and unsound rejected pair sides',
+    )
     .requiredOption('--sft <sft.jsonl>', 'SFT rows {prompt, completion}')
     .requiredOption('--pairs <ppm_pairs.jsonl>', 'preference pairs {prompt, chosen, rejected}')
+    .option(TREES_FLAG, TREES_HELP)
     .action(async (raw: Record<string, unknown>) => {
       const flags = flagsOf(auditFlags, raw);
       const { compileStepProtocol } = await import('@rstar-fleet/mcts');
       const { readPairsFile, readSftFile } = await import('./datasets.js');
       const { auditDatasets } = await import('./audit.js');
       const [sft, pairs] = await Promise.all([readSftFile(flags.sft), readPairsFile(flags.pairs)]);
-      io.stdout.write(`${JSON.stringify(auditDatasets(sft, pairs, compileStepProtocol()))}\n`);
+      const control = (await controlOf(flags.trees)) ?? null;
+      io.stdout.write(
+        `${JSON.stringify(auditDatasets(sft, pairs, compileStepProtocol(), control))}\n`,
+      );
     });
 }

@@ -80,6 +80,7 @@ describe('simulated completions', () => {
       generate(request({ n: 400 }), withCompetence(0), protocol).map((c) => c.mistake),
     );
     expect([...mistakes].sort()).toEqual([
+      'flawed',
       'overlong',
       'prematureAnswer',
       'raises',

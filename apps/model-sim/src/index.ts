@@ -23,7 +23,17 @@ export { generate } from './generate';
 export type { GenerateRequest, GeneratedChoice } from './generate';
 export { ppmRawScore, ppmValue } from './ppm';
 export { auditDatasets } from './audit';
-export type { AuditReport, PairExample, SftExample } from './audit';
+export type {
+  AuditReport,
+  ControlDatasets,
+  DatasetAudit,
+  PairExample,
+  SftExample,
+  SkillCounts,
+} from './audit';
+export { controlDatasets } from './control';
+export { FLAW_FORMS, flawedCode, flawedStepText, unsoundSteps } from './flaws';
+export type { FlawForm } from './flaws';
 export { trainCheckpoint } from './train';
 export type { TrainOptions, TrainResult } from './train';
 export { Scheduler, realSleep } from './latency';
@@ -44,7 +54,7 @@ export type {
 } from './rounds';
 export { modelSimCommand } from './command';
 export type { SimIO } from './command';
-export { readSftFile, readPairsFile } from './datasets';
+export { readSftFile, readPairsFile, readSearchRecords } from './datasets';
 export { countTokens } from './tokens';
 export { GPU_PRESETS, GPU_PRESET_NAMES } from './gpu/presets';
 export type { GpuPreset } from './gpu/presets';

@@ -1,19 +1,16 @@
 import {
   answerStepText,
   codeStepText,
-  formatRational,
   OP_SPECS,
-  parseRational,
   printStepText,
-  rational,
-  runMiniPython,
   variable,
-  type Op,
   type SynthRng,
 } from '@rstar-fleet/corpus';
 import type { StepProtocol } from '@rstar-fleet/mcts';
 import { MISTAKES, type Checkpoint, type CompetenceKey, type Mistake } from './checkpoint';
-import type { Recovered } from './recover';
+import { flawedStepText, unsoundSteps } from './flaws';
+import { currentValue, type Recovered } from './recover';
+import { wrongConstant } from './wrong-constant';
 
 /** One sampled step before the server applies the request's stop list and max_tokens. */
 export interface ProposedStep {
@@ -33,7 +30,9 @@ export interface ProposedStep {
  *   wrong variable printed, or a misread output boxed;
  * - raises: code that raises NameError (a variable used before it exists);
  * - prematureAnswer: an answer step boxing the intermediate value before the block is done;
- * - overlong: a rambling step that runs past any max_tokens (cut, `finish_reason: length`).
+ * - overlong: a rambling step that runs past any max_tokens (cut, `finish_reason: length`);
+ * - flawed: a code step written the wrong way (flaws.ts), its value right with `flawLuck`.
+ * Every flawed step already in the solution costs later steps `flawPenalty` of competence.
  * Temperature 0 is greedy (`greedyDraw` given): the model's most likely step, with the first
  * paraphrase. Whether that step is the correct one depends on the step: `greedyDraw` is a uniform
  * draw fixed by the prompt alone (the same for every checkpoint), and the argmax is correct when
@@ -58,9 +57,13 @@ export function proposeStep(
   // Boxing the printed output does not get harder with the chain's length: the depth penalty
   // applies to the steps that compute, not to the answer that copies what the code printed.
   const depth = state.closed ? 0 : next - 1;
+  const flaws =
+    checkpoint.policy.flawPenalty === 0 ? 0 : unsoundSteps(problem, found.steps, protocol);
   const competence = Math.max(
     0,
-    checkpoint.policy.competence[key] - checkpoint.policy.depthPenalty * depth,
+    checkpoint.policy.competence[key] -
+      checkpoint.policy.depthPenalty * depth -
+      checkpoint.policy.flawPenalty * flaws,
   );
   const correct = (greedyDraw ?? rng.float()) < competence;
   const mistake = correct ? null : pickMistake(checkpoint, rng, greedy);
@@ -70,12 +73,13 @@ export function proposeStep(
   if (mistake === 'overlong')
     return { body: rambling(next, maxChars), tag: protocol.stepEnd, mistake };
   if (state.closed || state.boxed !== null) {
-    const printed = state.output ?? current(found);
+    // A flaw in the print or the answer step is a wrong value: what is printed or boxed.
+    const printed = state.output ?? currentValue(found);
     const boxed = mistake === null ? printed : misread(printed, truth, rng);
     return { body: answerStepText(boxed), tag: protocol.answerEnd, mistake };
   }
   if (mistake === 'prematureAnswer') {
-    let value = current(found);
+    let value = currentValue(found);
     if (value === truth) value = misread(value, truth, rng);
     return { body: answerStepText(value), tag: protocol.answerEnd, mistake };
   }
@@ -98,6 +102,11 @@ export function proposeStep(
       mistake,
     };
   }
+  if (mistake === 'flawed') {
+    const lucky = rng.float() < checkpoint.policy.flawLuck;
+    const body = flawedStepText(found, next, op, phrasing, lucky, rng);
+    return { body, tag: protocol.stepEnd, mistake };
+  }
   const used = mistake === 'wrongConstant' ? wrongConstant(op, found, rng) : op;
   return { body: codeStepText(problem, next, used, phrasing), tag: protocol.stepEnd, mistake };
 }
@@ -115,20 +124,6 @@ function pickMistake(checkpoint: Checkpoint, rng: SynthRng, greedy: boolean): Mi
   return 'wrongConstant';
 }
 
-/** The value of the last variable computed so far (the start before any step). */
-function current(found: Recovered): string {
-  const run = runMiniPython(found.state.program);
-  let value = rational(found.problem.start);
-  for (let i = found.problem.ops.length; i >= 1; i--) {
-    const v = run.variables.get(variable(i));
-    if (v !== undefined) {
-      value = v;
-      break;
-    }
-  }
-  return formatRational(value);
-}
-
 /**
  * A nearby number for a misread answer (off by 1–5), never the true answer: otherwise a wrong
  * computation followed by a misread would often land on the reference by coincidence and fill
@@ -142,40 +137,6 @@ function misread(printed: string, truth: string, rng: SynthRng): string {
     const value = String(base + rng.int(1, 5) * (rng.float() < 0.5 ? -1 : 1));
     if (value !== truth) return value;
   }
-}
-
-// A wrong constant must move the step's value by more than the largest crate size, or a later
-// remainder step (which floors to a multiple of it) could map the wrong value back onto the
-// right one and let a wrong step reach the right answer.
-const MIN_VALUE_ERROR = 13;
-
-/** The operation with one constant wrong, chosen so that the step's value really differs. */
-function wrongConstant(op: Op, found: Recovered, rng: SynthRng): Op {
-  const prev = parseRational(current(found));
-  const before = prev === null ? 0 : prev.n / prev.d;
-  const spec = OP_SPECS[op.kind];
-  const right = spec.apply(before, op.args);
-  let wrong = perturb(op, rng, 1);
-  for (let attempt = 1; attempt < 12; attempt++) {
-    if (Math.abs(spec.apply(before, wrong.args) - right) >= MIN_VALUE_ERROR) break;
-    wrong = perturb(op, rng, 1 + attempt);
-  }
-  return wrong;
-}
-
-/** The same operation with one argument changed so that the code still runs. */
-function perturb(op: Op, rng: SynthRng, scale: number): Op {
-  const args = [...op.args];
-  const i = rng.int(0, args.length - 1);
-  const old = args[i] ?? 1;
-  let value = old;
-  // Off by more for larger numbers: a nudge of 1 to a big operand could be floored away by a
-  // later remainder step and meet the right value by chance.
-  const spread = (3 + Math.floor(old / 4)) * scale;
-  while (value === old || value < 2)
-    value = old + rng.int(1, spread) * (rng.float() < 0.5 ? -1 : 1);
-  args[i] = value;
-  return { ...op, args };
 }
 
 const RAMBLE = '# wait, let me recheck the previous total once more before going on\n';

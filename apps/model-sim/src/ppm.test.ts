@@ -1,11 +1,15 @@
-import { synthRecord } from '@rstar-fleet/corpus';
+import { createRng, synthRecord } from '@rstar-fleet/corpus';
 import { compileStepProtocol, renderPrompt } from '@rstar-fleet/mcts';
 import { DEFAULT_CHECKPOINT, type Checkpoint } from './checkpoint';
 import { ppmRawScore, ppmValue } from './ppm';
-import { splitSteps } from './recover';
+import { flawedStepText } from './flaws';
+import { recoverPrompt, splitSteps } from './recover';
 
 const protocol = compileStepProtocol();
-const withNoise = (noise: number): Checkpoint => ({ ...DEFAULT_CHECKPOINT, ppm: { noise } });
+const withNoise = (noise: number): Checkpoint => ({
+  ...DEFAULT_CHECKPOINT,
+  ppm: { noise, flawSight: 0 },
+});
 
 /** Prefixes of canonical solutions (on path) and the same with the last step's value broken. */
 function prefixes(): { prefix: string; onPath: boolean }[] {
@@ -50,5 +54,19 @@ describe('simulated PPM', () => {
     expect(ppmRawScore(prefix, DEFAULT_CHECKPOINT, protocol)).toBe(raw);
     expect(Math.tanh(raw / 5)).toBeCloseTo(ppmValue(prefix, DEFAULT_CHECKPOINT, protocol), 10);
     expect(ppmRawScore('not a synthetic prompt', DEFAULT_CHECKPOINT, protocol)).toBe(0);
+  });
+
+  it('scores a lucky flaw as sound without flaw sight and as off the path with full sight', () => {
+    const record = synthRecord(9, 1);
+    const head = renderPrompt(protocol, record.problem);
+    const found = recoverPrompt(head, protocol);
+    const op = found?.problem.ops[0];
+    if (found === null || op === undefined) throw new Error('not recovered');
+    const prefix = head + flawedStepText(found, 1, op, 0, true, createRng(4)) + protocol.stepEnd;
+    const sight = (flawSight: number): number =>
+      ppmValue(prefix, { ...DEFAULT_CHECKPOINT, ppm: { noise: 0, flawSight } }, protocol);
+    expect(sight(0)).toBeGreaterThan(0);
+    expect(sight(1)).toBeCloseTo(-sight(0), 10);
+    expect(sight(0.5)).toBeCloseTo(0, 10);
   });
 });

@@ -24,7 +24,12 @@ describe('problem recovery from a prompt', () => {
         expect(found?.state.output).toBe(s >= record.difficulty ? record.answer : null);
         expect(found?.state.boxed).toBe(s === record.difficulty + 1 ? record.answer : null);
         const verdict = judgeSteps(found!.problem, prefix, protocol);
-        expect(verdict).toEqual({ onPath: true, progress: (s + 1) / (record.difficulty + 2) });
+        expect(verdict).toEqual({
+          onPath: true,
+          sound: true,
+          deviations: 0,
+          progress: (s + 1) / (record.difficulty + 2),
+        });
       });
     }
   });
@@ -37,7 +42,12 @@ describe('problem recovery from a prompt', () => {
     expect(judgeSteps(problem, wrongFirst, protocol).onPath).toBe(false);
     expect(judgeSteps(problem, first + second.replace(/v1\b/g, 'v9'), protocol).onPath).toBe(false);
     const wrongAnswer = record.solution.replace(/\\boxed\{\d+\}/, '\\boxed{1}');
-    expect(judgeSteps(problem, wrongAnswer, protocol)).toEqual({ onPath: false, progress: 1 });
+    expect(judgeSteps(problem, wrongAnswer, protocol)).toEqual({
+      onPath: false,
+      sound: false,
+      deviations: 0,
+      progress: 1,
+    });
   });
 
   it('gives null for prompts outside the family or another template', () => {

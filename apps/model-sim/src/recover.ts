@@ -1,4 +1,11 @@
-import { parseQuestion, type SynthProblem } from '@rstar-fleet/corpus';
+import {
+  formatRational,
+  parseQuestion,
+  rational,
+  runMiniPython,
+  variable,
+  type SynthProblem,
+} from '@rstar-fleet/corpus';
 import { codeOfStep, lastBoxed, type StepProtocol } from '@rstar-fleet/mcts';
 
 /** Where a solution prefix stands, read from its tags. */
@@ -107,4 +114,18 @@ export function splitSteps(text: string, protocol: StepProtocol): string[] {
     rest = rest.slice(end);
   }
   return steps;
+}
+
+/** The value of the last variable computed so far (the start before any step). */
+export function currentValue(found: Recovered): string {
+  const run = runMiniPython(found.state.program);
+  let value = rational(found.problem.start);
+  for (let i = found.problem.ops.length; i >= 1; i--) {
+    const v = run.variables.get(variable(i));
+    if (v !== undefined) {
+      value = v;
+      break;
+    }
+  }
+  return formatRational(value);
 }

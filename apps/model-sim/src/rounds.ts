@@ -19,6 +19,7 @@ import {
 import type { SearchRecord } from '@rstar-fleet/protocol';
 import type { AuditReport } from './audit';
 import { DEFAULT_CHECKPOINT, type Checkpoint } from './checkpoint';
+import { controlDatasets } from './control';
 import { createSimPorts } from './ports';
 import { trainCheckpoint } from './train';
 
@@ -87,6 +88,7 @@ export interface RoundOutcome {
   audit: AuditReport;
   competence: Checkpoint['policy']['competence'];
   ppmNoise: number;
+  ppmFlawSight: number;
 }
 
 const grader = {
@@ -121,6 +123,7 @@ export async function runSimRounds(options: RoundsOptions): Promise<RoundOutcome
   for (const [r, settings] of plan.entries()) {
     const sft: SftRow[] = [];
     const pairs: PairRow[] = [];
+    const searched: SearchRecord[] = [];
     const byBand = emptyBands();
     let solved = 0;
     for (const record of records) {
@@ -146,6 +149,7 @@ export async function runSimRounds(options: RoundsOptions): Promise<RoundOutcome
         const data = extractor.extract(stored);
         sft.push(...data.sft);
         pairs.push(...data.pairs);
+        searched.push(stored);
         hit ||= data.stats.solved;
       }
       const band = byBand[difficultyBand(record.difficulty)];
@@ -159,6 +163,7 @@ export async function runSimRounds(options: RoundsOptions): Promise<RoundOutcome
     const trainPairs = breakage === 'shuffled-extraction' ? flipPairs(pairs, seed) : pairs;
     const trained = trainCheckpoint(checkpoint, trainSft, trainPairs, protocol, {
       problems: records.length,
+      control: controlDatasets(searched, seed),
     });
     const outcome: RoundOutcome = {
       round: r + 1,
@@ -171,6 +176,7 @@ export async function runSimRounds(options: RoundsOptions): Promise<RoundOutcome
       audit: trained.audit,
       competence: checkpoint.policy.competence,
       ppmNoise: checkpoint.ppm.noise,
+      ppmFlawSight: checkpoint.ppm.flawSight,
     };
     outcomes.push(outcome);
     await options.observer?.roundDone?.(outcome, { sft, pairs, trained: trained.checkpoint });

@@ -1,5 +1,11 @@
 import type { StepProtocol } from '@rstar-fleet/mcts';
-import { auditDatasets, type AuditReport, type PairExample, type SftExample } from './audit';
+import {
+  auditDatasets,
+  type AuditReport,
+  type ControlDatasets,
+  type PairExample,
+  type SftExample,
+} from './audit';
 import { COMPETENCE_KEYS, type Checkpoint } from './checkpoint';
 
 export interface TrainResult {
@@ -20,6 +26,10 @@ export interface TrainResult {
  *   quality `max(0, 2·acc − 1)`; with coverage `1 − e^(−pairs/(ppmScale × problems))` the supported noise is
  *   `maxNoise − (maxNoise − minNoise) × quality × coverage`, approached by `ppmRate`.
  *   Mislabelled pairs push the noise up.
+ * - PPM flaw sight: among pairs of a sound step against a lucky flaw (every value right), a
+ *   share `acc` with the sound side chosen gives `max(0, 2·acc − 1)`; with coverage
+ *   `1 − e^(−n/(sightScale × problems))` that is the sight the pairs support, approached by `ppmRate`.
+ * "Correct" throughout means sound: right values computed the right way (truth.ts).
  * The new checkpoint is named `<name+1>` for `rN` names, `<name>-trained` otherwise.
  */
 export interface TrainOptions {
@@ -31,6 +41,8 @@ export interface TrainOptions {
    * problems the datasets cover.
    */
   problems?: number;
+  /** The control extraction of the same trees, audited beside the data (never trained on). */
+  control?: ControlDatasets;
 }
 
 export function trainCheckpoint(
@@ -40,18 +52,18 @@ export function trainCheckpoint(
   protocol: StepProtocol,
   options: TrainOptions = {},
 ): TrainResult {
-  const audit = auditDatasets(sft, pairs, protocol);
+  const audit = auditDatasets(sft, pairs, protocol, options.control ?? null);
   const t = checkpoint.training;
   const problems = Math.max(1, options.problems ?? audit.problems);
   const sftScale = t.sftScale * problems;
   const ppmScale = t.ppmScale * problems;
   const competence = { ...checkpoint.policy.competence };
   for (const key of COMPETENCE_KEYS) {
-    const { correct, wrong } = audit.sft.bySkill[key];
-    const n = correct + wrong;
+    const { sound, unsound } = audit.sft.bySkill[key];
+    const n = sound + unsound;
     if (n === 0) continue;
     const coverage = 1 - Math.exp(-n / sftScale);
-    const target = t.floor + (t.ceiling - t.floor) * (correct / n) ** t.purityExponent * coverage;
+    const target = t.floor + (t.ceiling - t.floor) * (sound / n) ** t.purityExponent * coverage;
     competence[key] = clamp(competence[key] + t.sftRate * (target - competence[key]), 0, 1);
   }
   let noise = checkpoint.ppm.noise;
@@ -62,12 +74,19 @@ export function trainCheckpoint(
     const target = t.maxNoise - (t.maxNoise - t.minNoise) * quality * coverage;
     noise = clamp(noise + t.ppmRate * (target - noise), 0, 5);
   }
+  let flawSight = checkpoint.ppm.flawSight;
+  const { flawRanked, flawChosenSound } = audit.pairs;
+  if (flawRanked > 0) {
+    const quality = Math.max(0, (2 * flawChosenSound) / flawRanked - 1);
+    const coverage = 1 - Math.exp(-flawRanked / (t.sightScale * problems));
+    flawSight = clamp(flawSight + t.ppmRate * (quality * coverage - flawSight), 0, 1);
+  }
   return {
     checkpoint: {
       ...checkpoint,
       name: options.name ?? nextName(checkpoint.name),
       policy: { ...checkpoint.policy, competence },
-      ppm: { ...checkpoint.ppm, noise },
+      ppm: { ...checkpoint.ppm, noise, flawSight },
     },
     audit,
   };

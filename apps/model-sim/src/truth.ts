@@ -7,11 +7,19 @@ import {
   type SynthProblem,
 } from '@rstar-fleet/corpus';
 import type { StepProtocol } from '@rstar-fleet/mcts';
+import { unsoundSteps } from './flaws';
 import { stateOf } from './recover';
 
 export interface Verdict {
   /** Every value computed, printed or boxed so far equals the canonical one, and nothing failed. */
   onPath: boolean;
+  /**
+   * On the path, and every code step computes its value the canonical way: no lucky flaw inside
+   * (flaws.ts). What an audit counts as a truly sound prefix.
+   */
+  sound: boolean;
+  /** Code steps not written as the canonical computation (flaws and code mistakes alike). */
+  deviations: number;
   /** Share of the solution written: code steps + print + answer over (steps + 2). */
   progress: number;
 }
@@ -20,7 +28,8 @@ export interface Verdict {
  * Ground truth for a solution prefix (the steps after the prompt). It re-runs the block's code
  * exactly and compares each step variable with the canonical value — so a wrong constant, a
  * wrong variable printed, a failed program or a wrong boxed answer puts the prefix off the path.
- * This is what makes the simulator a measuring instrument.
+ * `sound` also asks that every code step be written as the canonical solution writes it. This is
+ * what makes the simulator a measuring instrument.
  */
 export function judgeSteps(problem: SynthProblem, steps: string, protocol: StepProtocol): Verdict {
   const k = problem.ops.length;
@@ -41,7 +50,8 @@ export function judgeSteps(problem: SynthProblem, steps: string, protocol: StepP
   }
   if (onPath && state.closed) onPath = sameValue(state.output, answer);
   if (onPath && state.boxed !== null) onPath = sameValue(state.boxed, answer);
-  return { onPath, progress };
+  const deviations = unsoundSteps(problem, steps, protocol);
+  return { onPath, sound: onPath && deviations === 0, deviations, progress };
 }
 
 function sameValue(text: string | null, answer: ReturnType<typeof rational>): boolean {

@@ -1,9 +1,19 @@
 import { z } from 'zod';
 import type { RoundPlan } from '@rstar-fleet/config';
 import { difficultyBand } from '@rstar-fleet/corpus';
-import { DEFAULT_CHECKPOINT, type AuditReport } from '@rstar-fleet/model-sim';
+import { DEFAULT_CHECKPOINT } from '@rstar-fleet/model-sim';
 import type { RoundDoneEvent } from '@rstar-fleet/orchestration';
-import type { Band, DemoRound } from './demo-table';
+import type { AuditColumns, Band, DemoRound, Shares } from './demo-table';
+
+/** The audit counts the table shows, of the data and of the control extraction. */
+const datasetAudit = z.looseObject({
+  sft: z.looseObject({ steps: z.number(), soundSteps: z.number() }),
+  pairs: z.looseObject({
+    rows: z.number(),
+    chosenSound: z.number(),
+    rejectedUnsound: z.number(),
+  }),
+});
 
 /**
  * What `rstar-fleet model-sim train` prints as its result line (the train hook's output the
@@ -15,9 +25,8 @@ const trainResultSchema = z.looseObject({
   ppmNoise: z.number().optional(),
   audit: z
     .looseObject({
-      problems: z.number(),
-      sft: z.looseObject({ steps: z.number(), correctSteps: z.number() }),
-      pairs: z.looseObject({ chosenBetter: z.number(), rejectedBetter: z.number() }),
+      ...datasetAudit.shape,
+      control: datasetAudit.nullable().optional(),
     })
     .optional(),
 });
@@ -82,7 +91,7 @@ export function demoRows(
         byBand: bandsOf(event.stats.byDifficulty),
         sftRows: event.stats.sftRows,
         pairs: event.stats.pairs,
-        audit: (train.audit as AuditReport | undefined) ?? null,
+        audit: train.audit === undefined ? null : auditColumns(train.audit),
         competence: { before: competence, after },
         ppmNoise: { before: noise, after: train.ppmNoise ?? null },
         wallSeconds: event.stats.wallTimeSeconds,
@@ -93,4 +102,21 @@ export function demoRows(
       noise = train.ppmNoise ?? noise;
       return row;
     });
+}
+
+function sharesOf(a: z.infer<typeof datasetAudit>): Shares {
+  return {
+    sftSound: [a.sft.soundSteps, a.sft.steps],
+    chosenSound: [a.pairs.chosenSound, a.pairs.rows],
+    rejectedUnsound: [a.pairs.rejectedUnsound, a.pairs.rows],
+  };
+}
+
+function auditColumns(
+  audit: z.infer<typeof datasetAudit> & { control?: z.infer<typeof datasetAudit> | null },
+): AuditColumns {
+  return {
+    data: sharesOf(audit),
+    control: audit.control === undefined || audit.control === null ? null : sharesOf(audit.control),
+  };
 }

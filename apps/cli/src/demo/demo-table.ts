@@ -1,4 +1,15 @@
-import type { AuditReport } from '@rstar-fleet/model-sim';
+/** Shares as [part, whole]: SFT steps sound, pairs with a sound chosen / unsound rejected step. */
+export interface Shares {
+  sftSound: [number, number];
+  chosenSound: [number, number];
+  rejectedUnsound: [number, number];
+}
+
+/** The simulator's audit of a round's datasets, and of the control extraction when it ran. */
+export interface AuditColumns {
+  data: Shares;
+  control: Shares | null;
+}
 
 export type Band = 'easy' | 'medium' | 'hard';
 
@@ -15,7 +26,7 @@ export interface DemoRound {
   sftRows: number;
   pairs: number;
   /** The simulator's audit of the round's datasets (from the train hook), when it ran. */
-  audit: AuditReport | null;
+  audit: AuditColumns | null;
   /** Mean policy competence of the checkpoint searched with, and of the one trained. */
   competence: { before: number; after: number | null };
   ppmNoise: { before: number; after: number | null };
@@ -41,9 +52,10 @@ export function formatDemoTable(rounds: readonly DemoRound[]): string {
     'medium',
     'hard',
     'SFT rows',
-    'SFT steps truly correct',
+    'SFT steps sound',
     'pairs',
-    'pairs truly better',
+    'chosen sound',
+    'rejected unsound',
     'skill before>after',
     'PPM noise before>after',
     'wall',
@@ -51,8 +63,11 @@ export function formatDemoTable(rounds: readonly DemoRound[]): string {
   ];
   const rows = rounds.map((r) => {
     const band = (name: Band): string => pct(r.byBand[name].solved, r.byBand[name].problems);
-    const decided =
-      r.audit === null ? 0 : r.audit.pairs.chosenBetter + r.audit.pairs.rejectedBetter;
+    const audited = (pick: keyof Shares): string => {
+      if (r.audit === null) return '-';
+      const control = r.audit.control === null ? '' : ` (${pct(...r.audit.control[pick])})`;
+      return pct(...r.audit.data[pick]) + control;
+    };
     return [
       String(r.round),
       r.search,
@@ -62,9 +77,10 @@ export function formatDemoTable(rounds: readonly DemoRound[]): string {
       band('medium'),
       band('hard'),
       String(r.sftRows),
-      r.audit === null ? '-' : pct(r.audit.sft.correctSteps, r.audit.sft.steps),
+      audited('sftSound'),
       String(r.pairs),
-      r.audit === null ? '-' : pct(r.audit.pairs.chosenBetter, decided),
+      audited('chosenSound'),
+      audited('rejectedUnsound'),
       arrow(r.competence.before, r.competence.after, 3),
       arrow(r.ppmNoise.before, r.ppmNoise.after, 2),
       r.wallSeconds === null ? '-' : `${r.wallSeconds.toFixed(0)} s`,
@@ -85,6 +101,9 @@ export function formatDemoTable(rounds: readonly DemoRound[]): string {
     'SIMULATED: the policy and PPM are apps/model-sim (not models); code steps ran in the gRPC',
     'sandbox; "truly" is the simulator\'s ground truth. The paper (Table 2, 747k problems) reports',
     '60.2% > 66.6% > 77.9% > 90.3% solved; these numbers describe the simulator, never a model.',
-    '"pairs truly better" counts the pairs whose truth is decidable; "wall" is search + extraction.',
+    '"sound": a step computed the right way (a lucky flaw, right value by luck, is not); in ( ) the',
+    'control: a random choice among the same candidates instead of the Q ranking. "wall" is search',
+    "+ extraction. The round-1 student (r1) is trained on round 1's few solved problems and can",
+    "fall below its teacher r0, as the paper's SLM-r1 is below the 236B bootstrap: not a bug.",
   ].join('\n');
 }

@@ -365,3 +365,42 @@ describe("PPM pair weights (rStar's pos_count / neg_count)", () => {
     ]);
   });
 });
+
+describe('the random-ranking control (ranking: random)', () => {
+  const leaves = (rows: { leaf_id: string }[]): string[] => rows.map((r) => r.leaf_id).sort();
+
+  it('takes as many SFT rows from the same correct trajectories, chosen by seed, not by Q', () => {
+    const picks = [0, 1, 2, 3, 4, 5, 6, 7].map((rankingSeed) =>
+      leaves(createExtractor({ ranking: 'random', rankingSeed }).extract(wide).sft),
+    );
+    for (const pick of picks) {
+      expect(pick).toHaveLength(2);
+      for (const leaf of pick) expect(['0.0.0', '0.1.0', '0.2.0']).toContain(leaf);
+    }
+    // A seed repeats its choice; across seeds the choice is not always Q's top two.
+    const again = createExtractor({ ranking: 'random', rankingSeed: 3 }).extract(wide).sft;
+    expect(leaves(again)).toEqual(picks[3]);
+    expect(picks.some((p) => p.join() !== '0.0.0,0.1.0')).toBe(true);
+  });
+
+  it('pairs the same two sides at random and ignores the Q margin, keeping the edit distance', () => {
+    const close = record([
+      code('0.0', '<code>\n# Step 1: the right way to begin\nx = 5\n<end_of_step>', 0.25, 4),
+      code('0.1', '<code>\n# Step 1: a different opening move\ny = 3\n<end_of_step>', 0, 4),
+      answer('0.0.0', '5', true),
+      answer('0.1.0', '3', false),
+    ]);
+    const control = createExtractor({ ranking: 'random', trajectoryPairs: false }).extract(close);
+    expect(control.pairs.map((p) => [p.chosen_id, p.rejected_id])).toEqual([['0.0', '0.1']]);
+    const sides = createExtractor({ ranking: 'random', trajectoryPairs: false }).extract(wide);
+    for (const p of sides.pairs) {
+      expect(['0.0', '0.1', '0.2']).toContain(p.chosen_id);
+      expect(['0.3', '0.4', '0.5']).toContain(p.rejected_id);
+    }
+    expect(sides.stats.pairs_too_similar + sides.pairs.length).toBe(4);
+  });
+
+  it('is refused under any other name', () => {
+    expect(() => createExtractor({ ranking: 'best' } as never)).toThrow('field extract.ranking');
+  });
+});

@@ -1,4 +1,10 @@
-import { booleanOption, intOption, numberOption, rejectUnknownKeys } from '../options/validate';
+import {
+  booleanOption,
+  enumOption,
+  intOption,
+  numberOption,
+  rejectUnknownKeys,
+} from '../options/validate';
 
 /** Extraction settings; defaults are the paper's and rStar's sampler's. */
 export interface ExtractionOptions {
@@ -24,6 +30,16 @@ export interface ExtractionOptions {
    * and also innocent text (a comment on "rounding error"). Default true; false keeps them.
    */
   sftDropErrorText?: boolean;
+  /**
+   * How candidates are ranked before the top and bottom are taken. `q` (default, the method):
+   * by step Q-values as above. `random`: a control for measurement, not for training data — the
+   * same candidates, widths and edit-distance filter, ordered by a seeded hash of (rankingSeed,
+   * problem, node), and no Q margin filter, so an audit can show what the Q-values add
+   * (apps/model-sim's audit uses it).
+   */
+  ranking?: 'q' | 'random';
+  /** Seed of the `random` ranking. Default 0. */
+  rankingSeed?: number;
 }
 
 export interface CompiledExtractionOptions {
@@ -34,7 +50,11 @@ export interface CompiledExtractionOptions {
   readonly minEditDistance: number;
   readonly trajectoryPairs: boolean;
   readonly sftDropErrorText: boolean;
+  readonly ranking: 'q' | 'random';
+  readonly rankingSeed: number;
 }
+
+const RANKINGS = ['q', 'random'] as const;
 
 const KEYS = [
   'sftPerProblem',
@@ -44,6 +64,8 @@ const KEYS = [
   'minEditDistance',
   'trajectoryPairs',
   'sftDropErrorText',
+  'ranking',
+  'rankingSeed',
 ];
 
 export function compileExtractionOptions(
@@ -63,5 +85,7 @@ export function compileExtractionOptions(
     }),
     trajectoryPairs: booleanOption(options.trajectoryPairs ?? true, `${prefix}.trajectoryPairs`),
     sftDropErrorText: booleanOption(options.sftDropErrorText ?? true, `${prefix}.sftDropErrorText`),
+    ranking: enumOption(options.ranking ?? 'q', RANKINGS, `${prefix}.ranking`),
+    rankingSeed: intOption(options.rankingSeed ?? 0, `${prefix}.rankingSeed`, { min: 0 }),
   });
 }

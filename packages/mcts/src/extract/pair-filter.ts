@@ -9,7 +9,8 @@ export interface PairFilterCounts {
 /**
  * rStar's sampler filters: a pair is kept when chosen Q − rejected Q ≥ minMargin (and > 0, so
  * every kept pair has chosen Q > rejected Q whatever the setting) and the texts are at least
- * minEditDistance Levenshtein edits apart (near-identical steps teach the PPM nothing).
+ * minEditDistance Levenshtein edits apart (near-identical steps teach the PPM nothing). Under
+ * `ranking: random` (a measuring control) only the edit distance applies.
  */
 export function keepPair(
   chosen: { q: number; text: string },
@@ -18,7 +19,8 @@ export function keepPair(
   counts: PairFilterCounts,
 ): boolean {
   const margin = chosen.q - rejected.q;
-  if (!(margin > 0) || margin < options.minMargin) {
+  // The random-ranking control ignores Q altogether: a margin filter would let Q back in.
+  if (options.ranking === 'q' && (!(margin > 0) || margin < options.minMargin)) {
     counts.belowMargin += 1;
     return false;
   }

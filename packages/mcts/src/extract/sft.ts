@@ -1,7 +1,8 @@
 import type { SftRow } from './rows';
 import type { CompiledExtractionOptions } from './options';
 import type { RecordTree } from './record-tree';
-import { bestFirst, type Trajectory } from './trajectories';
+import { rankingOf } from './ranking';
+import type { Trajectory } from './trajectories';
 
 /**
  * SFT rows: the top `sftPerProblem` correct trajectories by mean step Q, ties by min Q (paper
@@ -15,7 +16,7 @@ export function sftRows(
 ): SftRow[] {
   return trajectories
     .filter((t) => t.correct)
-    .sort(bestFirst(tree))
+    .sort(rankingOf(tree, options).best)
     .slice(0, options.sftPerProblem)
     .filter((t) => !options.sftDropErrorText || !/error/i.test(t.completion))
     .map((t) => ({

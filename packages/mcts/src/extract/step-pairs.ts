@@ -1,7 +1,7 @@
-import type { SearchRecordNode } from '@rstar-fleet/protocol';
 import type { CompiledExtractionOptions } from './options';
 import { keepPair, type PairFilterCounts } from './pair-filter';
 import type { RecordTree } from './record-tree';
+import { rankingOf } from './ranking';
 import type { PairRow } from './rows';
 
 /**
@@ -18,14 +18,15 @@ export function stepPairs(
   counts: PairFilterCounts,
 ): PairRow[] {
   const rows: PairRow[] = [];
+  const ranking = rankingOf(tree, options);
   for (const parent of tree.record.nodes) {
     const kids = tree.children(parent.id);
     if (kids.length < 2) continue;
     const good = kids.filter((k) => tree.correctBelow(k.id) > 0);
     const bad = kids.filter((k) => tree.wrongBelow(k.id) > 0);
     if (good.length === 0 || bad.length === 0) continue;
-    const chosen = byQ(tree, good, 'desc').slice(0, sideWidth(bad.length, options));
-    const rejected = byQ(tree, bad, 'asc').slice(0, sideWidth(good.length, options));
+    const chosen = ranking.nodes(good, 'best').slice(0, sideWidth(bad.length, options));
+    const rejected = ranking.nodes(bad, 'worst').slice(0, sideWidth(good.length, options));
     let prefix: string | undefined;
     for (const c of chosen) {
       for (const r of rejected) {
@@ -58,14 +59,4 @@ export function stepPairs(
 /** How many to take on one side, given the size of the other side. */
 function sideWidth(otherSide: number, options: CompiledExtractionOptions): number {
   return otherSide === 1 ? options.singleSideWidth : options.pairSideWidth;
-}
-
-/** Sorted by Q; ties keep record order (stable sort over record-ordered children). */
-function byQ(
-  tree: RecordTree,
-  nodes: readonly SearchRecordNode[],
-  dir: 'asc' | 'desc',
-): SearchRecordNode[] {
-  const sign = dir === 'asc' ? 1 : -1;
-  return [...nodes].sort((a, b) => sign * (tree.q(a) - tree.q(b)));
 }

@@ -2,7 +2,8 @@ import type { CompiledExtractionOptions } from './options';
 import { keepPair, type PairFilterCounts } from './pair-filter';
 import type { RecordTree } from './record-tree';
 import type { PairRow } from './rows';
-import { bestFirst, worstFirst, type Trajectory } from './trajectories';
+import { rankingOf } from './ranking';
+import type { Trajectory } from './trajectories';
 
 /**
  * The paper's relaxed rule for the final step: the top correct trajectories by mean step Q
@@ -15,8 +16,9 @@ export function trajectoryPairs(
   options: CompiledExtractionOptions,
   counts: PairFilterCounts,
 ): PairRow[] {
-  const correct = trajectories.filter((t) => t.correct).sort(bestFirst(tree));
-  const wrong = trajectories.filter((t) => !t.correct).sort(worstFirst(tree));
+  const ranking = rankingOf(tree, options);
+  const correct = trajectories.filter((t) => t.correct).sort(ranking.best);
+  const wrong = trajectories.filter((t) => !t.correct).sort(ranking.worst);
   if (correct.length === 0 || wrong.length === 0) return [];
   const chosen = correct.slice(0, width(wrong.length, options));
   const rejected = wrong.slice(0, width(correct.length, options));
