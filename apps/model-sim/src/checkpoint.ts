@@ -53,9 +53,10 @@ export const checkpointSchema = z.strictObject({
     /** Probability that a flawed step's value comes out right anyway (a lucky flaw). */
     flawLuck: probability.default(0),
     /**
-     * Competence lost by every later step per flawed step already in the solution: a model that
-     * guessed once is less reliable downstream, so lucky flaws lead to wrong answers more often
-     * than sound steps do — what step-level Q-values can see.
+     * Competence lost by every later step per code step already written the wrong way (a flaw,
+     * or any other code mistake; flaws.ts `deviatingSteps`): a model that guessed once is less
+     * reliable downstream, so lucky flaws lead to wrong answers more often than sound steps do —
+     * what step-level Q-values can see. (After a wrong value the answer is wrong anyway.)
      */
     flawPenalty: z.number().min(0).max(1).default(0),
   }),

@@ -8,7 +8,7 @@ import {
   type SynthProblem,
 } from '@rstar-fleet/corpus';
 import { codeOfStep, compileStepProtocol, renderPrompt } from '@rstar-fleet/mcts';
-import { flawedStepText, unsoundSteps } from './flaws';
+import { flawedStepText, deviatingSteps } from './flaws';
 import { recoverPrompt, splitSteps } from './recover';
 import { judgeSteps } from './truth';
 
@@ -60,7 +60,7 @@ describe('flawed steps', () => {
       const found = recoverPrompt(renderPrompt(protocol, record.problem), protocol);
       if (found === null) throw new Error('not recovered');
       const solution = canonicalSolution(found.problem);
-      expect(unsoundSteps(found.problem, solution, protocol)).toBe(0);
+      expect(deviatingSteps(found.problem, solution, protocol)).toBe(0);
       expect(judgeSteps(found.problem, solution, protocol)).toMatchObject({
         onPath: true,
         sound: true,

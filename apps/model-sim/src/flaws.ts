@@ -94,7 +94,11 @@ const literal = (r: Rational): string => (r.d === 1 ? String(r.n) : `Fraction(${
  * (comments, blank lines, the tags and the import aside): flaws, lucky or not, and every other
  * mistake in a code step. The print step and the answer are judged by value alone.
  */
-export function unsoundSteps(problem: SynthProblem, steps: string, protocol: StepProtocol): number {
+export function deviatingSteps(
+  problem: SynthProblem,
+  steps: string,
+  protocol: StepProtocol,
+): number {
   const closeAt = steps.indexOf(protocol.codeEnd);
   const block = closeAt < 0 ? steps : steps.slice(0, closeAt);
   // The last part is the print step (block closed) or the unfinished rest: not a code step.

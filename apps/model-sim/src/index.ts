@@ -32,7 +32,7 @@ export type {
   SkillCounts,
 } from './audit';
 export { controlDatasets } from './control';
-export { FLAW_FORMS, flawedCode, flawedStepText, unsoundSteps } from './flaws';
+export { FLAW_FORMS, flawedCode, flawedStepText, deviatingSteps } from './flaws';
 export type { FlawForm } from './flaws';
 export { trainCheckpoint } from './train';
 export type { TrainOptions, TrainResult } from './train';

@@ -8,7 +8,7 @@ import {
 } from '@rstar-fleet/corpus';
 import type { StepProtocol } from '@rstar-fleet/mcts';
 import { MISTAKES, type Checkpoint, type CompetenceKey, type Mistake } from './checkpoint';
-import { flawedStepText, unsoundSteps } from './flaws';
+import { flawedStepText, deviatingSteps } from './flaws';
 import { currentValue, type Recovered } from './recover';
 import { wrongConstant } from './wrong-constant';
 
@@ -58,7 +58,7 @@ export function proposeStep(
   // applies to the steps that compute, not to the answer that copies what the code printed.
   const depth = state.closed ? 0 : next - 1;
   const flaws =
-    checkpoint.policy.flawPenalty === 0 ? 0 : unsoundSteps(problem, found.steps, protocol);
+    checkpoint.policy.flawPenalty === 0 ? 0 : deviatingSteps(problem, found.steps, protocol);
   const competence = Math.max(
     0,
     checkpoint.policy.competence[key] -

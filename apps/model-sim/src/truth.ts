@@ -7,7 +7,7 @@ import {
   type SynthProblem,
 } from '@rstar-fleet/corpus';
 import type { StepProtocol } from '@rstar-fleet/mcts';
-import { unsoundSteps } from './flaws';
+import { deviatingSteps } from './flaws';
 import { stateOf } from './recover';
 
 export interface Verdict {
@@ -50,7 +50,7 @@ export function judgeSteps(problem: SynthProblem, steps: string, protocol: StepP
   }
   if (onPath && state.closed) onPath = sameValue(state.output, answer);
   if (onPath && state.boxed !== null) onPath = sameValue(state.boxed, answer);
-  const deviations = unsoundSteps(problem, steps, protocol);
+  const deviations = deviatingSteps(problem, steps, protocol);
   return { onPath, sound: onPath && deviations === 0, deviations, progress };
 }
 
