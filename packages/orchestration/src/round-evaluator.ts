@@ -1,6 +1,7 @@
 import { planRound, type RunPlan } from '@rstar-fleet/config';
 import { RstarError } from '@rstar-fleet/protocol';
 import { evalFile } from '@rstar-fleet/store';
+import { addToRoundStats } from './round-stats-evaluation';
 import type { FleetContext } from './context';
 import type { EvalEngine } from './eval-engine';
 import { EVAL_NAMES } from './eval-manifest';
@@ -100,20 +101,17 @@ export class RoundEvaluator {
     }
     const report = reports[reports.length - 1];
     await writeEvalTable(ctx.store, run, reports);
-    await this.put({
-      ...this.blank(round),
-      status: 'reported',
-      report: key(round),
-      accuracy: (report?.benchmarks ?? []).flatMap((b) =>
-        b.modes.map((m) => ({
-          benchmark: b.name,
-          mode: m.mode,
-          value: m.accuracy?.value ?? null,
-          low: m.accuracy?.low ?? null,
-          high: m.accuracy?.high ?? null,
-        })),
-      ),
-    });
+    const accuracy = (report?.benchmarks ?? []).flatMap((b) =>
+      b.modes.map((m) => ({
+        benchmark: b.name,
+        mode: m.mode,
+        value: m.accuracy?.value ?? null,
+        low: m.accuracy?.low ?? null,
+        high: m.accuracy?.high ?? null,
+      })),
+    );
+    if (round > 0) await addToRoundStats(ctx.store, run, round, { report: key(round), accuracy });
+    await this.put({ ...this.blank(round), status: 'reported', report: key(round), accuracy });
     this.d.logger.info({ run, round, evaluation: PLAN_EVAL_NAME }, 'round evaluation recorded');
   }
 

@@ -1,5 +1,6 @@
 import type { CompiledExtractionOptions } from '@rstar-fleet/mcts';
 import type { RoundManifest, SearchSettings } from '@rstar-fleet/protocol';
+import type { RoundEval } from './run-state';
 
 /** Solved counts of one group of problems (a source, a difficulty). */
 export interface GroupStats {
@@ -58,6 +59,16 @@ export interface RoundStats {
     shards: RoundManifest['shards'];
     engine: Omit<SearchSettings, 'seed' | 'rollouts'>[];
     extraction: CompiledExtractionOptions;
+  };
+  /**
+   * The plan's evaluation of the models this round trained (`evaluate:`), added once its report
+   * is written (after the deploy hook, so after the rest of this file): what the round bought.
+   * Absent when the plan does not evaluate or the evaluation has not reported yet.
+   */
+  evaluation?: {
+    /** Store key of the report every number comes from. */
+    report: string;
+    accuracy: RoundEval['accuracy'];
   };
 }
 

@@ -18,7 +18,7 @@ import {
   type RunState,
 } from '@rstar-fleet/orchestration';
 import { uniquePrefix } from '@rstar-fleet/queue/testing';
-import { FileSystemStore, evalFile } from '@rstar-fleet/store';
+import { FileSystemStore, evalFile, roundFile } from '@rstar-fleet/store';
 import { cliScript } from './harness';
 import { waitFor } from './orchestrator-fixtures';
 import { useFleetServices, type WrittenPlan } from './use-fleet-services';
@@ -164,6 +164,13 @@ describe("the plan's evaluate: (real Redis, sandbox, simulator and rollout worke
       expect(e.accuracy.map((a) => [a.mode, a.value])).toEqual(
         report.benchmarks[0]?.modes.map((m) => [m.mode, m.accuracy?.value ?? null]),
       );
+      // A trained round's stats.json says what it bought: the same accuracies, the same report.
+      if (e.round === 0) continue;
+      const stats = JSON.parse(
+        readFileSync(join(suite.dir, 'store', roundFile('ev1', e.round, 'stats.json')), 'utf8'),
+      ) as { round: number; evaluation?: unknown };
+      expect(stats.round).toBe(e.round);
+      expect(stats.evaluation).toEqual({ report: e.report, accuracy: e.accuracy });
     }
     expect(existsSync(join(suite.dir, 'store', 'runs', 'ev1', 'eval-table.md'))).toBe(true);
     expect(existsSync(join(suite.dir, 'store', 'runs', 'ev1', 'eval-table.svg'))).toBe(true);
