@@ -60,17 +60,22 @@ describe('rstar-fleet demo (the fleet as child processes of the real CLI)', () =
     for (let round = 1; round <= rounds; round++) {
       const files = await readRoundFiles(join(runDir, `round-${round}`));
       expectConsistentRound(files, problems);
-      // A row per round with the audit of the datasets the train hook read.
+      // A row per round with the audit of the datasets the train hook read, each share beside
+      // the control's (the round's records extracted with a random choice, `--trees`).
+      // (A share of nothing prints `-`: a tiny round may have no pairs.)
+      const share = '(?:\\d+\\.\\d%|-) \\((?:\\d+\\.\\d%|-)\\)';
       const row = new RegExp(
         `^${round}\\s+(terminal|ppm) Q, \\d+x\\d+.*\\s+sim-policy-r${round - 1}\\s+` +
-          `${files.stats.solvedPercent.toFixed(1)}%.*\\s${files.stats.sftRows}\\s+\\d+\\.\\d%\\s+` +
-          `${files.stats.pairs}\\s`,
+          `${files.stats.solvedPercent.toFixed(1)}%.*\\s${files.stats.sftRows}\\s+${share}\\s+` +
+          `${files.stats.pairs}\\s+${share}\\s+${share}\\s`,
         'm',
       );
       expect(stdout).toMatch(row);
       const train = state.rounds[round - 1]?.hooks.train;
       expect(train?.status).toBe('succeeded');
-      expect(train?.result).toMatchObject({ audit: { sft: { rows: files.stats.sftRows } } });
+      expect(train?.result).toMatchObject({
+        audit: { sft: { rows: files.stats.sftRows }, control: { problems: expect.any(Number) } },
+      });
     }
     expect(stdout).toContain('SIMULATED: the policy and PPM are apps/model-sim');
     // The evaluation table: a row per round's models, 0 (the starting ones) to the last, greedy
@@ -92,9 +97,9 @@ describe('rstar-fleet demo (the fleet as child processes of the real CLI)', () =
         ),
       );
     }
-    // Self-evolution told by evaluation: System 2 at the last round beats the starting models.
-    const system2 = table.rows.map((r) => r.cells[1]?.accuracy ?? -1);
-    expect(system2.at(-1)).toBeGreaterThan(system2[0] ?? 1);
+    // Whether the last round's models beat the starting ones is not asked here: 12 held-out
+    // problems after 3 rounds on 6 is inside the noise (it tied at 41.7 % once). The simulator's
+    // held-out test asks it on 300 problems (tests/src/model-sim-heldout.test.ts).
     expect(stdout).toContain(`outputs: ${runDir}/`);
   });
 

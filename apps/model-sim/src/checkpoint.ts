@@ -139,14 +139,14 @@ export const DEFAULT_CHECKPOINT: Checkpoint = Object.freeze({
     // first; under answer collapse (rStar's default) one such sample discards every sibling of
     // its expansion, so its weight decides how often a whole node is lost.
     mistakes: {
-      wrongConstant: 0.5,
+      wrongConstant: 0.4,
       raises: 0.15,
       prematureAnswer: 0.02,
       overlong: 0.15,
-      flawed: 0.2,
+      flawed: 0.3,
     },
-    flawLuck: 0.7,
-    flawPenalty: 0.15,
+    flawLuck: 0.8,
+    flawPenalty: 0.25,
   },
   // The bootstrap has no trained PPM: its scores are close to coin flips.
   ppm: { noise: 3, flawSight: 0 },

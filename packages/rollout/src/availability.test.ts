@@ -8,7 +8,7 @@ import { PortError } from '@rstar-fleet/mcts';
 import { ContextOverflowError, InvalidInputError } from '@rstar-fleet/protocol';
 import { SandboxCallError } from '@rstar-fleet/protocol/sandbox';
 import { isAvailabilityError } from './availability';
-import { OutageBudgetExceededError } from './errors';
+import { OutageBudgetExceededError } from './outage-budget-exceeded-error';
 
 const site = { endpoint: 'sim', role: 'policy' };
 /** gRPC status numbers (the package does not depend on grpc-js itself). */

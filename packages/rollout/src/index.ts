@@ -47,7 +47,9 @@ export {
   type OutageEvent,
   type OutagePolicy,
 } from './outage';
-export { OutageBudgetExceededError, ShardCancelledError, isPoisonShardError } from './errors';
+export { OutageBudgetExceededError } from './outage-budget-exceeded-error';
+export { ShardCancelledError } from './shard-cancelled-error';
+export { isPoisonShardError } from './poison-shard';
 export {
   ROLLOUT_COUNTERS,
   RolloutStats,

@@ -1,5 +1,6 @@
 import { isAvailabilityError } from './availability';
-import { OutageBudgetExceededError, ShardCancelledError } from './errors';
+import { OutageBudgetExceededError } from './outage-budget-exceeded-error';
+import { ShardCancelledError } from './shard-cancelled-error';
 
 /** Time and randomness, injectable so tests need not wait. */
 export interface Clock {

@@ -25,7 +25,8 @@ import {
   evalShardResults,
   readEvalShardResults,
 } from '@rstar-fleet/store';
-import { ShardCancelledError, isPoisonShardError } from './errors';
+import { ShardCancelledError } from './shard-cancelled-error';
+import { isPoisonShardError } from './poison-shard';
 import { fleetGrader, type PortsProvider, type RunPortsTarget } from './fleet-ports';
 import { ManifestCache } from './manifests';
 import { compileRolloutOptions } from './options';

@@ -15,7 +15,9 @@ import {
   type ShardProgress,
 } from '@rstar-fleet/protocol';
 import { FileSystemStore, readShardResults, shardInput, shardResults } from '@rstar-fleet/store';
-import { OutageBudgetExceededError, ShardCancelledError, isPoisonShardError } from './errors';
+import { OutageBudgetExceededError } from './outage-budget-exceeded-error';
+import { ShardCancelledError } from './shard-cancelled-error';
+import { isPoisonShardError } from './poison-shard';
 import type { PortsProvider } from './fleet-ports';
 import { ManifestCache } from './manifests';
 import { compileRolloutOptions } from './options';
