@@ -43,6 +43,11 @@ export interface ClusterOptions {
   simArgs?: readonly string[];
   /** Simulator processes (policy/PPM replicas, one simulated GPU each). Default 1. */
   simReplicas?: number;
+  /**
+   * The plan's `defaults.sampling.maxTokens` (what `rstar-fleet eval` resolves its sampling
+   * from); the plan's own default when absent. Rounds written by writeRound carry their own.
+   */
+  maxTokens?: number;
 }
 
 export interface WorkerSettings {
@@ -146,6 +151,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         'defaults:',
         `  policy: { endpoints: [${JSON.stringify(simUrl)}], model: sim-policy-r0 }`,
         `  ppm: { endpoints: [${JSON.stringify(simUrl)}], model: sim-ppm-r0 }`,
+        ...(options.maxTokens === undefined
+          ? []
+          : [`  sampling: { maxTokens: ${options.maxTokens} }`]),
         'rounds: 1',
         '',
       ].join('\n'),

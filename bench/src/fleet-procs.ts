@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { LocalFleet, jsonLine, readyOnLine } from '@rstar-fleet/local-fleet';
+import { LocalFleet, jsonLine, readyOnLine, type ChildExit } from '@rstar-fleet/local-fleet';
 
 /**
  * Starts fleet services as separate processes through the installed CLI, exactly as an operator
@@ -21,6 +21,8 @@ export interface ServiceProcess {
   readonly logs: readonly string[];
   /** CPU seconds (user + system) of the process and all its descendants. */
   cpuSeconds(): number;
+  /** Its exit (a command that finishes, e.g. `rstar-fleet eval`; a service when stopped). */
+  readonly exited: Promise<ChildExit>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when it has exited. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -70,6 +72,7 @@ export async function startService(
     ready: child.info,
     logs: child.logs,
     cpuSeconds: () => treeCpuSeconds(child.pid),
+    exited: child.exited,
     async stop(graceMs) {
       await child.stop(graceMs);
     },

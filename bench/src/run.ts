@@ -11,6 +11,7 @@ import { benchFleetSaturation, FLEET_SATURATION_FLAGS } from './fleet-saturation
 import { benchFleetIngest, FLEET_INGEST_FLAGS } from './fleet-ingest';
 import { benchCliStartup, CLI_STARTUP_FLAGS } from './cli-startup';
 import { benchGpuEfficiency, GPU_EFFICIENCY_FLAGS } from './gpu-efficiency';
+import { benchEvalThroughput, EVAL_THROUGHPUT_FLAGS } from './eval-throughput';
 
 /**
  * `npm run bench [-- NAME... [--flag value]...]`: runs the named benchmarks (all by default),
@@ -43,6 +44,11 @@ const BENCHES: Record<string, BenchEntry> = {
   },
   'fleet-ingest': { run: benchFleetIngest, flags: FLEET_INGEST_FLAGS, onlyByName: true },
   'gpu-efficiency': { run: benchGpuEfficiency, flags: GPU_EFFICIENCY_FLAGS, onlyByName: true },
+  'eval-throughput': {
+    run: benchEvalThroughput,
+    flags: EVAL_THROUGHPUT_FLAGS,
+    onlyByName: true,
+  },
 };
 
 function usage(): string {

@@ -1,4 +1,5 @@
-import { Scheduler, type Sleep } from './latency';
+import { RstarError } from '@rstar-fleet/protocol';
+import { Scheduler, realSleep, type Sleep } from './latency';
 
 /** A sleep the test releases by hand: counts, not timings. */
 function manualSleep(): {
@@ -75,6 +76,36 @@ describe('latency model and queueing', () => {
     clock.release();
     await next;
     expect(scheduler.snapshot()).toEqual({ running: 0, waiting: 0, kvTokens: 0 });
+  });
+
+  it('drops a request whose client left while it queued, letting the next one in', async () => {
+    const clock = manualSleep();
+    const scheduler = new Scheduler({ ttftMs: 10, perTokenMs: 1, maxNumSeqs: 4 }, clock.sleep);
+    const running = scheduler.run(3, 10, 10);
+    const gone = new AbortController();
+    const orphan = scheduler.run(4, 10, 10, gone.signal);
+    const behind = scheduler.run(1, 10, 10);
+    await tick();
+    // FIFO: the 1-sequence request waits behind the 4-sequence one, which does not fit.
+    expect(scheduler.snapshot()).toEqual({ running: 3, waiting: 5, kvTokens: 30 });
+    gone.abort('client went away');
+    await expect(orphan).rejects.toMatchObject({ code: 'CANCELLED' });
+    // Its slots were never taken; the request behind it runs in the free one at once.
+    expect(scheduler.snapshot()).toEqual({ running: 4, waiting: 0, kvTokens: 40 });
+    clock.release();
+    clock.release();
+    await Promise.all([running, behind]);
+    expect(scheduler.snapshot()).toEqual({ running: 0, waiting: 0, kvTokens: 0 });
+  });
+
+  it('holds no slot for a request cancelled before it is admitted, nor sleeps for it', async () => {
+    const scheduler = new Scheduler({ ttftMs: 60_000, perTokenMs: 0, maxNumSeqs: 1 });
+    const gone = new AbortController();
+    gone.abort();
+    await expect(scheduler.run(1, 10, 1, gone.signal)).rejects.toBeInstanceOf(RstarError);
+    expect(scheduler.snapshot()).toEqual({ running: 0, waiting: 0, kvTokens: 0 });
+    // The real sleep of an already-aborted request ends at once (no 'abort' event comes again).
+    await expect(realSleep(60_000, gone.signal)).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 
   it('takes no time with a zero latency model', async () => {

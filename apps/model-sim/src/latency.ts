@@ -42,24 +42,30 @@ export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 /** Milliseconds on a monotonic clock; injectable so tests can integrate without timing. */
 export type Clock = () => number;
 
-export const realSleep: Sleep = (ms, signal) =>
-  ms <= 0
-    ? Promise.resolve()
-    : new Promise((resolve, reject) => {
-        const timer = setTimeout(resolve, ms);
-        signal?.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(timer);
-            reject(
-              signal.reason instanceof Error
-                ? signal.reason
-                : new RstarError('CANCELLED', 'request cancelled', { cause: signal.reason }),
-            );
-          },
-          { once: true },
-        );
-      });
+/** Why a request stopped: the signal's reason, as an Error (a CANCELLED RstarError otherwise). */
+function cancellation(signal: AbortSignal): Error {
+  return signal.reason instanceof Error
+    ? signal.reason
+    : new RstarError('CANCELLED', 'request cancelled', { cause: signal.reason });
+}
+
+export const realSleep: Sleep = (ms, signal) => {
+  // A request whose client left while it queued is admitted with its signal already aborted,
+  // which fires no 'abort' event again: it must not hold its slots for the whole service time.
+  if (signal?.aborted === true) return Promise.reject(cancellation(signal));
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(cancellation(signal));
+      },
+      { once: true },
+    );
+  });
+};
 
 interface Waiter {
   seqs: number;
@@ -125,7 +131,7 @@ export class Scheduler {
     signal?: AbortSignal,
   ): Promise<void> {
     this.integrate();
-    const held = await this.admit(seqs);
+    const held = await this.admit(seqs, signal);
     const kv = seqs * tokensPerSeq;
     this.kvTokens += kv;
     let holding = held;
@@ -165,15 +171,40 @@ export class Scheduler {
     }
   }
 
-  /** Resolves with the slots held: a request wider than the whole batch takes all of it. */
-  private admit(seqs: number): Promise<number> {
+  /**
+   * Resolves with the slots held: a request wider than the whole batch takes all of it. A request
+   * cancelled while it queues (its client went away) leaves the queue at once, as vLLM aborts
+   * it, instead of being served to nobody ahead of the requests behind it.
+   */
+  private admit(seqs: number, signal?: AbortSignal): Promise<number> {
+    if (signal?.aborted === true) return Promise.reject(cancellation(signal));
     const need = Math.min(seqs, this.model.maxNumSeqs);
     if (this.queue.length === 0 && this.running + need <= this.model.maxNumSeqs) {
       this.running += need;
       return Promise.resolve(need);
     }
     this.waitingSeqs += seqs;
-    return new Promise((resolve) => this.queue.push({ seqs, resolve }));
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        seqs,
+        resolve: (admitted) => {
+          signal?.removeEventListener('abort', leave);
+          resolve(admitted);
+        },
+      };
+      const leave = (): void => {
+        const at = this.queue.indexOf(waiter);
+        if (at < 0) return;
+        this.integrate();
+        this.queue.splice(at, 1);
+        this.waitingSeqs -= seqs;
+        // The head may have left: whoever is now first may fit.
+        this.pump();
+        reject(cancellation(signal!));
+      };
+      signal?.addEventListener('abort', leave, { once: true });
+      this.queue.push(waiter);
+    });
   }
 
   private pump(): void {
