@@ -1,7 +1,8 @@
 import { hashKey, keyedRng } from '@rstar-fleet/corpus';
 import type { StepProtocol } from '@rstar-fleet/mcts';
 import type { Checkpoint, Mistake } from './checkpoint';
-import { proposeStep } from './policy';
+import { deviatingSteps } from './flaws';
+import { proposeStep, type SharedStepInput } from './policy';
 import { recoverPrompt } from './recover';
 import { CHARS_PER_TOKEN, countTokens } from './tokens';
 
@@ -49,12 +50,21 @@ export function generate(
   const maxChars = request.maxTokens * CHARS_PER_TOKEN;
   // Keyed by the prompt only: the same step is hard or easy for every checkpoint (policy.ts).
   const greedyDraw = request.temperature === 0 ? keyedRng(GREEDY_KEY, promptKey).float() : null;
+  const shared: SharedStepInput | null =
+    found === null
+      ? null
+      : {
+          found,
+          flaws: deviatingSteps(found.problem, found.steps, protocol),
+          greedyDraw,
+          maxChars,
+        };
   return Array.from({ length: request.n }, (_, i) => {
     const rng = keyedRng(checkpoint.seed, seed, promptKey, i);
     const proposed =
-      found === null
+      shared === null
         ? { body: UNKNOWN_PROBLEM, tag: protocol.answerEnd, mistake: null }
-        : proposeStep(found, checkpoint, protocol, rng, greedyDraw, maxChars);
+        : proposeStep(shared, checkpoint, protocol, rng);
     return finish(proposed.body + proposed.tag, proposed.mistake, request);
   });
 }

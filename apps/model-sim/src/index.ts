@@ -19,6 +19,7 @@ export type { Recovered, SolutionState } from './recover';
 export { judgeSteps } from './truth';
 export type { Verdict } from './truth';
 export { proposeStep } from './policy';
+export type { SharedStepInput } from './policy';
 export { generate } from './generate';
 export type { GenerateRequest, GeneratedChoice } from './generate';
 export { ppmRawScore, ppmValue } from './ppm';

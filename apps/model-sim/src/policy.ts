@@ -8,9 +8,20 @@ import {
 } from '@rstar-fleet/corpus';
 import type { StepProtocol } from '@rstar-fleet/mcts';
 import { MISTAKES, type Checkpoint, type CompetenceKey, type Mistake } from './checkpoint';
-import { flawedStepText, deviatingSteps } from './flaws';
+import { flawedStepText } from './flaws';
 import { currentValue, type Recovered } from './recover';
 import { wrongConstant } from './wrong-constant';
+
+/** What every choice of one request shares, worked out once per request (generate.ts). */
+export interface SharedStepInput {
+  found: Recovered;
+  /** Code steps of the solution so far written the wrong way (flaws.ts `deviatingSteps`). */
+  flaws: number;
+  /** The greedy draw fixed by the prompt at temperature 0 (below), null when sampling. */
+  greedyDraw: number | null;
+  /** The request's max_tokens in characters (an overlong step runs past it). */
+  maxChars: number;
+}
 
 /** One sampled step before the server applies the request's stop list and max_tokens. */
 export interface ProposedStep {
@@ -41,13 +52,12 @@ export interface ProposedStep {
  * (it was correct whenever competence ≥ 0.5, which made every checkpoint's greedy ~100 %).
  */
 export function proposeStep(
-  found: Recovered,
+  shared: SharedStepInput,
   checkpoint: Checkpoint,
   protocol: StepProtocol,
   rng: SynthRng,
-  greedyDraw: number | null,
-  maxChars: number,
 ): ProposedStep {
+  const { found, flaws, greedyDraw, maxChars } = shared;
   const greedy = greedyDraw !== null;
   const { problem, state } = found;
   const k = problem.ops.length;
@@ -57,8 +67,6 @@ export function proposeStep(
   // Boxing the printed output does not get harder with the chain's length: the depth penalty
   // applies to the steps that compute, not to the answer that copies what the code printed.
   const depth = state.closed ? 0 : next - 1;
-  const flaws =
-    checkpoint.policy.flawPenalty === 0 ? 0 : deviatingSteps(problem, found.steps, protocol);
   const competence = Math.max(
     0,
     checkpoint.policy.competence[key] -

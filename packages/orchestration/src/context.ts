@@ -1,4 +1,4 @@
-import { FlowProducer, Queue } from 'bullmq';
+import { FlowProducer, Queue, type RedisOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RunPlan } from '@rstar-fleet/config';
 import { RstarError } from '@rstar-fleet/protocol';
@@ -38,6 +38,11 @@ export interface FleetContext {
   readonly redis: Redis;
   /** The raw client's connection state (no round trip): for readiness and status. */
   redisHealth(): RedisHealth;
+  /**
+   * Options for a BullMQ Worker on the same Redis (URL, password) that waits for Redis to come
+   * back, named `connectionName`: a consumer of the round queue next to this context's producers.
+   */
+  workerConnection(connectionName: string): RedisOptions;
   close(): Promise<void>;
 }
 
@@ -104,6 +109,8 @@ export async function openFleetContext(
     rounds,
     flows,
     redis,
+    workerConnection: (connectionName) =>
+      bullConnection({ ...conn, role: 'worker', connectionName }),
     redisHealth: () => ({
       reachable: redis.status === 'ready',
       error: redis.status === 'ready' ? null : (lastError ?? `connection ${redis.status}`),

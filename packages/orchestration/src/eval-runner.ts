@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import { parseEvalReport, type EvalReport } from '@rstar-fleet/evaluation';
 import { evalJobId, RstarError, type EvalManifest } from '@rstar-fleet/protocol';
-import { EVAL_JOB, ROUND_QUEUE, bullConnection } from '@rstar-fleet/queue';
+import { EVAL_JOB, ROUND_QUEUE } from '@rstar-fleet/queue';
 import { evalFile, readIfExists } from '@rstar-fleet/store';
 import type { FleetContext } from './context';
 import type { EvalEngine } from './eval-engine';
@@ -16,7 +16,6 @@ export interface EvalRunOptions {
   /** How often progress is read and reported, ms. */
   pollMs: number;
   onProgress(progress: EvalProgress): void;
-  redisPassword?: string;
   /** Stops waiting (the evaluation goes on in the fleet; the same command resumes it). */
   signal?: AbortSignal;
 }
@@ -47,12 +46,7 @@ export async function runEvaluation(
       return engine.process(job, token);
     },
     {
-      connection: bullConnection({
-        url: ctx.plan.redis.url,
-        password: options.redisPassword,
-        role: 'worker',
-        connectionName: 'rstar-eval',
-      }),
+      connection: ctx.workerConnection('rstar-eval'),
       prefix: ctx.prefix,
       concurrency: 1,
     },

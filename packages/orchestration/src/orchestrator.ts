@@ -7,7 +7,7 @@ import {
   parseShardJobId,
   parseShardProgress,
 } from '@rstar-fleet/protocol';
-import { bullConnection, EVAL_JOB, ROUND_QUEUE, SHARD_QUEUE } from '@rstar-fleet/queue';
+import { EVAL_JOB, ROUND_QUEUE, SHARD_QUEUE } from '@rstar-fleet/queue';
 import { planFile } from '@rstar-fleet/store';
 import {
   Lifecycle,
@@ -414,12 +414,7 @@ export class Orchestrator implements OrchestratorHandle {
   }
 
   private startWorkers(engine: RoundEngine, evalEngine: EvalEngine): void {
-    const connection = bullConnection({
-      url: this.plan.redis.url,
-      password: this.options.redisPassword,
-      role: 'worker',
-      connectionName: 'rstar-orchestrator-rounds',
-    });
+    const connection = this.ctx.workerConnection('rstar-orchestrator-rounds');
     const prefix = this.plan.redis.prefix;
     const worker = new Worker(
       ROUND_QUEUE,

@@ -1,18 +1,11 @@
-import {
-  compileEvaluate,
-  readRedisPassword,
-  type EvaluatePlan,
-  type RunPlan,
-} from '@rstar-fleet/config';
+import { compileEvaluate, type EvaluatePlan, type RunPlan } from '@rstar-fleet/config';
 import { renderEvalMarkdown, type EvalReport } from '@rstar-fleet/evaluation';
 import { compileTestTimeOptions, PPM_MODES } from '@rstar-fleet/mcts';
 import {
   EvalEngine,
-  openFleetContext,
   openStore,
   readRunState,
   recountEvalReport,
-  resolveRunId,
   runEvaluation,
   testTimeModels,
   EVAL_NAMES,
@@ -21,7 +14,7 @@ import {
   type EvalProgress,
   type EvalRequest,
 } from '@rstar-fleet/orchestration';
-import { readPlanInput } from '@rstar-fleet/orchestrator/fleet/plan-input';
+import { openCliContext, planAndRun } from '@rstar-fleet/orchestrator/fleet/context';
 import { InvalidInputError, type EvalManifest } from '@rstar-fleet/protocol';
 import { TestTimeSolver } from '@rstar-fleet/rollout';
 import type { CliIO } from '../cli-io';
@@ -31,9 +24,8 @@ import type { EvalFlags } from './eval';
 
 /** The wiring of `rstar-fleet eval`: settings, models, probe, start, drive, print. */
 export async function runEval(flags: EvalFlags, io: CliIO): Promise<void> {
-  const input = await readPlanInput(flags.plan);
+  const { input, run } = await planAndRun(flags.plan, flags.run);
   const { plan } = input;
-  const run = resolveRunId(flags.run, plan.name, input.text);
   if (flags.report) {
     const store = await openStore(plan.store);
     const round = flags.round ?? newestEvaluatedRound(plan, run, await readRunState(store, run));
@@ -41,18 +33,14 @@ export async function runEval(flags: EvalFlags, io: CliIO): Promise<void> {
     printReport(await recountEvalReport(store, run, round, name), flags, io);
     return;
   }
+  // Settings are checked before Redis is reached: a bad flag fails without a fleet.
   const request: EvalRequest = {
     settings: evalSettings(flags, plan),
     ...(flags.name === undefined ? {} : { name: flags.name }),
     ...(flags.round === undefined ? {} : { round: flags.round }),
     ...(flags.policy === undefined ? {} : { models: modelsFromFlags(flags) }),
   };
-  // eslint-disable-next-line no-restricted-properties -- the app's edge: the plan names the variable
-  const password = readRedisPassword(plan, process.env);
-  const ctx = await openFleetContext(plan, {
-    connectionName: 'rstar-eval',
-    ...(password === undefined ? {} : { redisPassword: password }),
-  });
+  const ctx = await openCliContext(input);
   try {
     const engine = new EvalEngine({
       ctx,
@@ -85,7 +73,6 @@ export async function runEval(flags: EvalFlags, io: CliIO): Promise<void> {
     const report = await runEvaluation(ctx, engine, manifest, {
       pollMs: flags.pollMs,
       onProgress: (p) => progress?.(p),
-      ...(password === undefined ? {} : { redisPassword: password }),
     });
     progress?.(null);
     printReport(report, flags, io);

@@ -9,7 +9,7 @@ import { RstarError } from '@rstar-fleet/protocol';
 import { readPlanInput, type PlanInput } from './plan-input';
 
 /** The plan, its exact text and the run id a short operator command works on. */
-async function planAndRun(
+export async function planAndRun(
   planPath: string,
   runFlag: string | undefined,
 ): Promise<{ input: PlanInput; run: string }> {
@@ -18,7 +18,7 @@ async function planAndRun(
 }
 
 /** A producer (fail-fast) Redis context for the CLI; `connectTimeoutMs` bounds the wait for Redis. */
-function openCliContext(input: PlanInput, connectTimeoutMs?: number): Promise<FleetContext> {
+export function openCliContext(input: PlanInput, connectTimeoutMs?: number): Promise<FleetContext> {
   // eslint-disable-next-line no-restricted-properties -- the app's edge: the plan names the variable
   const password = readRedisPassword(input.plan, process.env);
   return openFleetContext(input.plan, {
